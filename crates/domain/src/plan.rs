@@ -1,0 +1,476 @@
+//! The plan as data: city, plan, levels, status scale, axes, departments,
+//! nodes, indicators, glossary, bodies and meetings. These types are the
+//! shape of the plan files (docs/plan-format.md) and of what the store keeps.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::indicator::{Baseline, IndicatorKind, Target};
+use crate::lgcode::LocalGovCode;
+use crate::numbers::{Decimal, Numbering};
+use crate::wareki::{FiscalYear, PlanDate};
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// 地方公共団体
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct City {
+    pub code: LocalGovCode,
+    pub name: String,
+    pub prefecture: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    pub from: FiscalYear,
+    pub to: FiscalYear,
+}
+
+impl Period {
+    pub fn years(self) -> impl Iterator<Item = FiscalYear> {
+        (self.from.year()..=self.to.year()).filter_map(|y| FiscalYear::new(y).ok())
+    }
+}
+
+/// 大綱 / プラン / 実施計画: the descriptive part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanInfo {
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub draft: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<PlanDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mid_term_review_fy: Option<FiscalYear>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managing_office: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub philosophy: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A kind of text section nodes carry (あるべき将来の姿, 課題 …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionKind {
+    pub key: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_en: Option<String>,
+}
+
+/// A level of the plan's hierarchy (方針, 推進項目, 実践項目 …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Level {
+    pub key: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    pub numbering: Numbering,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+}
+
+impl Level {
+    /// The label a node of this level shows: 方針1, (2), ①, No.12.
+    pub fn label(&self, number: Option<u32>, parent_number: Option<u32>) -> String {
+        let n = number.map(|n| self.numbering.format(n, parent_number)).unwrap_or_default();
+        match &self.prefix {
+            Some(p) => format!("{p}{n}"),
+            None => n,
+        }
+    }
+}
+
+/// One step of the plan's status scale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusLevel {
+    pub code: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_en: Option<String>,
+    /// Counts as achieved (at least in part) in summaries.
+    pub achieved: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AxisKind {
+    /// several values per node (苫小牧's 7 themes)
+    Multi,
+    /// one value per node
+    Single,
+    /// a yes/no mark (重点, チャレンジ)
+    Flag,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AxisValue {
+    pub code: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_en: Option<String>,
+}
+
+/// A plan-defined classification axis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Axis {
+    pub key: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    pub kind: AxisKind,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<AxisValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affiliation: Option<String>,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyKind {
+    Council,
+    Internal,
+    Office,
+    Other,
+}
+
+/// 推進体制 — a promotion body (審議会, 推進本部 …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Body {
+    pub name: String,
+    pub kind: BodyKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<Member>,
+}
+
+/// 策定 / 改訂
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Revision {
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<PlanDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A meeting of a body (第41回 審議会: 諮問, 答申 …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meeting {
+    pub body: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<PlanDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<PlanDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agenda: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kinds: Vec<String>,
+}
+
+/// An earlier plan known by its name and a summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Predecessor {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusCount {
+    pub status: String,
+    pub count: u32,
+}
+
+/// Summary figures as a plan published them (安中's 図表-2), kept apart from
+/// summaries computed from items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedSummary {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    pub fy: FiscalYear,
+    pub counts: Vec<StatusCount>,
+    pub total: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The city's own early-warning / reconstruction thresholds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FiscalThreshold {
+    pub ratio: crate::fiscal::FiscalRatio,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub early_warning: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconstruction: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// `plan.yaml`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanHeader {
+    pub format: String,
+    pub city: City,
+    pub plan: PlanInfo,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<SectionKind>,
+    pub levels: Vec<Level>,
+    #[serde(default)]
+    pub status_scale: Vec<StatusLevel>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub axes: Vec<Axis>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bodies: Vec<Body>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revisions: Vec<Revision>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub meetings: Vec<Meeting>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub predecessors: Vec<Predecessor>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recorded_summaries: Vec<RecordedSummary>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fiscal_thresholds: Vec<FiscalThreshold>,
+}
+
+pub const FORMAT: &str = "gyokaku-plan/1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DepartmentKind {
+    /// 部
+    Department,
+    /// 課 / 室 / 局
+    Division,
+    /// 全庁, 関係各課, 各担当部署
+    Pseudo,
+}
+
+/// A unit of the city's organisation, with its sub-units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Department {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abbreviation: Option<String>,
+    pub kind: DepartmentKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<PlanDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<PlanDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub successor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<Department>,
+}
+
+/// `departments.yaml`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<PlanDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub departments: Vec<Department>,
+}
+
+impl Organisation {
+    /// Every department, parents before children, with its parent's id.
+    pub fn flatten(&self) -> Vec<(&Department, Option<&str>)> {
+        fn walk<'a>(d: &'a Department, parent: Option<&'a str>, out: &mut Vec<(&'a Department, Option<&'a str>)>) {
+            out.push((d, parent));
+            for c in &d.children {
+                walk(c, Some(&d.id), out);
+            }
+        }
+        let mut out = Vec::new();
+        for d in &self.departments {
+            walk(d, None, &mut out);
+        }
+        out
+    }
+}
+
+/// A node's mark on one axis: codes, or `true` for a flag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AxisMark {
+    Flag(bool),
+    Codes(Vec<String>),
+}
+
+/// A node of the plan's hierarchy: a policy, an item, a practice item …
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    pub id: String,
+    pub level: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<u32>,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sections: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub departments: Vec<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub axes: BTreeMap<String, AxisMark>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sdgs: Vec<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub schedule: BTreeMap<FiscalYear, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<Node>,
+}
+
+impl Node {
+    /// This node and all below it, depth first, with depth (0 = top).
+    pub fn walk<'a>(&'a self, depth: usize, out: &mut Vec<(&'a Node, usize, Option<&'a Node>)>, parent: Option<&'a Node>) {
+        out.push((self, depth, parent));
+        for c in &self.children {
+            c.walk(depth + 1, out, Some(self));
+        }
+    }
+}
+
+/// All nodes of a forest, depth first, with depth and parent.
+pub fn walk_nodes(nodes: &[Node]) -> Vec<(&Node, usize, Option<&Node>)> {
+    let mut out = Vec::new();
+    for n in nodes {
+        n.walk(0, &mut out, None);
+    }
+    out
+}
+
+/// An indicator (指標).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    pub kind: IndicatorKind,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definition: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub cumulative: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub challenge: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Baseline>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Target>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// 用語解説
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryTerm {
+    pub term: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reading: Option<String>,
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A fiscal ratio of some city in some year (the plan's own city or a peer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FiscalObservation {
+    pub lgcode: LocalGovCode,
+    pub city: String,
+    pub fy: FiscalYear,
+    pub ratio: crate::fiscal::FiscalRatio,
+    pub value: crate::fiscal::RatioValue,
+    pub source: Option<String>,
+}
+
+/// A whole plan: everything one plan folder holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanDocument {
+    pub header: PlanHeader,
+    pub organisation: Organisation,
+    pub nodes: Vec<Node>,
+    pub indicators: Vec<Indicator>,
+    pub glossary: Vec<GlossaryTerm>,
+    pub fiscal: Vec<FiscalObservation>,
+    pub progress: Vec<crate::progress::Progress>,
+    pub indicator_values: Vec<crate::progress::IndicatorValue>,
+}
+
+impl PlanDocument {
+    pub fn status(&self, code: &str) -> Option<&StatusLevel> {
+        self.header.status_scale.iter().find(|s| s.code == code)
+    }
+
+    pub fn count_rows(&self) -> usize {
+        walk_nodes(&self.nodes).len()
+            + self.indicators.len()
+            + self.glossary.len()
+            + self.fiscal.len()
+            + self.progress.len()
+            + self.indicator_values.len()
+            + self.organisation.flatten().len()
+    }
+}

@@ -1,0 +1,51 @@
+//! Text normalisation for what Japanese documents write: full-width digits and
+//! letters (全角), ideographic spaces, and the PDF noise of spaced digits.
+
+/// Maps full-width ASCII forms (U+FF01–U+FF5E) to ASCII and the ideographic
+/// space (U+3000) to a space. Other characters are left alone, so ① or 円
+/// survive.
+pub fn to_halfwidth(s: &str) -> String {
+    s.chars().map(halfwidth_char).collect()
+}
+
+pub(crate) fn halfwidth_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
+        '\u{3000}' => ' ',
+        // Minus-like signs that plans use for negative numbers.
+        '\u{2212}' | '\u{2010}' | '\u{2013}' => '-',
+        _ => c,
+    }
+}
+
+/// Half-width form with all whitespace removed: the shape parsers match on.
+pub fn compact(s: &str) -> String {
+    s.chars()
+        .map(halfwidth_char)
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// A message in Japanese and English. Every error a city user may see
+/// implements this, so each layer can choose the language it shows.
+pub trait Bilingual {
+    fn ja(&self) -> String;
+    fn en(&self) -> String;
+    /// Both, Japanese first: `日本語 / English`.
+    fn both(&self) -> String {
+        format!("{} / {}", self.ja(), self.en())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fullwidth_digits_and_parens_become_ascii() {
+        assert_eq!(to_halfwidth("（１２）Ｒ７"), "(12)R7");
+        assert_eq!(compact("令和 ７ 年度"), "令和7年度");
+        assert_eq!(compact("①"), "①");
+        assert_eq!(compact("−5.76"), "-5.76");
+    }
+}
