@@ -1,1 +1,13 @@
+//! The gyokaku plan folder format (docs/plan-format.md): read with every
+//! problem located, write in the canonical form that reads back the same.
 #![forbid(unsafe_code)]
+
+mod error;
+mod read;
+mod tables;
+mod validate;
+mod write;
+
+pub use error::{ExportError, ImportError, ImportErrors, Location};
+pub use read::read_plan_dir;
+pub use write::{write_plan_dir, PlanFiles};
