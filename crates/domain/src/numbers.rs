@@ -307,7 +307,8 @@ pub enum Numbering {
     Circled,
     /// 1-① (the parent's number, a dash, circled)
     DashCircled,
-    /// No.12
+    /// No.12 (written `no_dot`: a bare `no` is a boolean to YAML 1.1 readers)
+    #[serde(rename = "no_dot")]
     No,
     /// not numbered
     None,

@@ -1,1 +1,94 @@
+//! The store: what gyokaku keeps, in the language of its use cases, on
+//! embedded SQLite (the default) or PostgreSQL (production, many cities).
+//! One implementation over sqlx's `Any` driver; the schema and migrations are
+//! written per backend, and the same conformance suite runs on both.
 #![forbid(unsafe_code)]
+
+mod clock;
+mod error;
+mod migrate;
+mod report;
+mod sql;
+
+use gyokaku_domain::{FiscalYear, LocalGovCode, PlanDocument, Progress, StatusSummary};
+use serde::Serialize;
+
+pub use clock::now_iso;
+pub use error::{Result, StoreError};
+pub use report::StatusReport;
+pub use sql::{Backend, SqlStore};
+
+/// A plan as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanListing {
+    pub city_code: String,
+    pub city_name: String,
+    pub plan_id: String,
+    pub title: String,
+    pub draft: bool,
+    pub period: Option<(i32, i32)>,
+    pub items: i64,
+}
+
+/// Identifies a plan: the city's code and the plan's id within the city.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanRef {
+    pub city: LocalGovCode,
+    pub plan: String,
+}
+
+/// A yearly progress record as stored, with the version edits must name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredProgress {
+    pub progress: Progress,
+    pub version: i64,
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
+/// One audit record: who did what, when, with the state before and after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_key: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// How an import treats a plan that is already stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnExisting {
+    Refuse,
+    Replace,
+}
+
+/// What gyokaku asks of a store. Every method is one use case and one
+/// transaction; versions and audit records are kept inside it.
+#[allow(async_fn_in_trait)]
+pub trait Store {
+    /// Stores a whole plan folder's content. All or nothing.
+    async fn import_plan(&self, doc: &PlanDocument, on_existing: OnExisting, actor: &str) -> Result<PlanRef>;
+    /// Reads a plan back exactly as imported (plus progress recorded since).
+    async fn export_plan(&self, plan: &PlanRef) -> Result<PlanDocument>;
+    async fn list_plans(&self) -> Result<Vec<PlanListing>>;
+    /// Records one item's progress for a year. `expected_version` is the
+    /// version the edit was based on (`None` for a first report); a newer
+    /// stored version is a `Conflict` and nothing is written.
+    async fn record_progress(&self, plan: &PlanRef, progress: &Progress, expected_version: Option<i64>, actor: &str) -> Result<i64>;
+    async fn progress(&self, plan: &PlanRef, node: &str, fy: FiscalYear) -> Result<Option<StoredProgress>>;
+    /// The status summary for a year: whole plan and per top-level node.
+    async fn status_report(&self, plan: &PlanRef, fy: FiscalYear) -> Result<StatusReport>;
+    async fn audit_log(&self, plan: &PlanRef, limit: i64) -> Result<Vec<AuditEntry>>;
+}
+
+/// Summary rows computed per group, kept with the group's label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GroupSummary {
+    pub key: String,
+    pub label: String,
+    pub summary: StatusSummary,
+}

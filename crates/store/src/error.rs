@@ -1,0 +1,51 @@
+use gyokaku_domain::Bilingual;
+
+/// What can go wrong in the store, in the terms of its callers.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{}", self.both())]
+    NotFound(String),
+    #[error("{}", self.both())]
+    AlreadyExists(String),
+    /// An edit based on an old version: the current one is returned so that
+    /// the caller can show both and lose nothing.
+    #[error("{}", self.both())]
+    Conflict { expected: i64, current: i64 },
+    #[error("{}", self.both())]
+    Invalid(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    #[error("unsupported database URL '{0}' (use sqlite://PATH or postgres://…)")]
+    UnsupportedUrl(String),
+}
+
+impl Bilingual for StoreError {
+    fn ja(&self) -> String {
+        match self {
+            StoreError::NotFound(what) => format!("{what} が見つかりません"),
+            StoreError::AlreadyExists(what) => format!("{what} はすでに登録されています（置き換えるには --replace）"),
+            StoreError::Conflict { expected, current } => format!(
+                "他の人が先に更新しました（編集の基にした版 {expected}、現在の版 {current}）。入力内容は失われていません。最新の内容と比べてから保存し直してください"
+            ),
+            StoreError::Invalid(m) => m.clone(),
+            other => other.en(),
+        }
+    }
+    fn en(&self) -> String {
+        match self {
+            StoreError::NotFound(what) => format!("{what} not found"),
+            StoreError::AlreadyExists(what) => format!("{what} already exists (use --replace to replace it)"),
+            StoreError::Conflict { expected, current } => format!(
+                "someone saved first (your edit was based on version {expected}, the current version is {current}); nothing you typed is lost: compare and save again"
+            ),
+            StoreError::Invalid(m) => m.clone(),
+            StoreError::Database(e) => format!("database error: {e}"),
+            StoreError::Corrupt(m) => format!("stored data is damaged: {m}"),
+            StoreError::UnsupportedUrl(u) => format!("unsupported database URL '{u}' (use sqlite://PATH or postgres://…)"),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;

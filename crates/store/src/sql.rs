@@ -1,0 +1,809 @@
+//! `SqlStore`: the `Store` on SQLite or PostgreSQL through sqlx's `Any`
+//! driver. SQL here is plain and parameterised (`$1` works on both).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::json;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyPool, Row, Transaction};
+
+use gyokaku_domain::{
+    walk_nodes, AxisKind, AxisMark, Baseline, Decimal, Department, DepartmentKind, Direction, FiscalObservation,
+    FiscalRatio, FiscalYear, GlossaryTerm, Indicator, IndicatorKind, IndicatorValue, LocalGovCode, Node,
+    Organisation, Period, PlanDate, PlanDocument, PlanHeader, Progress, RatioValue, StatusLevel, Target, Yen,
+};
+
+use crate::report::StatusReport;
+use crate::{now_iso, AuditEntry, OnExisting, PlanListing, PlanRef, Result, Store, StoreError, StoredProgress};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+type Tx = Transaction<'static, Any>;
+
+fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+fn fy_of(v: i64) -> Result<FiscalYear> {
+    FiscalYear::new(v as i32).map_err(corrupt)
+}
+
+fn opt_date(v: Option<String>) -> Result<Option<PlanDate>> {
+    v.map(|s| PlanDate::parse(&s).map_err(corrupt)).transpose()
+}
+
+fn enum_key<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn enum_from<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(corrupt)
+}
+
+impl SqlStore {
+    /// Connects to `sqlite://PATH` (created if missing) or
+    /// `postgres://USER@HOST/DB`, and brings the schema up to date.
+    pub async fn connect(url: &str) -> Result<SqlStore> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Backend::Postgres, url.to_string())
+        } else if let Some(rest) = url.strip_prefix("sqlite:") {
+            let url = if rest.contains("mode=") || rest.contains(":memory:") {
+                url.to_string()
+            } else if rest.contains('?') {
+                format!("{url}&mode=rwc")
+            } else {
+                format!("{url}?mode=rwc")
+            };
+            (Backend::Sqlite, url)
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_string()));
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
+            .connect(&url)
+            .await?;
+        crate::migrate::run(&pool, backend).await?;
+        Ok(SqlStore { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn plan_id(&self, tx: &mut Tx, plan: &PlanRef) -> Result<i64> {
+        sqlx::query("SELECT id FROM plans WHERE city_code = $1 AND plan_key = $2")
+            .bind(plan.city.to_string())
+            .bind(&plan.plan)
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| r.try_get::<i64, _>(0))
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound(format!("plan {}/{}", plan.city, plan.plan)))
+    }
+}
+
+async fn audit(tx: &mut Tx, actor: &str, action: &str, plan: &PlanRef, entity: &str, key: &str, before: Option<String>, after: Option<String>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, action, city_code, plan_key, entity, entity_key, before_json, after_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(now_iso())
+    .bind(actor)
+    .bind(action)
+    .bind(plan.city.to_string())
+    .bind(&plan.plan)
+    .bind(entity)
+    .bind(key)
+    .bind(before)
+    .bind(after)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_returning_id<'q>(tx: &mut Tx, q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>) -> Result<i64> {
+    Ok(q.fetch_one(&mut **tx).await?.try_get::<i64, _>(0)?)
+}
+
+fn progress_json(p: &Progress) -> String {
+    json!({
+        "node": p.node,
+        "fy": p.fy.year(),
+        "status": p.status,
+        "result": p.result,
+        "self_evaluation": p.self_evaluation,
+        "direction": p.direction.map(|d| d.ja()),
+        "spending_cut_yen": p.spending_cut.map(|y| y.0),
+        "revenue_yen": p.revenue.map(|y| y.0),
+        "demo": p.demo,
+    })
+    .to_string()
+}
+
+async fn insert_progress(tx: &mut Tx, node_id: i64, p: &Progress, version: i64, actor: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO progress (node_id, fy, status_code, result, self_evaluation, direction, spending_cut_yen, revenue_yen, demo, version, updated_at, updated_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(node_id)
+    .bind(p.fy.year() as i64)
+    .bind(p.status.clone())
+    .bind(p.result.clone())
+    .bind(p.self_evaluation.clone())
+    .bind(p.direction.map(|d| d.ja().to_string()))
+    .bind(p.spending_cut.map(|y| y.0))
+    .bind(p.revenue.map(|y| y.0))
+    .bind(p.demo as i64)
+    .bind(version)
+    .bind(now_iso())
+    .bind(actor)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn progress_from_row(r: &AnyRow) -> Result<Progress> {
+    let direction: Option<String> = r.try_get("direction")?;
+    Ok(Progress {
+        node: r.try_get("node_key")?,
+        fy: fy_of(r.try_get("fy")?)?,
+        status: r.try_get("status_code")?,
+        result: r.try_get("result")?,
+        self_evaluation: r.try_get("self_evaluation")?,
+        direction: direction
+            .map(|d| Direction::parse(&d).ok_or_else(|| corrupt(format!("direction {d}"))))
+            .transpose()?,
+        spending_cut: r.try_get::<Option<i64>, _>("spending_cut_yen")?.map(Yen),
+        revenue: r.try_get::<Option<i64>, _>("revenue_yen")?.map(Yen),
+        demo: r.try_get::<i64, _>("demo")? != 0,
+    })
+}
+
+const PROGRESS_COLUMNS: &str = "n.node_key, p.fy, p.status_code, p.result, p.self_evaluation, p.direction, \
+     p.spending_cut_yen, p.revenue_yen, p.demo, p.version, p.updated_at, p.updated_by";
+
+impl Store for SqlStore {
+    async fn import_plan(&self, doc: &PlanDocument, on_existing: OnExisting, actor: &str) -> Result<PlanRef> {
+        let h = &doc.header;
+        let plan_ref = PlanRef { city: h.city.code, plan: h.plan.id.clone() };
+        let code = h.city.code.to_string();
+        let mut tx = self.pool.begin().await?;
+        let existing = sqlx::query("SELECT id FROM plans WHERE city_code = $1 AND plan_key = $2")
+            .bind(&code)
+            .bind(&h.plan.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(row) = existing {
+            match on_existing {
+                OnExisting::Refuse => {
+                    return Err(StoreError::AlreadyExists(format!("plan {code}/{}", h.plan.id)));
+                }
+                OnExisting::Replace => {
+                    let id: i64 = row.try_get(0)?;
+                    sqlx::query("DELETE FROM plans WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                }
+            }
+        }
+        sqlx::query(
+            "INSERT INTO local_governments (code, name, prefecture) VALUES ($1, $2, $3) \
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name, prefecture = excluded.prefecture",
+        )
+        .bind(&code)
+        .bind(&h.city.name)
+        .bind(&h.city.prefecture)
+        .execute(&mut *tx)
+        .await?;
+
+        let mut header = h.clone();
+        header.status_scale.clear();
+        let header_json = serde_json::to_string(&header).map_err(corrupt)?;
+        let org_json = serde_json::to_string(&Organisation { departments: Vec::new(), ..doc.organisation.clone() }).map_err(corrupt)?;
+        let now = now_iso();
+        let plan_id = insert_returning_id(
+            &mut tx,
+            sqlx::query(
+                "INSERT INTO plans (city_code, plan_key, title, draft, period_from, period_to, header_json, organisation_json, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+            )
+            .bind(&code)
+            .bind(&h.plan.id)
+            .bind(&h.plan.title)
+            .bind(h.plan.draft as i64)
+            .bind(h.plan.period.map(|p| p.from.year() as i64))
+            .bind(h.plan.period.map(|p| p.to.year() as i64))
+            .bind(header_json)
+            .bind(org_json)
+            .bind(now),
+        )
+        .await?;
+
+        for (i, s) in h.status_scale.iter().enumerate() {
+            sqlx::query("INSERT INTO status_levels (plan_id, position, code, label, label_en, achieved) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(plan_id)
+                .bind(i as i64)
+                .bind(&s.code)
+                .bind(&s.label)
+                .bind(s.label_en.clone())
+                .bind(s.achieved as i64)
+                .execute(&mut *tx)
+                .await?;
+        }
+
+        let mut dept_ids: HashMap<&str, i64> = HashMap::new();
+        for (i, (d, parent)) in doc.organisation.flatten().into_iter().enumerate() {
+            let parent_id = parent.and_then(|p| dept_ids.get(p).copied());
+            let id = insert_returning_id(
+                &mut tx,
+                sqlx::query(
+                    "INSERT INTO departments (plan_id, dept_key, parent_id, position, name, abbreviation, kind, valid_from, valid_to, successor_key, note) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                )
+                .bind(plan_id)
+                .bind(&d.id)
+                .bind(parent_id)
+                .bind(i as i64)
+                .bind(&d.name)
+                .bind(d.abbreviation.clone())
+                .bind(enum_key(&d.kind))
+                .bind(d.valid_from.map(|v| v.to_string()))
+                .bind(d.valid_to.map(|v| v.to_string()))
+                .bind(d.successor.clone())
+                .bind(d.note.clone()),
+            )
+            .await?;
+            dept_ids.insert(&d.id, id);
+        }
+
+        let mut node_ids: HashMap<&str, i64> = HashMap::new();
+        for (i, (n, _depth, parent)) in walk_nodes(&doc.nodes).into_iter().enumerate() {
+            let parent_id = parent.and_then(|p| node_ids.get(p.id.as_str()).copied());
+            let id = insert_returning_id(
+                &mut tx,
+                sqlx::query(
+                    "INSERT INTO nodes (plan_id, node_key, parent_id, position, level_key, number, title, title_en, body, sections_json, schedule_json, period_from, period_to, note) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+                )
+                .bind(plan_id)
+                .bind(&n.id)
+                .bind(parent_id)
+                .bind(i as i64)
+                .bind(&n.level)
+                .bind(n.number.map(|v| v as i64))
+                .bind(&n.title)
+                .bind(n.title_en.clone())
+                .bind(n.body.clone())
+                .bind(serde_json::to_string(&n.sections).map_err(corrupt)?)
+                .bind(serde_json::to_string(&n.schedule).map_err(corrupt)?)
+                .bind(n.period.map(|p| p.from.year() as i64))
+                .bind(n.period.map(|p| p.to.year() as i64))
+                .bind(n.note.clone()),
+            )
+            .await?;
+            node_ids.insert(&n.id, id);
+            for (j, d) in n.departments.iter().enumerate() {
+                let dept = dept_ids.get(d.as_str()).copied().ok_or_else(|| StoreError::Invalid(format!("unknown department {d}")))?;
+                sqlx::query("INSERT INTO node_departments (node_id, department_id, position) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(dept)
+                    .bind(j as i64)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for (axis, mark) in &n.axes {
+                let codes: Vec<String> = match mark {
+                    AxisMark::Flag(b) => vec![b.to_string()],
+                    AxisMark::Codes(c) => c.clone(),
+                };
+                for (j, c) in codes.iter().enumerate() {
+                    sqlx::query("INSERT INTO node_tags (node_id, axis_key, value_code, position) VALUES ($1, $2, $3, $4)")
+                        .bind(id)
+                        .bind(axis)
+                        .bind(c)
+                        .bind(j as i64)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            for (j, g) in n.sdgs.iter().enumerate() {
+                sqlx::query("INSERT INTO node_sdgs (node_id, goal, position) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(*g as i64)
+                    .bind(j as i64)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+
+        let mut ind_ids: HashMap<&str, i64> = HashMap::new();
+        for (i, ind) in doc.indicators.iter().enumerate() {
+            let node_id = match &ind.node {
+                Some(k) => Some(node_ids.get(k.as_str()).copied().ok_or_else(|| StoreError::Invalid(format!("unknown node {k}")))?),
+                None => None,
+            };
+            let id = insert_returning_id(
+                &mut tx,
+                sqlx::query(
+                    "INSERT INTO indicators (plan_id, indicator_key, node_id, position, kind, name, definition, unit, source, cumulative, challenge, baseline_json, target_json, note) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+                )
+                .bind(plan_id)
+                .bind(&ind.id)
+                .bind(node_id)
+                .bind(i as i64)
+                .bind(ind.kind.key())
+                .bind(&ind.name)
+                .bind(ind.definition.clone())
+                .bind(ind.unit.clone())
+                .bind(ind.source.clone())
+                .bind(ind.cumulative as i64)
+                .bind(ind.challenge as i64)
+                .bind(ind.baseline.as_ref().map(|b| serde_json::to_string(b)).transpose().map_err(corrupt)?)
+                .bind(ind.target.as_ref().map(|t| serde_json::to_string(t)).transpose().map_err(corrupt)?)
+                .bind(ind.note.clone()),
+            )
+            .await?;
+            ind_ids.insert(&ind.id, id);
+        }
+        let now = now_iso();
+        for v in &doc.indicator_values {
+            let id = ind_ids.get(v.indicator.as_str()).copied().ok_or_else(|| StoreError::Invalid(format!("unknown indicator {}", v.indicator)))?;
+            sqlx::query("INSERT INTO indicator_values (indicator_id, fy, value, note, demo, version, updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6)")
+                .bind(id)
+                .bind(v.fy.year() as i64)
+                .bind(v.value.to_string())
+                .bind(v.note.clone())
+                .bind(v.demo as i64)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for p in &doc.progress {
+            let id = node_ids.get(p.node.as_str()).copied().ok_or_else(|| StoreError::Invalid(format!("unknown node {}", p.node)))?;
+            insert_progress(&mut tx, id, p, 1, actor).await?;
+        }
+        for f in &doc.fiscal {
+            sqlx::query("INSERT INTO fiscal_ratios (plan_id, lgcode, city_name, fy, ratio, value, source) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(plan_id)
+                .bind(f.lgcode.to_string())
+                .bind(&f.city)
+                .bind(f.fy.year() as i64)
+                .bind(f.ratio.key())
+                .bind(f.value.to_string())
+                .bind(f.source.clone())
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (i, g) in doc.glossary.iter().enumerate() {
+            sqlx::query("INSERT INTO glossary_terms (plan_id, position, term, reading, description, note) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(plan_id)
+                .bind(i as i64)
+                .bind(&g.term)
+                .bind(g.reading.clone())
+                .bind(&g.description)
+                .bind(g.note.clone())
+                .execute(&mut *tx)
+                .await?;
+        }
+        let summary = json!({"title": h.plan.title, "rows": doc.count_rows()}).to_string();
+        let action = if on_existing == OnExisting::Replace { "import_plan_replace" } else { "import_plan" };
+        audit(&mut tx, actor, action, &plan_ref, "plan", &h.plan.id, None, Some(summary)).await?;
+        tx.commit().await?;
+        Ok(plan_ref)
+    }
+
+    async fn export_plan(&self, plan: &PlanRef) -> Result<PlanDocument> {
+        let mut tx = self.pool.begin().await?;
+        let plan_id = self.plan_id(&mut tx, plan).await?;
+        let row = sqlx::query("SELECT header_json, organisation_json FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut header: PlanHeader = serde_json::from_str(&row.try_get::<String, _>(0)?).map_err(corrupt)?;
+        let mut organisation: Organisation = serde_json::from_str(&row.try_get::<String, _>(1)?).map_err(corrupt)?;
+
+        header.status_scale = sqlx::query("SELECT code, label, label_en, achieved FROM status_levels WHERE plan_id = $1 ORDER BY position")
+            .bind(plan_id)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| -> Result<StatusLevel> {
+                Ok(StatusLevel {
+                    code: r.try_get(0)?,
+                    label: r.try_get(1)?,
+                    label_en: r.try_get(2)?,
+                    achieved: r.try_get::<i64, _>(3)? != 0,
+                })
+            })
+            .collect::<Result<_>>()?;
+
+        // Departments: rebuild the tree from parent links, keeping order.
+        let rows = sqlx::query(
+            "SELECT id, parent_id, dept_key, name, abbreviation, kind, valid_from, valid_to, successor_key, note \
+             FROM departments WHERE plan_id = $1 ORDER BY position",
+        )
+        .bind(plan_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut dept_children: BTreeMap<Option<i64>, Vec<(i64, Department)>> = BTreeMap::new();
+        let mut dept_keys: HashMap<i64, String> = HashMap::new();
+        for r in &rows {
+            let id: i64 = r.try_get(0)?;
+            let d = Department {
+                id: r.try_get(2)?,
+                name: r.try_get(3)?,
+                abbreviation: r.try_get(4)?,
+                kind: enum_from::<DepartmentKind>(&r.try_get::<String, _>(5)?)?,
+                valid_from: opt_date(r.try_get(6)?)?,
+                valid_to: opt_date(r.try_get(7)?)?,
+                successor: r.try_get(8)?,
+                note: r.try_get(9)?,
+                children: Vec::new(),
+            };
+            dept_keys.insert(id, d.id.clone());
+            dept_children.entry(r.try_get(1)?).or_default().push((id, d));
+        }
+        fn build_depts(parent: Option<i64>, map: &mut BTreeMap<Option<i64>, Vec<(i64, Department)>>) -> Vec<Department> {
+            let list = map.remove(&parent).unwrap_or_default();
+            list.into_iter()
+                .map(|(id, mut d)| {
+                    d.children = build_depts(Some(id), map);
+                    d
+                })
+                .collect()
+        }
+        organisation.departments = build_depts(None, &mut dept_children);
+
+        // Node links.
+        let mut node_depts: HashMap<i64, Vec<String>> = HashMap::new();
+        for r in sqlx::query(
+            "SELECT nd.node_id, nd.department_id FROM node_departments nd JOIN nodes n ON n.id = nd.node_id \
+             WHERE n.plan_id = $1 ORDER BY nd.node_id, nd.position",
+        )
+        .bind(plan_id)
+        .fetch_all(&mut *tx)
+        .await?
+        {
+            let dept: i64 = r.try_get(1)?;
+            let key = dept_keys.get(&dept).cloned().ok_or_else(|| corrupt("node department"))?;
+            node_depts.entry(r.try_get(0)?).or_default().push(key);
+        }
+        let flag_axes: Vec<&str> = header.axes.iter().filter(|a| a.kind == AxisKind::Flag).map(|a| a.key.as_str()).collect();
+        let mut node_tags: HashMap<i64, BTreeMap<String, AxisMark>> = HashMap::new();
+        for r in sqlx::query(
+            "SELECT t.node_id, t.axis_key, t.value_code FROM node_tags t JOIN nodes n ON n.id = t.node_id \
+             WHERE n.plan_id = $1 ORDER BY t.node_id, t.axis_key, t.position",
+        )
+        .bind(plan_id)
+        .fetch_all(&mut *tx)
+        .await?
+        {
+            let axis: String = r.try_get(1)?;
+            let code: String = r.try_get(2)?;
+            let entry = node_tags.entry(r.try_get(0)?).or_default();
+            if flag_axes.contains(&axis.as_str()) {
+                entry.insert(axis, AxisMark::Flag(code == "true"));
+            } else if let AxisMark::Codes(list) = entry.entry(axis).or_insert_with(|| AxisMark::Codes(Vec::new())) {
+                list.push(code);
+            }
+        }
+        let mut node_sdgs: HashMap<i64, Vec<u8>> = HashMap::new();
+        for r in sqlx::query(
+            "SELECT s.node_id, s.goal FROM node_sdgs s JOIN nodes n ON n.id = s.node_id WHERE n.plan_id = $1 ORDER BY s.node_id, s.position",
+        )
+        .bind(plan_id)
+        .fetch_all(&mut *tx)
+        .await?
+        {
+            node_sdgs.entry(r.try_get(0)?).or_default().push(r.try_get::<i64, _>(1)? as u8);
+        }
+
+        let rows = sqlx::query(
+            "SELECT id, parent_id, node_key, level_key, number, title, title_en, body, sections_json, schedule_json, period_from, period_to, note \
+             FROM nodes WHERE plan_id = $1 ORDER BY position",
+        )
+        .bind(plan_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut node_children: BTreeMap<Option<i64>, Vec<(i64, Node)>> = BTreeMap::new();
+        let mut node_keys: HashMap<i64, String> = HashMap::new();
+        for r in &rows {
+            let id: i64 = r.try_get(0)?;
+            let period = match (r.try_get::<Option<i64>, _>(10)?, r.try_get::<Option<i64>, _>(11)?) {
+                (Some(f), Some(t)) => Some(Period { from: fy_of(f)?, to: fy_of(t)? }),
+                _ => None,
+            };
+            let n = Node {
+                id: r.try_get(2)?,
+                level: r.try_get(3)?,
+                number: r.try_get::<Option<i64>, _>(4)?.map(|v| v as u32),
+                title: r.try_get(5)?,
+                title_en: r.try_get(6)?,
+                body: r.try_get(7)?,
+                sections: serde_json::from_str(&r.try_get::<String, _>(8)?).map_err(corrupt)?,
+                departments: node_depts.remove(&id).unwrap_or_default(),
+                axes: node_tags.remove(&id).unwrap_or_default(),
+                sdgs: node_sdgs.remove(&id).unwrap_or_default(),
+                period,
+                schedule: serde_json::from_str(&r.try_get::<String, _>(9)?).map_err(corrupt)?,
+                note: r.try_get(12)?,
+                children: Vec::new(),
+            };
+            node_keys.insert(id, n.id.clone());
+            node_children.entry(r.try_get(1)?).or_default().push((id, n));
+        }
+        fn build_nodes(parent: Option<i64>, map: &mut BTreeMap<Option<i64>, Vec<(i64, Node)>>) -> Vec<Node> {
+            let list = map.remove(&parent).unwrap_or_default();
+            list.into_iter()
+                .map(|(id, mut n)| {
+                    n.children = build_nodes(Some(id), map);
+                    n
+                })
+                .collect()
+        }
+        let nodes = build_nodes(None, &mut node_children);
+
+        let indicators = sqlx::query(
+            "SELECT indicator_key, node_id, kind, name, definition, unit, source, cumulative, challenge, baseline_json, target_json, note \
+             FROM indicators WHERE plan_id = $1 ORDER BY position",
+        )
+        .bind(plan_id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| -> Result<Indicator> {
+            let kind: String = r.try_get(2)?;
+            let baseline: Option<String> = r.try_get(9)?;
+            let target: Option<String> = r.try_get(10)?;
+            Ok(Indicator {
+                id: r.try_get(0)?,
+                node: r.try_get::<Option<i64>, _>(1)?.and_then(|id| node_keys.get(&id).cloned()),
+                kind: IndicatorKind::from_key(&kind).ok_or_else(|| corrupt(format!("indicator kind {kind}")))?,
+                name: r.try_get(3)?,
+                definition: r.try_get(4)?,
+                unit: r.try_get(5)?,
+                source: r.try_get(6)?,
+                cumulative: r.try_get::<i64, _>(7)? != 0,
+                challenge: r.try_get::<i64, _>(8)? != 0,
+                baseline: baseline.map(|b| serde_json::from_str::<Baseline>(&b)).transpose().map_err(corrupt)?,
+                target: target.map(|t| serde_json::from_str::<Target>(&t)).transpose().map_err(corrupt)?,
+                note: r.try_get(11)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+        let indicator_values = sqlx::query(
+            "SELECT i.indicator_key, v.fy, v.value, v.note, v.demo FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id \
+             WHERE i.plan_id = $1 ORDER BY i.position, v.fy",
+        )
+        .bind(plan_id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| -> Result<IndicatorValue> {
+            Ok(IndicatorValue {
+                indicator: r.try_get(0)?,
+                fy: fy_of(r.try_get(1)?)?,
+                value: Decimal::parse(&r.try_get::<String, _>(2)?).map_err(corrupt)?,
+                note: r.try_get(3)?,
+                demo: r.try_get::<i64, _>(4)? != 0,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+        let progress = sqlx::query(&format!(
+            "SELECT {PROGRESS_COLUMNS} FROM progress p JOIN nodes n ON n.id = p.node_id WHERE n.plan_id = $1 ORDER BY n.position, p.fy"
+        ))
+        .bind(plan_id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(progress_from_row)
+        .collect::<Result<Vec<_>>>()?;
+
+        let fiscal = sqlx::query(
+            "SELECT lgcode, city_name, fy, ratio, value, source FROM fiscal_ratios WHERE plan_id = $1 ORDER BY lgcode, fy, ratio",
+        )
+        .bind(plan_id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| -> Result<FiscalObservation> {
+            let ratio: String = r.try_get(3)?;
+            let value: String = r.try_get(4)?;
+            Ok(FiscalObservation {
+                lgcode: LocalGovCode::parse(&r.try_get::<String, _>(0)?).map_err(corrupt)?,
+                city: r.try_get(1)?,
+                fy: fy_of(r.try_get(2)?)?,
+                ratio: FiscalRatio::from_key(&ratio).ok_or_else(|| corrupt(format!("ratio {ratio}")))?,
+                value: RatioValue::parse(&value).ok_or_else(|| corrupt(format!("ratio value {value}")))?,
+                source: r.try_get(5)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+        let glossary = sqlx::query("SELECT term, reading, description, note FROM glossary_terms WHERE plan_id = $1 ORDER BY position")
+            .bind(plan_id)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| -> Result<GlossaryTerm> {
+                Ok(GlossaryTerm { term: r.try_get(0)?, reading: r.try_get(1)?, description: r.try_get(2)?, note: r.try_get(3)? })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        tx.commit().await?;
+        Ok(PlanDocument { header, organisation, nodes, indicators, glossary, fiscal, progress, indicator_values })
+    }
+
+    async fn list_plans(&self) -> Result<Vec<PlanListing>> {
+        sqlx::query(
+            "SELECT p.city_code, g.name, p.plan_key, p.title, p.draft, p.period_from, p.period_to, \
+             (SELECT COUNT(*) FROM nodes n WHERE n.plan_id = p.id) AS items \
+             FROM plans p JOIN local_governments g ON g.code = p.city_code ORDER BY p.city_code, p.plan_key",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| -> Result<PlanListing> {
+            let period = match (r.try_get::<Option<i64>, _>(5)?, r.try_get::<Option<i64>, _>(6)?) {
+                (Some(f), Some(t)) => Some((f as i32, t as i32)),
+                _ => None,
+            };
+            Ok(PlanListing {
+                city_code: r.try_get(0)?,
+                city_name: r.try_get(1)?,
+                plan_id: r.try_get(2)?,
+                title: r.try_get(3)?,
+                draft: r.try_get::<i64, _>(4)? != 0,
+                period,
+                items: r.try_get(7)?,
+            })
+        })
+        .collect()
+    }
+
+    async fn record_progress(&self, plan: &PlanRef, progress: &Progress, expected_version: Option<i64>, actor: &str) -> Result<i64> {
+        let mut tx = self.pool.begin().await?;
+        let plan_id = self.plan_id(&mut tx, plan).await?;
+        let node_id: i64 = sqlx::query("SELECT id FROM nodes WHERE plan_id = $1 AND node_key = $2")
+            .bind(plan_id)
+            .bind(&progress.node)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound(format!("item {}", progress.node)))?;
+        if let Some(code) = &progress.status {
+            let known = sqlx::query("SELECT code FROM status_levels WHERE plan_id = $1 AND code = $2")
+                .bind(plan_id)
+                .bind(code)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if known.is_none() {
+                return Err(StoreError::Invalid(format!("「{code}」はこの計画の評価区分にありません / '{code}' is not on this plan's status scale")));
+            }
+        }
+        let current = sqlx::query(&format!(
+            "SELECT {PROGRESS_COLUMNS} FROM progress p JOIN nodes n ON n.id = p.node_id WHERE p.node_id = $1 AND p.fy = $2"
+        ))
+        .bind(node_id)
+        .bind(progress.fy.year() as i64)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let key = format!("{}/{}", progress.node, progress.fy.year());
+        let new_version = match (current, expected_version) {
+            (None, None) => {
+                insert_progress(&mut tx, node_id, progress, 1, actor).await.map_err(|e| match e {
+                    // Another writer inserted the first report meanwhile.
+                    StoreError::Database(sqlx::Error::Database(d)) if d.is_unique_violation() => StoreError::Conflict { expected: 0, current: 1 },
+                    other => other,
+                })?;
+                audit(&mut tx, actor, "record_progress", plan, "progress", &key, None, Some(progress_json(progress))).await?;
+                1
+            }
+            (None, Some(v)) => return Err(StoreError::Conflict { expected: v, current: 0 }),
+            (Some(row), expected) => {
+                let version: i64 = row.try_get("version")?;
+                if expected != Some(version) {
+                    return Err(StoreError::Conflict { expected: expected.unwrap_or(0), current: version });
+                }
+                let before = progress_from_row(&row)?;
+                let done = sqlx::query(
+                    "UPDATE progress SET status_code = $1, result = $2, self_evaluation = $3, direction = $4, spending_cut_yen = $5, \
+                     revenue_yen = $6, demo = $7, version = $8, updated_at = $9, updated_by = $10 \
+                     WHERE node_id = $11 AND fy = $12 AND version = $13",
+                )
+                .bind(progress.status.clone())
+                .bind(progress.result.clone())
+                .bind(progress.self_evaluation.clone())
+                .bind(progress.direction.map(|d| d.ja().to_string()))
+                .bind(progress.spending_cut.map(|y| y.0))
+                .bind(progress.revenue.map(|y| y.0))
+                .bind(progress.demo as i64)
+                .bind(version + 1)
+                .bind(now_iso())
+                .bind(actor)
+                .bind(node_id)
+                .bind(progress.fy.year() as i64)
+                .bind(version)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() != 1 {
+                    return Err(StoreError::Conflict { expected: version, current: version + 1 });
+                }
+                audit(&mut tx, actor, "record_progress", plan, "progress", &key, Some(progress_json(&before)), Some(progress_json(progress))).await?;
+                version + 1
+            }
+        };
+        tx.commit().await?;
+        Ok(new_version)
+    }
+
+    async fn progress(&self, plan: &PlanRef, node: &str, fy: FiscalYear) -> Result<Option<StoredProgress>> {
+        let mut tx = self.pool.begin().await?;
+        let plan_id = self.plan_id(&mut tx, plan).await?;
+        let row = sqlx::query(&format!(
+            "SELECT {PROGRESS_COLUMNS} FROM progress p JOIN nodes n ON n.id = p.node_id WHERE n.plan_id = $1 AND n.node_key = $2 AND p.fy = $3"
+        ))
+        .bind(plan_id)
+        .bind(node)
+        .bind(fy.year() as i64)
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        row.map(|r| -> Result<StoredProgress> {
+            Ok(StoredProgress {
+                progress: progress_from_row(&r)?,
+                version: r.try_get("version")?,
+                updated_at: r.try_get("updated_at")?,
+                updated_by: r.try_get("updated_by")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn status_report(&self, plan: &PlanRef, fy: FiscalYear) -> Result<StatusReport> {
+        let doc = self.export_plan(plan).await?;
+        StatusReport::compute(&doc, fy).map_err(|code| corrupt(format!("status {code} not on the scale")))
+    }
+
+    async fn audit_log(&self, plan: &PlanRef, limit: i64) -> Result<Vec<AuditEntry>> {
+        sqlx::query(
+            "SELECT id, at, actor, action, entity, entity_key, before_json, after_json FROM audit_log \
+             WHERE city_code = $1 AND plan_key = $2 ORDER BY id DESC LIMIT $3",
+        )
+        .bind(plan.city.to_string())
+        .bind(&plan.plan)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| -> Result<AuditEntry> {
+            Ok(AuditEntry {
+                id: r.try_get(0)?,
+                at: r.try_get(1)?,
+                actor: r.try_get(2)?,
+                action: r.try_get(3)?,
+                entity: r.try_get(4)?,
+                entity_key: r.try_get(5)?,
+                before: r.try_get(6)?,
+                after: r.try_get(7)?,
+            })
+        })
+        .collect()
+    }
+}
