@@ -1,48 +1,328 @@
 //! `gyokaku` — the command line: import, export, report, check, demo.
 #![forbid(unsafe_code)]
 
-use std::path::PathBuf;
+mod bench;
+mod demo;
+mod report;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand, ValueEnum};
+use gyokaku_domain::{Bilingual, FiscalYear, LocalGovCode};
+use gyokaku_store::{OnExisting, PlanRef, SqlStore, Store};
+
+const AFTER_HELP: &str = "\
+データベース / Database:
+  --db URL または環境変数 GYOKAKU_DB で指定します (sqlite://PATH または postgres://USER@HOST/DB)。
+  省略時はユーザーのデータフォルダの SQLite ファイルを使います。
+  Choose with --db URL or GYOKAKU_DB (sqlite://PATH or postgres://USER@HOST/DB);
+  the default is a SQLite file in your data directory.
+
+例 / Examples:
+  gyokaku demo
+  gyokaku check examples/annaka
+  gyokaku import examples/annaka
+  gyokaku report status --city 102113 --fy 令和7年度
+  gyokaku export --city 102113 --plan taiko-4 --out /tmp/annaka";
 
 #[derive(Parser)]
-#[command(name = "gyokaku", version, about = "gyokaku (行革): a city's administrative-reform plan through the PDCA cycle")]
+#[command(
+    name = "gyokaku",
+    version,
+    about = "gyokaku (行革): 行政改革大綱・実施計画を PDCA で進め、公表するためのツール\nRun a city's administrative-reform plan through the PDCA cycle.",
+    after_help = AFTER_HELP
+)]
 struct Cli {
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "GYOKAKU_DB")]
+    db: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Validate a plan folder without writing anything; lists every problem.
+    /// 計画フォルダを検査する（書き込みなし） / Check a plan folder without writing; lists every problem.
     ///
     /// Example: gyokaku check examples/annaka
     Check { dir: PathBuf },
-    /// Rewrite a plan folder in canonical form (after checking it).
+    /// 計画フォルダを取り込む（全部か無か） / Import a plan folder, all or nothing.
+    ///
+    /// Example: gyokaku import examples/annaka [--replace]
+    Import {
+        /// One or more plan folders.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Replace a plan that is already stored.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// 計画をフォルダへ書き出す / Export a stored plan as a plan folder.
+    ///
+    /// Example: gyokaku export --city 102113 --plan taiko-4 --out /tmp/annaka
+    Export {
+        /// 全国地方公共団体コード (6 digits)
+        #[arg(long)]
+        city: String,
+        /// The plan's id within the city (see `gyokaku plans`).
+        #[arg(long)]
+        plan: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 登録済みの計画を一覧する / List stored plans.
+    Plans,
+    /// 報告 / Reports.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// 計画フォルダを正規の形に書き直す / Rewrite a plan folder in canonical form.
     ///
     /// Example: gyokaku fmt examples/annaka
     Fmt { dir: PathBuf },
+    /// デモ: 3市の計画と架空の進捗で新しいデータベースを作る / Fresh demo database.
+    ///
+    /// Loads 石岡市, 安中市 and 苫小牧市 with generated progress that is marked
+    /// as fictional (デモ用の架空データ). Without --db it uses a demo file in
+    /// your data directory, recreated each time.
+    Demo,
+    /// ベンチマーク / Benchmarks.
+    #[command(subcommand)]
+    Bench(BenchCommand),
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// 実施状況の集計（図表-2 の形） / Status summary: count per status, total, share achieved.
+    ///
+    /// Example: gyokaku report status --city 102113 --fy R7 --format table
+    Status {
+        #[arg(long)]
+        city: String,
+        /// The plan id; may be left out when the city has one plan with items.
+        #[arg(long)]
+        plan: Option<String>,
+        /// 年度: 2025, 令和7年度, R7, 2025年度 …
+        #[arg(long)]
+        fy: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Import a synthetic plan into SQLite (and PostgreSQL with --postgres) and report rows/s.
+    ///
+    /// Example: gyokaku bench import --items 2000 --years 5 --indicators 3
+    Import {
+        #[arg(long, default_value_t = 2000)]
+        items: usize,
+        #[arg(long, default_value_t = 5)]
+        years: usize,
+        #[arg(long, default_value_t = 3)]
+        indicators: usize,
+        /// A PostgreSQL URL to benchmark as well.
+        #[arg(long)]
+        postgres: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+fn default_db(file: &str) -> anyhow::Result<String> {
+    let dir = dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("gyokaku");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    Ok(format!("sqlite://{}", dir.join(file).display()))
+}
+
+async fn open(db: &Option<String>) -> anyhow::Result<SqlStore> {
+    let url = match db {
+        Some(u) => u.clone(),
+        None => default_db("gyokaku.sqlite")?,
+    };
+    SqlStore::connect(&url).await.with_context(|| format!("cannot open the database {url}"))
+}
+
+fn city_code(s: &str) -> anyhow::Result<LocalGovCode> {
+    LocalGovCode::parse(s).map_err(|e| anyhow::anyhow!(e.both()))
+}
+
+/// A spinner on a terminal, nothing when piped.
+fn spinner(msg: String) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let pb = indicatif::ProgressBar::new_spinner();
+    pb.set_message(msg);
+    pb.enable_steady_tick(std::time::Duration::from_millis(100));
+    Some(pb)
+}
+
+async fn import(store: &SqlStore, dirs: &[PathBuf], replace: bool) -> anyhow::Result<()> {
+    let bar = (dirs.len() > 1 && std::io::stderr().is_terminal()).then(|| indicatif::ProgressBar::new(dirs.len() as u64));
+    for dir in dirs {
+        let pb = spinner(format!("{} を取り込み中 / importing", dir.display()));
+        let doc = gyokaku_interchange::read_plan_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let on = if replace { OnExisting::Replace } else { OnExisting::Refuse };
+        let plan = store.import_plan(&doc, on, "cli").await.map_err(|e| anyhow::anyhow!(e.both()))?;
+        if let Some(pb) = pb {
+            pb.finish_and_clear();
+        }
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+        println!("取り込みました / imported: {} {} ({}/{}, {} rows)", doc.header.city.name, doc.header.plan.title, plan.city, plan.plan, doc.count_rows());
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    Ok(())
+}
+
+async fn pick_plan(store: &SqlStore, city: LocalGovCode, plan: Option<String>) -> anyhow::Result<PlanRef> {
+    if let Some(plan) = plan {
+        return Ok(PlanRef { city, plan });
+    }
+    let code = city.to_string();
+    let with_items: Vec<_> = store.list_plans().await?.into_iter().filter(|p| p.city_code == code && p.items > 0).collect();
+    match with_items.as_slice() {
+        [one] => Ok(PlanRef { city, plan: one.plan_id.clone() }),
+        [] => bail!("団体 {code} に項目のある計画がありません / no plan with items for {code}"),
+        many => bail!(
+            "団体 {code} には複数の計画があります。--plan で選んでください / several plans for {code}, choose with --plan: {}",
+            many.iter().map(|p| p.plan_id.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+async fn demo(db: &Option<String>) -> anyhow::Result<()> {
+    let url = match db {
+        Some(u) => u.clone(),
+        None => {
+            let url = default_db("demo.sqlite")?;
+            let path = url.trim_start_matches("sqlite://");
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+            url
+        }
+    };
+    let store = SqlStore::connect(&url).await.with_context(|| format!("cannot open {url}"))?;
+    let tmp = tempfile::tempdir()?;
+    let mut summaries = Vec::new();
+    for dir in demo::write_examples(tmp.path())? {
+        let mut doc = gyokaku_interchange::read_plan_dir(&dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+        demo::add_demo_progress(&mut doc);
+        let plan = store.import_plan(&doc, OnExisting::Replace, "demo").await.map_err(|e| anyhow::anyhow!(e.both()))?;
+        println!("{} {}: {} 件の項目, {} 件の進捗（{}）", doc.header.city.name, doc.header.plan.title, gyokaku_domain::walk_nodes(&doc.nodes).len(), doc.progress.len(), demo::DEMO_LABEL);
+        if let Some(last) = demo::demo_years(&doc).last().filter(|_| !doc.progress.is_empty()) {
+            summaries.push((plan, *last));
+        }
+    }
+    println!("\nデモ用データベース / demo database: {url}");
+    println!("※ 進捗・指標の実績はすべて{} です / all progress and actuals are fictional demo data\n", demo::DEMO_LABEL);
+    for (plan, fy) in summaries {
+        let r = store.status_report(&plan, fy).await?;
+        println!("{}", report::table(&r));
+    }
+    println!("Web アプリはまだありません（issue 4）。CLI で試せます / the web app is not built yet; try:");
+    println!("  gyokaku --db {url} plans");
+    println!("  gyokaku --db {url} report status --city 102113 --fy 令和7年度");
+    println!("  gyokaku --db {url} export --city 082058 --plan challenge --out /tmp/ishioka");
+    store.close().await;
+    Ok(())
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
         Command::Check { dir } => match gyokaku_interchange::read_plan_dir(&dir) {
             Ok(doc) => {
                 println!("OK: {} {} ({} rows)", doc.header.city.name, doc.header.plan.title, doc.count_rows());
                 Ok(())
             }
-            Err(e) => Err(e.to_string()),
+            Err(e) => bail!("{e}"),
         },
-        Command::Fmt { dir } => gyokaku_interchange::read_plan_dir(&dir)
-            .map_err(|e| e.to_string())
-            .and_then(|doc| gyokaku_interchange::write_plan_dir(&doc, &dir).map_err(|e| e.to_string())),
+        Command::Fmt { dir } => {
+            let doc = gyokaku_interchange::read_plan_dir(&dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+            gyokaku_interchange::write_plan_dir(&doc, &dir)?;
+            Ok(())
+        }
+        Command::Import { dirs, replace } => {
+            let store = open(&cli.db).await?;
+            let r = import(&store, &dirs, replace).await;
+            store.close().await;
+            r
+        }
+        Command::Export { city, plan, out } => {
+            let store = open(&cli.db).await?;
+            let plan = PlanRef { city: city_code(&city)?, plan };
+            let pb = spinner("書き出し中 / exporting".into());
+            let doc = store.export_plan(&plan).await.map_err(|e| anyhow::anyhow!(e.both()))?;
+            write_out(&doc, &out)?;
+            if let Some(pb) = pb {
+                pb.finish_and_clear();
+            }
+            println!("書き出しました / exported: {}", out.display());
+            store.close().await;
+            Ok(())
+        }
+        Command::Plans => {
+            let store = open(&cli.db).await?;
+            for p in store.list_plans().await? {
+                let period = p.period.map_or("期間未定".to_string(), |(f, t)| format!("{f}–{t}"));
+                let draft = if p.draft { " (案)" } else { "" };
+                println!("{} {}\t{}\t{}{}\t{}\t{} items", p.city_code, p.city_name, p.plan_id, p.title, draft, period, p.items);
+            }
+            store.close().await;
+            Ok(())
+        }
+        Command::Report(ReportCommand::Status { city, plan, fy, format }) => {
+            let fy = FiscalYear::parse(&fy).map_err(|e| anyhow::anyhow!(e.both()))?;
+            let store = open(&cli.db).await?;
+            let plan = pick_plan(&store, city_code(&city)?, plan).await?;
+            let r = store.status_report(&plan, fy).await.map_err(|e| anyhow::anyhow!(e.both()))?;
+            print!(
+                "{}",
+                match format {
+                    Format::Table => report::table(&r),
+                    Format::Json => report::json(&r),
+                    Format::Csv => report::csv(&r),
+                }
+            );
+            store.close().await;
+            Ok(())
+        }
+        Command::Demo => demo(&cli.db).await,
+        Command::Bench(BenchCommand::Import { items, years, indicators, postgres }) => bench::run(items, years, indicators, postgres).await,
+    }
+}
+
+fn write_out(doc: &gyokaku_domain::PlanDocument, out: &Path) -> anyhow::Result<()> {
+    gyokaku_interchange::write_plan_dir(doc, out)?;
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
     };
-    match result {
+    match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprint!("{e}");
+            eprintln!("エラー / error: {e:#}");
             ExitCode::FAILURE
         }
     }

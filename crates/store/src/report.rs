@@ -36,7 +36,8 @@ impl StatusReport {
         let whole = StatusSummary::compute(scale, all.iter().map(|id| status_of(id)))?;
         let level_of = |key: &str| -> Option<&Level> { doc.header.levels.iter().find(|l| l.key == key) };
         let mut groups = Vec::new();
-        for top in &doc.nodes {
+        // Per top-level node, where top-level nodes group items.
+        for top in doc.nodes.iter().filter(|n| !n.children.is_empty()) {
             let ids = leaves(std::slice::from_ref(top));
             let label = match level_of(&top.level) {
                 Some(l) => format!("{} {}", l.label(top.number, None), top.title).trim().to_string(),

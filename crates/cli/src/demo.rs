@@ -1,0 +1,162 @@
+//! Demo data: the example plans with fictional yearly progress and
+//! indicator actuals, generated deterministically and marked as demo data
+//! (デモ用の架空データ) wherever it is stored or shown.
+
+use std::path::Path;
+
+use gyokaku_domain::{
+    walk_nodes, Decimal, Direction, FiscalYear, IndicatorValue, PlanDocument, Progress, StatusLevel, TargetKind, Yen,
+};
+
+include!(concat!(env!("OUT_DIR"), "/examples.rs"));
+
+/// The label every generated text carries.
+pub const DEMO_LABEL: &str = "デモ用の架空データ";
+
+/// The last fiscal year the demo fills (the last closed year).
+pub const LAST_DEMO_FY: i32 = 2025;
+
+/// Writes the embedded example plans into `dir`, one folder each.
+pub fn write_examples(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut out = Vec::new();
+    for (plan, file, text) in EXAMPLES {
+        let d = dir.join(plan);
+        std::fs::create_dir_all(&d)?;
+        std::fs::write(d.join(file), text)?;
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
+/// FNV-1a: a small, stable hash, so the same plan always gets the same demo.
+fn hash(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain([0xff]) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// A status scale for plans that define none (the draft plans): plainly
+/// labelled as demo.
+fn demo_scale() -> Vec<StatusLevel> {
+    [
+        ("A", "A 計画どおり進捗（デモ用の評価区分）", "A On track (demo scale)", true),
+        ("B", "B 一部達成（デモ用の評価区分）", "B Partly achieved (demo scale)", true),
+        ("C", "C 遅れ（デモ用の評価区分）", "C Behind (demo scale)", false),
+        ("D", "D 未着手（デモ用の評価区分）", "D Not started (demo scale)", false),
+    ]
+    .into_iter()
+    .map(|(code, label, en, achieved)| StatusLevel { code: code.into(), label: label.into(), label_en: Some(en.into()), achieved })
+    .collect()
+}
+
+/// The fiscal years the demo fills for a plan.
+pub fn demo_years(doc: &PlanDocument) -> Vec<FiscalYear> {
+    let (from, to) = match doc.header.plan.period {
+        Some(p) => (p.from.year(), p.to.year().min(LAST_DEMO_FY)),
+        None => (2022, LAST_DEMO_FY),
+    };
+    (from..=to).filter_map(|y| FiscalYear::new(y).ok()).collect()
+}
+
+/// Adds fictional progress for every item (leaf) and year, and fictional
+/// actuals for every indicator with a numeric baseline.
+pub fn add_demo_progress(doc: &mut PlanDocument) {
+    if doc.header.status_scale.is_empty() {
+        doc.header.status_scale = demo_scale();
+    }
+    let scale_len = doc.header.status_scale.len();
+    let years = demo_years(doc);
+    let city = doc.header.city.code.to_string();
+    let mut progress = Vec::new();
+    for (node, _, _) in walk_nodes(&doc.nodes) {
+        if !node.children.is_empty() {
+            continue;
+        }
+        for (i, fy) in years.iter().enumerate() {
+            let h = hash(&[&city, &doc.header.plan.id, &node.id, &fy.year().to_string()]);
+            // Later years drift towards the better statuses (lower index).
+            let drift = (i * 30 / years.len().max(1)) as u64;
+            let roll = (h % 100 + drift).min(99);
+            let index = ((99 - roll) as usize * scale_len / 100).min(scale_len - 1);
+            let status = doc.header.status_scale[index].code.clone();
+            let direction = match h % 13 {
+                0 => Direction::Expand,
+                1 => Direction::Improve,
+                2 if i + 1 == years.len() => Direction::Complete,
+                _ => Direction::Continue,
+            };
+            let cut = (h % 5 == 0).then(|| Yen(((h >> 8) % 50 + 1) as i64 * 100_000));
+            let revenue = (h % 7 == 0).then(|| Yen(((h >> 16) % 30 + 1) as i64 * 100_000));
+            progress.push(Progress {
+                node: node.id.clone(),
+                fy: *fy,
+                status: Some(status),
+                result: Some(format!("（{DEMO_LABEL}）{}の「{}」の取組を実施しました。", fy.wareki(), node.title)),
+                self_evaluation: Some(format!("（{DEMO_LABEL}）自己評価の例文です。")),
+                direction: Some(direction),
+                spending_cut: cut,
+                revenue,
+                demo: true,
+            });
+        }
+    }
+    let mut values = Vec::new();
+    for ind in &doc.indicators {
+        let Some(base) = ind.baseline.as_ref().and_then(|b| b.value) else { continue };
+        let start = ind.baseline.as_ref().and_then(|b| b.fy).map_or(years.first().map_or(2022, |y| y.year()), |f| f.year() + 1);
+        let target = ind.target.as_ref().filter(|t| t.kind == TargetKind::Value).and_then(|t| t.value);
+        for fy in years.iter().filter(|y| y.year() >= start) {
+            let h = hash(&[&city, &ind.id, &fy.year().to_string()]);
+            let t = (fy.year() - start + 1) as f64;
+            let b = base.to_f64();
+            let goal = target.map(|v| v.to_f64()).unwrap_or(b * 1.1);
+            let noise = ((h % 21) as f64 - 10.0) / 100.0;
+            let v = b + (goal - b) * (t / 5.0 + noise).clamp(0.0, 1.2);
+            let Ok(value) = Decimal::parse(&format!("{v:.1}")) else { continue };
+            values.push(IndicatorValue { indicator: ind.id.clone(), fy: *fy, value, note: Some(DEMO_LABEL.to_string()), demo: true });
+        }
+    }
+    doc.progress = progress;
+    doc.indicator_values = values;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn examples() -> Vec<PlanDocument> {
+        let dir = tempfile::tempdir().unwrap();
+        write_examples(dir.path())
+            .unwrap()
+            .iter()
+            .map(|d| gyokaku_interchange::read_plan_dir(d).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn demo_is_deterministic_labelled_and_on_the_scale() {
+        for doc in examples() {
+            let mut a = doc.clone();
+            let mut b = doc.clone();
+            add_demo_progress(&mut a);
+            add_demo_progress(&mut b);
+            assert_eq!(a, b, "same plan, same demo");
+            for p in &a.progress {
+                assert!(p.demo);
+                assert!(p.result.as_deref().unwrap().contains(DEMO_LABEL));
+                assert!(a.status(p.status.as_deref().unwrap()).is_some());
+            }
+            assert!(a.indicator_values.iter().all(|v| v.demo));
+            if !a.nodes.is_empty() {
+                assert!(!a.progress.is_empty(), "{} got no demo progress", a.header.plan.title);
+            }
+        }
+    }
+}
