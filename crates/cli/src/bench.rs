@@ -93,31 +93,58 @@ pub fn synthetic_plan(items: usize, years: usize, indicators: usize) -> PlanDocu
                 source: None,
                 cumulative: false,
                 challenge: false,
-                baseline: Some(Baseline { fy: Some(fy(0)), value: Some(Decimal::from_int(10)), pending: None }),
-                target: Some(Target { fy: Some(fy(years.saturating_sub(1))), kind: TargetKind::Value, value: Some(Decimal::from_int(20)), text: None }),
+                baseline: Some(Baseline {
+                    fy: Some(fy(0)),
+                    value: Some(Decimal::from_int(10)),
+                    pending: None,
+                }),
+                target: Some(Target {
+                    fy: Some(fy(years.saturating_sub(1))),
+                    kind: TargetKind::Value,
+                    value: Some(Decimal::from_int(20)),
+                    text: None,
+                }),
                 note: None,
             });
             for y in 0..years {
-                values.push(IndicatorValue { indicator: ind.clone(), fy: fy(y), value: Decimal::from_int(10 + y as i64), note: None, demo: true });
+                values.push(IndicatorValue {
+                    indicator: ind.clone(),
+                    fy: fy(y),
+                    value: Decimal::from_int(10 + y as i64),
+                    note: None,
+                    demo: true,
+                });
             }
         }
     }
     let status_scale = ["A", "B", "C", "D"]
         .iter()
         .enumerate()
-        .map(|(i, c)| StatusLevel { code: c.to_string(), label: c.to_string(), label_en: None, achieved: i < 2 })
+        .map(|(i, c)| StatusLevel {
+            code: c.to_string(),
+            label: c.to_string(),
+            label_en: None,
+            achieved: i < 2,
+        })
         .collect();
     PlanDocument {
         header: PlanHeader {
             format: FORMAT.into(),
-            city: City { code, name: "ベンチ市".into(), prefecture: "架空県".into() },
+            city: City {
+                code,
+                name: "ベンチ市".into(),
+                prefecture: "架空県".into(),
+            },
             plan: PlanInfo {
                 id: "bench".into(),
                 title: "ベンチマーク用の架空計画".into(),
                 subtitle: None,
                 generation: None,
                 draft: false,
-                period: Some(Period { from: fy(0), to: fy(years.saturating_sub(1)) }),
+                period: Some(Period {
+                    from: fy(0),
+                    to: fy(years.saturating_sub(1)),
+                }),
                 published: None,
                 mid_term_review_fy: None,
                 managing_office: None,
@@ -126,8 +153,20 @@ pub fn synthetic_plan(items: usize, years: usize, indicators: usize) -> PlanDocu
             },
             sections: Vec::new(),
             levels: vec![
-                Level { key: "policy".into(), name: "基本方針".into(), name_en: None, numbering: Numbering::Arabic, prefix: None },
-                Level { key: "item".into(), name: "取組".into(), name_en: None, numbering: Numbering::Paren, prefix: None },
+                Level {
+                    key: "policy".into(),
+                    name: "基本方針".into(),
+                    name_en: None,
+                    numbering: Numbering::Arabic,
+                    prefix: None,
+                },
+                Level {
+                    key: "item".into(),
+                    name: "取組".into(),
+                    name_en: None,
+                    numbering: Numbering::Paren,
+                    prefix: None,
+                },
             ],
             status_scale,
             axes: Vec::new(),
@@ -138,7 +177,11 @@ pub fn synthetic_plan(items: usize, years: usize, indicators: usize) -> PlanDocu
             recorded_summaries: Vec::new(),
             fiscal_thresholds: Vec::new(),
         },
-        organisation: Organisation { as_of: None, note: None, departments: depts },
+        organisation: Organisation {
+            as_of: None,
+            note: None,
+            departments: depts,
+        },
         nodes,
         indicators: inds,
         glossary: Vec::new(),
@@ -152,9 +195,16 @@ pub fn synthetic_plan(items: usize, years: usize, indicators: usize) -> PlanDocu
 /// driver and database cost before any of gyokaku's work.
 async fn reference_inserts(url: &str, rows: usize) -> anyhow::Result<f64> {
     sqlx::any::install_default_drivers();
-    let pool = AnyPoolOptions::new().max_connections(1).connect(url).await?;
-    sqlx::query("DROP TABLE IF EXISTS bench_reference").execute(&pool).await?;
-    sqlx::query("CREATE TABLE bench_reference (id BIGINT PRIMARY KEY, a TEXT NOT NULL, b BIGINT)").execute(&pool).await?;
+    let pool = AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(url)
+        .await?;
+    sqlx::query("DROP TABLE IF EXISTS bench_reference")
+        .execute(&pool)
+        .await?;
+    sqlx::query("CREATE TABLE bench_reference (id BIGINT PRIMARY KEY, a TEXT NOT NULL, b BIGINT)")
+        .execute(&pool)
+        .await?;
     let start = Instant::now();
     let mut tx = pool.begin().await?;
     for i in 0..rows {
@@ -167,31 +217,51 @@ async fn reference_inserts(url: &str, rows: usize) -> anyhow::Result<f64> {
     }
     tx.commit().await?;
     let secs = start.elapsed().as_secs_f64();
-    sqlx::query("DROP TABLE bench_reference").execute(&pool).await?;
+    sqlx::query("DROP TABLE bench_reference")
+        .execute(&pool)
+        .await?;
     pool.close().await;
     Ok(secs)
 }
 
-pub async fn run(items: usize, years: usize, indicators: usize, postgres: Option<String>) -> anyhow::Result<()> {
+pub async fn run(
+    items: usize,
+    years: usize,
+    indicators: usize,
+    postgres: Option<String>,
+) -> anyhow::Result<()> {
     let doc = synthetic_plan(items, years, indicators);
     let rows = doc.count_rows();
-    println!("synthetic plan: {items} items × {years} years × {indicators} indicators = {rows} rows");
+    println!(
+        "synthetic plan: {items} items × {years} years × {indicators} indicators = {rows} rows"
+    );
     let dir = tempfile::tempdir()?;
-    let mut targets = vec![("sqlite", format!("sqlite://{}", dir.path().join("bench.sqlite").display()))];
+    let mut targets = vec![(
+        "sqlite",
+        format!("sqlite://{}", dir.path().join("bench.sqlite").display()),
+    )];
     if let Some(pg) = postgres {
         targets.push(("postgres", pg));
     }
-    println!("{:<10} {:>10} {:>12} {:>14} {:>8}", "store", "import s", "rows/s", "reference r/s", "ratio");
+    println!(
+        "{:<10} {:>10} {:>12} {:>14} {:>8}",
+        "store", "import s", "rows/s", "reference r/s", "ratio"
+    );
     for (name, url) in targets {
         let store = SqlStore::connect(&url).await?;
         let start = Instant::now();
-        store.import_plan(&doc, OnExisting::Replace, "bench").await?;
+        store
+            .import_plan(&doc, OnExisting::Replace, "bench")
+            .await?;
         let secs = start.elapsed().as_secs_f64();
         store.close().await;
         let reference = reference_inserts(&url, rows).await?;
         let ours = rows as f64 / secs;
         let theirs = rows as f64 / reference;
-        println!("{name:<10} {secs:>10.3} {ours:>12.0} {theirs:>14.0} {:>8.2}", ours / theirs);
+        println!(
+            "{name:<10} {secs:>10.3} {ours:>12.0} {theirs:>14.0} {:>8.2}",
+            ours / theirs
+        );
     }
     Ok(())
 }

@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use gyokaku_domain::{
-    walk_nodes, Decimal, Direction, FiscalYear, IndicatorValue, PlanDocument, Progress, StatusLevel, TargetKind, Yen,
+    walk_nodes, Decimal, Direction, FiscalYear, IndicatorValue, PlanDocument, Progress,
+    StatusLevel, TargetKind, Yen,
 };
 
 include!(concat!(env!("OUT_DIR"), "/examples.rs"));
@@ -46,13 +47,38 @@ fn hash(parts: &[&str]) -> u64 {
 /// labelled as demo.
 fn demo_scale() -> Vec<StatusLevel> {
     [
-        ("A", "A 計画どおり進捗（デモ用の評価区分）", "A On track (demo scale)", true),
-        ("B", "B 一部達成（デモ用の評価区分）", "B Partly achieved (demo scale)", true),
-        ("C", "C 遅れ（デモ用の評価区分）", "C Behind (demo scale)", false),
-        ("D", "D 未着手（デモ用の評価区分）", "D Not started (demo scale)", false),
+        (
+            "A",
+            "A 計画どおり進捗（デモ用の評価区分）",
+            "A On track (demo scale)",
+            true,
+        ),
+        (
+            "B",
+            "B 一部達成（デモ用の評価区分）",
+            "B Partly achieved (demo scale)",
+            true,
+        ),
+        (
+            "C",
+            "C 遅れ（デモ用の評価区分）",
+            "C Behind (demo scale)",
+            false,
+        ),
+        (
+            "D",
+            "D 未着手（デモ用の評価区分）",
+            "D Not started (demo scale)",
+            false,
+        ),
     ]
     .into_iter()
-    .map(|(code, label, en, achieved)| StatusLevel { code: code.into(), label: label.into(), label_en: Some(en.into()), achieved })
+    .map(|(code, label, en, achieved)| StatusLevel {
+        code: code.into(),
+        label: label.into(),
+        label_en: Some(en.into()),
+        achieved,
+    })
     .collect()
 }
 
@@ -62,7 +88,9 @@ pub fn demo_years(doc: &PlanDocument) -> Vec<FiscalYear> {
         Some(p) => (p.from.year(), p.to.year().min(LAST_DEMO_FY)),
         None => (2022, LAST_DEMO_FY),
     };
-    (from..=to).filter_map(|y| FiscalYear::new(y).ok()).collect()
+    (from..=to)
+        .filter_map(|y| FiscalYear::new(y).ok())
+        .collect()
 }
 
 /// Adds fictional progress for every item (leaf) and year, and fictional
@@ -92,13 +120,21 @@ pub fn add_demo_progress(doc: &mut PlanDocument) {
                 2 if i + 1 == years.len() => Direction::Complete,
                 _ => Direction::Continue,
             };
-            let cut = (h % 5 == 0).then(|| Yen(((h >> 8) % 50 + 1) as i64 * 100_000));
-            let revenue = (h % 7 == 0).then(|| Yen(((h >> 16) % 30 + 1) as i64 * 100_000));
+            let cut = h
+                .is_multiple_of(5)
+                .then(|| Yen(((h >> 8) % 50 + 1) as i64 * 100_000));
+            let revenue = h
+                .is_multiple_of(7)
+                .then(|| Yen(((h >> 16) % 30 + 1) as i64 * 100_000));
             progress.push(Progress {
                 node: node.id.clone(),
                 fy: *fy,
                 status: Some(status),
-                result: Some(format!("（{DEMO_LABEL}）{}の「{}」の取組を実施しました。", fy.wareki(), node.title)),
+                result: Some(format!(
+                    "（{DEMO_LABEL}）{}の「{}」の取組を実施しました。",
+                    fy.wareki(),
+                    node.title
+                )),
                 self_evaluation: Some(format!("（{DEMO_LABEL}）自己評価の例文です。")),
                 direction: Some(direction),
                 spending_cut: cut,
@@ -109,9 +145,19 @@ pub fn add_demo_progress(doc: &mut PlanDocument) {
     }
     let mut values = Vec::new();
     for ind in &doc.indicators {
-        let Some(base) = ind.baseline.as_ref().and_then(|b| b.value) else { continue };
-        let start = ind.baseline.as_ref().and_then(|b| b.fy).map_or(years.first().map_or(2022, |y| y.year()), |f| f.year() + 1);
-        let target = ind.target.as_ref().filter(|t| t.kind == TargetKind::Value).and_then(|t| t.value);
+        let Some(base) = ind.baseline.as_ref().and_then(|b| b.value) else {
+            continue;
+        };
+        let start = ind
+            .baseline
+            .as_ref()
+            .and_then(|b| b.fy)
+            .map_or(years.first().map_or(2022, |y| y.year()), |f| f.year() + 1);
+        let target = ind
+            .target
+            .as_ref()
+            .filter(|t| t.kind == TargetKind::Value)
+            .and_then(|t| t.value);
         for fy in years.iter().filter(|y| y.year() >= start) {
             let h = hash(&[&city, &ind.id, &fy.year().to_string()]);
             let t = (fy.year() - start + 1) as f64;
@@ -119,8 +165,16 @@ pub fn add_demo_progress(doc: &mut PlanDocument) {
             let goal = target.map(|v| v.to_f64()).unwrap_or(b * 1.1);
             let noise = ((h % 21) as f64 - 10.0) / 100.0;
             let v = b + (goal - b) * (t / 5.0 + noise).clamp(0.0, 1.2);
-            let Ok(value) = Decimal::parse(&format!("{v:.1}")) else { continue };
-            values.push(IndicatorValue { indicator: ind.id.clone(), fy: *fy, value, note: Some(DEMO_LABEL.to_string()), demo: true });
+            let Ok(value) = Decimal::parse(&format!("{v:.1}")) else {
+                continue;
+            };
+            values.push(IndicatorValue {
+                indicator: ind.id.clone(),
+                fy: *fy,
+                value,
+                note: Some(DEMO_LABEL.to_string()),
+                demo: true,
+            });
         }
     }
     doc.progress = progress;
@@ -155,7 +209,11 @@ mod tests {
             }
             assert!(a.indicator_values.iter().all(|v| v.demo));
             if !a.nodes.is_empty() {
-                assert!(!a.progress.is_empty(), "{} got no demo progress", a.header.plan.title);
+                assert!(
+                    !a.progress.is_empty(),
+                    "{} got no demo progress",
+                    a.header.plan.title
+                );
             }
         }
     }

@@ -138,7 +138,9 @@ enum Format {
 }
 
 fn default_db(file: &str) -> anyhow::Result<String> {
-    let dir = dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("gyokaku");
+    let dir = dirs::data_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("gyokaku");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     Ok(format!("sqlite://{}", dir.join(file).display()))
 }
@@ -148,7 +150,9 @@ async fn open(db: &Option<String>) -> anyhow::Result<SqlStore> {
         Some(u) => u.clone(),
         None => default_db("gyokaku.sqlite")?,
     };
-    SqlStore::connect(&url).await.with_context(|| format!("cannot open the database {url}"))
+    SqlStore::connect(&url)
+        .await
+        .with_context(|| format!("cannot open the database {url}"))
 }
 
 fn city_code(s: &str) -> anyhow::Result<LocalGovCode> {
@@ -167,19 +171,34 @@ fn spinner(msg: String) -> Option<indicatif::ProgressBar> {
 }
 
 async fn import(store: &SqlStore, dirs: &[PathBuf], replace: bool) -> anyhow::Result<()> {
-    let bar = (dirs.len() > 1 && std::io::stderr().is_terminal()).then(|| indicatif::ProgressBar::new(dirs.len() as u64));
+    let bar = (dirs.len() > 1 && std::io::stderr().is_terminal())
+        .then(|| indicatif::ProgressBar::new(dirs.len() as u64));
     for dir in dirs {
         let pb = spinner(format!("{} を取り込み中 / importing", dir.display()));
         let doc = gyokaku_interchange::read_plan_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let on = if replace { OnExisting::Replace } else { OnExisting::Refuse };
-        let plan = store.import_plan(&doc, on, "cli").await.map_err(|e| anyhow::anyhow!(e.both()))?;
+        let on = if replace {
+            OnExisting::Replace
+        } else {
+            OnExisting::Refuse
+        };
+        let plan = store
+            .import_plan(&doc, on, "cli")
+            .await
+            .map_err(|e| anyhow::anyhow!(e.both()))?;
         if let Some(pb) = pb {
             pb.finish_and_clear();
         }
         if let Some(b) = &bar {
             b.inc(1);
         }
-        println!("取り込みました / imported: {} {} ({}/{}, {} rows)", doc.header.city.name, doc.header.plan.title, plan.city, plan.plan, doc.count_rows());
+        println!(
+            "取り込みました / imported: {} {} ({}/{}, {} rows)",
+            doc.header.city.name,
+            doc.header.plan.title,
+            plan.city,
+            plan.plan,
+            doc.count_rows()
+        );
     }
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -187,12 +206,21 @@ async fn import(store: &SqlStore, dirs: &[PathBuf], replace: bool) -> anyhow::Re
     Ok(())
 }
 
-async fn pick_plan(store: &SqlStore, city: LocalGovCode, plan: Option<String>) -> anyhow::Result<PlanRef> {
+async fn pick_plan(
+    store: &SqlStore,
+    city: LocalGovCode,
+    plan: Option<String>,
+) -> anyhow::Result<PlanRef> {
     if let Some(plan) = plan {
         return Ok(PlanRef { city, plan });
     }
     let code = city.to_string();
-    let with_items: Vec<_> = store.list_plans().await?.into_iter().filter(|p| p.city_code == code && p.items > 0).collect();
+    let with_items: Vec<_> = store
+        .list_plans()
+        .await?
+        .into_iter()
+        .filter(|p| p.city_code == code && p.items > 0)
+        .collect();
     match with_items.as_slice() {
         [one] => Ok(PlanRef { city, plan: one.plan_id.clone() }),
         [] => bail!("団体 {code} に項目のある計画がありません / no plan with items for {code}"),
@@ -215,20 +243,39 @@ async fn demo(db: &Option<String>) -> anyhow::Result<()> {
             url
         }
     };
-    let store = SqlStore::connect(&url).await.with_context(|| format!("cannot open {url}"))?;
+    let store = SqlStore::connect(&url)
+        .await
+        .with_context(|| format!("cannot open {url}"))?;
     let tmp = tempfile::tempdir()?;
     let mut summaries = Vec::new();
     for dir in demo::write_examples(tmp.path())? {
-        let mut doc = gyokaku_interchange::read_plan_dir(&dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut doc =
+            gyokaku_interchange::read_plan_dir(&dir).map_err(|e| anyhow::anyhow!("{e}"))?;
         demo::add_demo_progress(&mut doc);
-        let plan = store.import_plan(&doc, OnExisting::Replace, "demo").await.map_err(|e| anyhow::anyhow!(e.both()))?;
-        println!("{} {}: {} 件の項目, {} 件の進捗（{}）", doc.header.city.name, doc.header.plan.title, gyokaku_domain::walk_nodes(&doc.nodes).len(), doc.progress.len(), demo::DEMO_LABEL);
-        if let Some(last) = demo::demo_years(&doc).last().filter(|_| !doc.progress.is_empty()) {
+        let plan = store
+            .import_plan(&doc, OnExisting::Replace, "demo")
+            .await
+            .map_err(|e| anyhow::anyhow!(e.both()))?;
+        println!(
+            "{} {}: {} 件の項目, {} 件の進捗（{}）",
+            doc.header.city.name,
+            doc.header.plan.title,
+            gyokaku_domain::walk_nodes(&doc.nodes).len(),
+            doc.progress.len(),
+            demo::DEMO_LABEL
+        );
+        if let Some(last) = demo::demo_years(&doc)
+            .last()
+            .filter(|_| !doc.progress.is_empty())
+        {
             summaries.push((plan, *last));
         }
     }
     println!("\nデモ用データベース / demo database: {url}");
-    println!("※ 進捗・指標の実績はすべて{} です / all progress and actuals are fictional demo data\n", demo::DEMO_LABEL);
+    println!(
+        "※ 進捗・指標の実績はすべて{} です / all progress and actuals are fictional demo data\n",
+        demo::DEMO_LABEL
+    );
     for (plan, fy) in summaries {
         let r = store.status_report(&plan, fy).await?;
         println!("{}", report::table(&r));
@@ -245,13 +292,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Check { dir } => match gyokaku_interchange::read_plan_dir(&dir) {
             Ok(doc) => {
-                println!("OK: {} {} ({} rows)", doc.header.city.name, doc.header.plan.title, doc.count_rows());
+                println!(
+                    "OK: {} {} ({} rows)",
+                    doc.header.city.name,
+                    doc.header.plan.title,
+                    doc.count_rows()
+                );
                 Ok(())
             }
             Err(e) => bail!("{e}"),
         },
         Command::Fmt { dir } => {
-            let doc = gyokaku_interchange::read_plan_dir(&dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let doc =
+                gyokaku_interchange::read_plan_dir(&dir).map_err(|e| anyhow::anyhow!("{e}"))?;
             gyokaku_interchange::write_plan_dir(&doc, &dir)?;
             Ok(())
         }
@@ -263,9 +316,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Export { city, plan, out } => {
             let store = open(&cli.db).await?;
-            let plan = PlanRef { city: city_code(&city)?, plan };
+            let plan = PlanRef {
+                city: city_code(&city)?,
+                plan,
+            };
             let pb = spinner("書き出し中 / exporting".into());
-            let doc = store.export_plan(&plan).await.map_err(|e| anyhow::anyhow!(e.both()))?;
+            let doc = store
+                .export_plan(&plan)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.both()))?;
             write_out(&doc, &out)?;
             if let Some(pb) = pb {
                 pb.finish_and_clear();
@@ -277,18 +336,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Plans => {
             let store = open(&cli.db).await?;
             for p in store.list_plans().await? {
-                let period = p.period.map_or("期間未定".to_string(), |(f, t)| format!("{f}–{t}"));
+                let period = p
+                    .period
+                    .map_or("期間未定".to_string(), |(f, t)| format!("{f}–{t}"));
                 let draft = if p.draft { " (案)" } else { "" };
-                println!("{} {}\t{}\t{}{}\t{}\t{} items", p.city_code, p.city_name, p.plan_id, p.title, draft, period, p.items);
+                println!(
+                    "{} {}\t{}\t{}{}\t{}\t{} items",
+                    p.city_code, p.city_name, p.plan_id, p.title, draft, period, p.items
+                );
             }
             store.close().await;
             Ok(())
         }
-        Command::Report(ReportCommand::Status { city, plan, fy, format }) => {
+        Command::Report(ReportCommand::Status {
+            city,
+            plan,
+            fy,
+            format,
+        }) => {
             let fy = FiscalYear::parse(&fy).map_err(|e| anyhow::anyhow!(e.both()))?;
             let store = open(&cli.db).await?;
             let plan = pick_plan(&store, city_code(&city)?, plan).await?;
-            let r = store.status_report(&plan, fy).await.map_err(|e| anyhow::anyhow!(e.both()))?;
+            let r = store
+                .status_report(&plan, fy)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.both()))?;
             print!(
                 "{}",
                 match format {
@@ -301,7 +373,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo => demo(&cli.db).await,
-        Command::Bench(BenchCommand::Import { items, years, indicators, postgres }) => bench::run(items, years, indicators, postgres).await,
+        Command::Bench(BenchCommand::Import {
+            items,
+            years,
+            indicators,
+            postgres,
+        }) => bench::run(items, years, indicators, postgres).await,
     }
 }
 
@@ -312,7 +389,10 @@ fn write_out(doc: &gyokaku_domain::PlanDocument, out: &Path) -> anyhow::Result<(
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("cannot start: {e}");

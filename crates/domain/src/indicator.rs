@@ -71,7 +71,10 @@ pub enum TargetKind {
 
 impl TargetKind {
     pub fn needs_value(self) -> bool {
-        matches!(self, TargetKind::Value | TargetKind::AtMost | TargetKind::AtLeast)
+        matches!(
+            self,
+            TargetKind::Value | TargetKind::AtMost | TargetKind::AtLeast
+        )
     }
 }
 

@@ -140,13 +140,22 @@ mod tests {
         for c in ["082058", "102113", "012131", "011002"] {
             assert_eq!(LocalGovCode::parse(c).unwrap().to_string(), c);
         }
-        assert_eq!(LocalGovCode::from_five("10006").unwrap().to_string(), "100064");
+        assert_eq!(
+            LocalGovCode::from_five("10006").unwrap().to_string(),
+            "100064"
+        );
     }
 
     #[test]
     fn wrong_check_digit_names_the_right_one() {
         let e = LocalGovCode::parse("082059").unwrap_err();
-        assert_eq!(e, LocalGovCodeError::CheckDigit { input: "082059".into(), expected: 8 });
+        assert_eq!(
+            e,
+            LocalGovCodeError::CheckDigit {
+                input: "082059".into(),
+                expected: 8
+            }
+        );
         assert!(e.ja().contains("082058"));
         assert!(LocalGovCode::parse("08205").is_err());
         assert!(LocalGovCode::parse("abcdef").is_err());

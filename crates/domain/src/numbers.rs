@@ -10,7 +10,7 @@ use crate::text::{compact, Bilingual};
 
 /// An exact decimal, kept with the number of fraction digits it was written
 /// with ('25.0' stays '25.0'), so that published figures match the plan.
-#[derive(Debug, Clone, Copy, Hash)]
+#[derive(Debug, Clone, Copy)]
 pub struct Decimal {
     mantissa: i128,
     scale: u8,
@@ -31,7 +31,9 @@ pub enum NumberError {
 impl Bilingual for NumberError {
     fn ja(&self) -> String {
         match self {
-            NumberError::NotANumber(s) => format!("「{s}」は数値として読めません（例: 12.59, -5.76, ▲300）"),
+            NumberError::NotANumber(s) => {
+                format!("「{s}」は数値として読めません（例: 12.59, -5.76, ▲300）")
+            }
             NumberError::NotAnAmount(s) => {
                 format!("「{s}」は金額として読めません（例: 1500000, 300万円, 15.2億円）")
             }
@@ -43,7 +45,9 @@ impl Bilingual for NumberError {
     }
     fn en(&self) -> String {
         match self {
-            NumberError::NotANumber(s) => format!("'{s}' is not a number (e.g. 12.59, -5.76, ▲300)"),
+            NumberError::NotANumber(s) => {
+                format!("'{s}' is not a number (e.g. 12.59, -5.76, ▲300)")
+            }
             NumberError::NotAnAmount(s) => {
                 format!("'{s}' is not an amount (e.g. 1500000, 300万円, 15.2億円)")
             }
@@ -59,7 +63,10 @@ const MAX_SCALE: u8 = 12;
 
 impl Decimal {
     pub fn from_int(v: i64) -> Self {
-        Decimal { mantissa: v as i128, scale: 0 }
+        Decimal {
+            mantissa: v as i128,
+            scale: 0,
+        }
     }
 
     /// Reads 12.59, -5.76, −5.76, ▲5.76 / △5.76 (Japanese negative marks),
@@ -78,7 +85,10 @@ impl Decimal {
             Some((i, f)) => (i, f),
             None => (body.as_str(), ""),
         };
-        if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        if int.is_empty()
+            || !int.bytes().all(|b| b.is_ascii_digit())
+            || !frac.bytes().all(|b| b.is_ascii_digit())
+        {
             return Err(bad());
         }
         if body.ends_with('.') || frac.len() > MAX_SCALE as usize || int.len() + frac.len() > 30 {
@@ -86,7 +96,10 @@ impl Decimal {
         }
         let digits = format!("{int}{frac}");
         let m: i128 = digits.parse().map_err(|_| bad())?;
-        Ok(Decimal { mantissa: if neg { -m } else { m }, scale: frac.len() as u8 })
+        Ok(Decimal {
+            mantissa: if neg { -m } else { m },
+            scale: frac.len() as u8,
+        })
     }
 
     pub fn to_f64(self) -> f64 {
@@ -107,12 +120,18 @@ impl Decimal {
 
     pub fn checked_add(self, other: Decimal) -> Option<Decimal> {
         let (a, b, scale) = self.aligned(other);
-        Some(Decimal { mantissa: a.checked_add(b)?, scale })
+        Some(Decimal {
+            mantissa: a.checked_add(b)?,
+            scale,
+        })
     }
 
     pub fn checked_sub(self, other: Decimal) -> Option<Decimal> {
         let (a, b, scale) = self.aligned(other);
-        Some(Decimal { mantissa: a.checked_sub(b)?, scale })
+        Some(Decimal {
+            mantissa: a.checked_sub(b)?,
+            scale,
+        })
     }
 }
 
@@ -188,7 +207,9 @@ impl<'de> Deserialize<'de> for Decimal {
 
 /// An amount of money in yen (効果額 and the like). Negative amounts are
 /// allowed (a cut written ▲).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Yen(pub i64);
 
 impl Yen {
@@ -202,7 +223,9 @@ impl Yen {
             return Err(bad());
         }
         let (neg, s) = match s.chars().next() {
-            Some('-') | Some('▲') | Some('△') => (true, &s[s.chars().next().map_or(0, char::len_utf8)..]),
+            Some('-') | Some('▲') | Some('△') => {
+                (true, &s[s.chars().next().map_or(0, char::len_utf8)..])
+            }
             _ => (false, s),
         };
         // Split into 億 / 万 / units parts, each a decimal.
@@ -279,7 +302,7 @@ pub fn group(v: u64) -> String {
     let s = v.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -388,7 +411,11 @@ pub fn parse_numbering(input: &str) -> Result<(u32, Option<u32>), NumberError> {
     if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
         return Ok((num(inner)?, None));
     }
-    if let Some(rest) = s.strip_prefix("No.").or_else(|| s.strip_prefix("No")).or_else(|| s.strip_prefix("NO.")) {
+    if let Some(rest) = s
+        .strip_prefix("No.")
+        .or_else(|| s.strip_prefix("No"))
+        .or_else(|| s.strip_prefix("NO."))
+    {
         return Ok((num(rest)?, None));
     }
     let s = s.strip_suffix('.').unwrap_or(&s);
@@ -409,7 +436,10 @@ mod tests {
         assert_eq!(Decimal::parse("▲5.76").unwrap().to_string(), "-5.76");
         assert_eq!(Decimal::parse("−10.95").unwrap().to_string(), "-10.95");
         assert_eq!(Decimal::parse("１，２３４").unwrap().to_string(), "1234");
-        assert_eq!(Decimal::parse("25.0").unwrap(), Decimal::parse("25").unwrap());
+        assert_eq!(
+            Decimal::parse("25.0").unwrap(),
+            Decimal::parse("25").unwrap()
+        );
         assert!(Decimal::parse("●●").is_err());
         assert!(Decimal::parse("1.").is_err());
         assert!(Decimal::parse("").is_err());

@@ -89,7 +89,9 @@ pub struct Level {
 impl Level {
     /// The label a node of this level shows: 方針1, (2), ①, No.12.
     pub fn label(&self, number: Option<u32>, parent_number: Option<u32>) -> String {
-        let n = number.map(|n| self.numbering.format(n, parent_number)).unwrap_or_default();
+        let n = number
+            .map(|n| self.numbering.format(n, parent_number))
+            .unwrap_or_default();
         match &self.prefix {
             Some(p) => format!("{p}{n}"),
             None => n,
@@ -324,7 +326,11 @@ pub struct Organisation {
 impl Organisation {
     /// Every department, parents before children, with its parent's id.
     pub fn flatten(&self) -> Vec<(&Department, Option<&str>)> {
-        fn walk<'a>(d: &'a Department, parent: Option<&'a str>, out: &mut Vec<(&'a Department, Option<&'a str>)>) {
+        fn walk<'a>(
+            d: &'a Department,
+            parent: Option<&'a str>,
+            out: &mut Vec<(&'a Department, Option<&'a str>)>,
+        ) {
             out.push((d, parent));
             for c in &d.children {
                 walk(c, Some(&d.id), out);
@@ -379,7 +385,12 @@ pub struct Node {
 
 impl Node {
     /// This node and all below it, depth first, with depth (0 = top).
-    pub fn walk<'a>(&'a self, depth: usize, out: &mut Vec<(&'a Node, usize, Option<&'a Node>)>, parent: Option<&'a Node>) {
+    pub fn walk<'a>(
+        &'a self,
+        depth: usize,
+        out: &mut Vec<(&'a Node, usize, Option<&'a Node>)>,
+        parent: Option<&'a Node>,
+    ) {
         out.push((self, depth, parent));
         for c in &self.children {
             c.walk(depth + 1, out, Some(self));

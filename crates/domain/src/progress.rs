@@ -61,7 +61,9 @@ impl Direction {
 
     pub fn parse(s: &str) -> Option<Self> {
         let t = s.trim();
-        Self::ALL.into_iter().find(|d| d.ja() == t || d.en().eq_ignore_ascii_case(t))
+        Self::ALL
+            .into_iter()
+            .find(|d| d.ja() == t || d.en().eq_ignore_ascii_case(t))
     }
 }
 

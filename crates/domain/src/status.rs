@@ -55,7 +55,12 @@ impl StatusSummary {
         }
         let total = rows.iter().map(|r| r.count).sum();
         let achieved = rows.iter().filter(|r| r.achieved).map(|r| r.count).sum();
-        Ok(StatusSummary { rows, total, unreported, achieved })
+        Ok(StatusSummary {
+            rows,
+            total,
+            unreported,
+            achieved,
+        })
     }
 
     /// Share achieved in whole percent, rounded half up (24 of 36 → 67%).
@@ -80,7 +85,12 @@ mod tests {
             ("計画中止", false),
         ]
         .into_iter()
-        .map(|(l, a)| StatusLevel { code: l.into(), label: l.into(), label_en: None, achieved: a })
+        .map(|(l, a)| StatusLevel {
+            code: l.into(),
+            label: l.into(),
+            label_en: None,
+            achieved: a,
+        })
         .collect()
     }
 
@@ -88,7 +98,12 @@ mod tests {
     fn annaka_fy2023_is_24_of_36_or_67_percent() {
         let scale = annaka_scale();
         let mut items: Vec<Option<&str>> = Vec::new();
-        for (code, n) in [("年度目標達成", 13), ("年度目標一部達成", 11), ("目標に向け実施中", 8), ("実施に向け検討中", 4)] {
+        for (code, n) in [
+            ("年度目標達成", 13),
+            ("年度目標一部達成", 11),
+            ("目標に向け実施中", 8),
+            ("実施に向け検討中", 4),
+        ] {
             items.extend(std::iter::repeat_n(Some(code), n));
         }
         let s = StatusSummary::compute(&scale, items).unwrap();
@@ -101,10 +116,21 @@ mod tests {
     #[test]
     fn unknown_status_is_refused_and_unreported_kept_apart() {
         let scale = annaka_scale();
-        assert_eq!(StatusSummary::compute(&scale, [Some("A")]).unwrap_err(), "A");
+        assert_eq!(
+            StatusSummary::compute(&scale, [Some("A")]).unwrap_err(),
+            "A"
+        );
         let s = StatusSummary::compute(&scale, [None, Some("計画中止")]).unwrap();
-        assert_eq!((s.total, s.unreported, s.achieved_percent()), (1, 1, Some(0)));
-        assert_eq!(StatusSummary::compute(&scale, []).unwrap().achieved_percent(), None);
+        assert_eq!(
+            (s.total, s.unreported, s.achieved_percent()),
+            (1, 1, Some(0))
+        );
+        assert_eq!(
+            StatusSummary::compute(&scale, [])
+                .unwrap()
+                .achieved_percent(),
+            None
+        );
     }
 
     proptest! {

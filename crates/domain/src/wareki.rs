@@ -106,7 +106,11 @@ pub enum WarekiError {
     #[error("{}", self.both())]
     NeverExisted { input: String, hint: Option<String> },
     #[error("{}", self.both())]
-    Mismatch { input: String, western: i32, era_says: i32 },
+    Mismatch {
+        input: String,
+        western: i32,
+        era_says: i32,
+    },
     #[error("{}", self.both())]
     OutOfRange(String),
 }
@@ -124,7 +128,11 @@ impl Bilingual for WarekiError {
                 Some(h) => format!("「{input}」は存在しません（{h}のことですか）"),
                 None => format!("「{input}」は存在しません"),
             },
-            WarekiError::Mismatch { input, western, era_says } => format!(
+            WarekiError::Mismatch {
+                input,
+                western,
+                era_says,
+            } => format!(
                 "「{input}」: 和暦は{era_says}年を示していますが、括弧内の西暦は{western}年です"
             ),
             WarekiError::OutOfRange(s) => {
@@ -206,7 +214,12 @@ impl FiscalYear {
 
     /// 令和7(2025)年度
     pub fn wareki_with_western(self) -> String {
-        format!("{}{}({})年度", self.era().kanji(), self.era_year_text(), self.0)
+        format!(
+            "{}{}({})年度",
+            self.era().kanji(),
+            self.era_year_text(),
+            self.0
+        )
     }
 
     /// R7
@@ -380,14 +393,22 @@ impl PlanDate {
             if let Some((era, rest)) = Era::from_prefix(&s) {
                 let pos = rest.find('年').ok_or_else(bad)?;
                 let num = &rest[..pos];
-                let n: u32 = if num == "元" { 1 } else { num.parse().map_err(|_| bad())? };
+                let n: u32 = if num == "元" {
+                    1
+                } else {
+                    num.parse().map_err(|_| bad())?
+                };
                 if n == 0 {
                     return Err(WarekiError::YearZero(input.trim().to_string()));
                 }
                 if n > 200 {
                     return Err(WarekiError::OutOfRange(input.trim().to_string()));
                 }
-                (era.western_year(n), rest[pos + '年'.len_utf8()..].to_string(), Some((era, n)))
+                (
+                    era.western_year(n),
+                    rest[pos + '年'.len_utf8()..].to_string(),
+                    Some((era, n)),
+                )
             } else {
                 let digits: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
                 if digits.len() != 4 {
@@ -409,12 +430,24 @@ impl PlanDate {
         };
         let date = PlanDate::new(year, month, day).ok_or_else(bad)?;
         if let Some((era, _)) = era {
-            let probe = (year, month, day.unwrap_or(if (year, month) == (era.start().0, era.start().1) { 31 } else { 1 }));
+            let probe = (
+                year,
+                month,
+                day.unwrap_or(if (year, month) == (era.start().0, era.start().1) {
+                    31
+                } else {
+                    1
+                }),
+            );
             let inside = probe >= era.start() && era.end().is_none_or(|e| probe <= e);
             if !inside {
                 let hint = Era::on(probe.0, probe.1, probe.2).map(|e| {
                     let n = year - e.start().0 + 1;
-                    let y = if n == 1 { "元".to_string() } else { n.to_string() };
+                    let y = if n == 1 {
+                        "元".to_string()
+                    } else {
+                        n.to_string()
+                    };
                     match day {
                         Some(d) => format!("{}{}年{}月{}日", e.kanji(), y, month, d),
                         None => format!("{}{}年{}月", e.kanji(), y, month),
@@ -437,7 +470,11 @@ impl PlanDate {
     pub fn wareki(self) -> String {
         let era = Era::on(self.year, self.month, self.day.unwrap_or(28)).unwrap_or(Era::Showa);
         let n = self.year - era.start().0 + 1;
-        let y = if n == 1 { "元".to_string() } else { n.to_string() };
+        let y = if n == 1 {
+            "元".to_string()
+        } else {
+            n.to_string()
+        };
         match self.day {
             Some(d) => format!("{}{}年{}月{}日", era.kanji(), y, self.month, d),
             None => format!("{}{}年{}月", era.kanji(), y, self.month),
@@ -516,12 +553,18 @@ mod tests {
     fn rejects_years_that_never_existed_with_a_hint() {
         let e = FiscalYear::parse("平成32年度").unwrap_err();
         assert!(e.ja().contains("令和2年度"), "{}", e.ja());
-        assert!(matches!(FiscalYear::parse("令和0年度"), Err(WarekiError::YearZero(_))));
+        assert!(matches!(
+            FiscalYear::parse("令和0年度"),
+            Err(WarekiError::YearZero(_))
+        ));
         assert!(matches!(
             FiscalYear::parse("令和7(2026)年度"),
             Err(WarekiError::Mismatch { .. })
         ));
-        assert!(FiscalYear::parse("昭和64年度").unwrap_err().ja().contains("平成元年度"));
+        assert!(FiscalYear::parse("昭和64年度")
+            .unwrap_err()
+            .ja()
+            .contains("平成元年度"));
         assert!(FiscalYear::parse("来年度").is_err());
         assert!(FiscalYear::parse("").is_err());
     }
@@ -531,15 +574,28 @@ mod tests {
         let d = PlanDate::parse("令和7年3月7日").unwrap();
         assert_eq!(d.to_string(), "2025-03-07");
         assert_eq!(d.wareki(), "令和7年3月7日");
-        assert_eq!(PlanDate::parse("令和元年12月").unwrap().to_string(), "2019-12");
+        assert_eq!(
+            PlanDate::parse("令和元年12月").unwrap().to_string(),
+            "2019-12"
+        );
         assert_eq!(PlanDate::parse("2024-09").unwrap().to_string(), "2024-09");
-        assert_eq!(PlanDate::parse("2025/3/7").unwrap().to_string(), "2025-03-07");
-        assert_eq!(PlanDate::parse("平成31年4月30日").unwrap().to_string(), "2019-04-30");
+        assert_eq!(
+            PlanDate::parse("2025/3/7").unwrap().to_string(),
+            "2025-03-07"
+        );
+        assert_eq!(
+            PlanDate::parse("平成31年4月30日").unwrap().to_string(),
+            "2019-04-30"
+        );
         let e = PlanDate::parse("令和元年4月1日").unwrap_err();
         assert!(e.ja().contains("平成31年4月1日"), "{}", e.ja());
         assert!(PlanDate::parse("2025-02-30").is_err());
         assert_eq!(
-            PlanDate::parse("2025-03-07").unwrap().fiscal_year().unwrap().year(),
+            PlanDate::parse("2025-03-07")
+                .unwrap()
+                .fiscal_year()
+                .unwrap()
+                .year(),
             2024
         );
     }

@@ -14,7 +14,11 @@ pub enum Location {
     File,
     /// A YAML position: the path to the value (`nodes[2].departments[0]`)
     /// and, where the parser knows them, line and column (1-based).
-    Yaml { path: String, line: Option<usize>, column: Option<usize> },
+    Yaml {
+        path: String,
+        line: Option<usize>,
+        column: Option<usize>,
+    },
     /// A CSV cell: row as a spreadsheet shows it (header = 1) and column name.
     Csv { row: u64, column: Option<String> },
 }
@@ -28,16 +32,40 @@ pub struct ImportError {
 }
 
 impl ImportError {
-    pub fn new(file: impl Into<PathBuf>, location: Location, ja: impl Into<String>, en: impl Into<String>) -> Self {
-        ImportError { file: file.into(), location, ja: ja.into(), en: en.into() }
+    pub fn new(
+        file: impl Into<PathBuf>,
+        location: Location,
+        ja: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        ImportError {
+            file: file.into(),
+            location,
+            ja: ja.into(),
+            en: en.into(),
+        }
     }
 
     pub fn from_bilingual(file: impl Into<PathBuf>, location: Location, e: &dyn Bilingual) -> Self {
         Self::new(file, location, e.ja(), e.en())
     }
 
-    pub fn yaml(file: impl Into<PathBuf>, path: impl Into<String>, ja: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::new(file, Location::Yaml { path: path.into(), line: None, column: None }, ja, en)
+    pub fn yaml(
+        file: impl Into<PathBuf>,
+        path: impl Into<String>,
+        ja: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        Self::new(
+            file,
+            Location::Yaml {
+                path: path.into(),
+                line: None,
+                column: None,
+            },
+            ja,
+            en,
+        )
     }
 
     /// `file:line:column` or `file [path]` or `file row N, column C`.
@@ -45,10 +73,21 @@ impl ImportError {
         let f = self.file.display();
         match &self.location {
             Location::File => f.to_string(),
-            Location::Yaml { path, line: Some(l), column: Some(c) } if path.is_empty() => format!("{f}:{l}:{c}"),
-            Location::Yaml { path, line: Some(l), column: Some(c) } => format!("{f}:{l}:{c} [{path}]"),
+            Location::Yaml {
+                path,
+                line: Some(l),
+                column: Some(c),
+            } if path.is_empty() => format!("{f}:{l}:{c}"),
+            Location::Yaml {
+                path,
+                line: Some(l),
+                column: Some(c),
+            } => format!("{f}:{l}:{c} [{path}]"),
             Location::Yaml { path, .. } => format!("{f} [{path}]"),
-            Location::Csv { row, column: Some(c) } => format!("{f} row {row}, column {c}"),
+            Location::Csv {
+                row,
+                column: Some(c),
+            } => format!("{f} row {row}, column {c}"),
             Location::Csv { row, column: None } => format!("{f} row {row}"),
         }
     }
@@ -66,7 +105,12 @@ pub struct ImportErrors(pub Vec<ImportError>);
 
 impl fmt::Display for ImportErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{} 件のエラー / {} error(s):", self.0.len(), self.0.len())?;
+        writeln!(
+            f,
+            "{} 件のエラー / {} error(s):",
+            self.0.len(),
+            self.0.len()
+        )?;
         for e in &self.0 {
             writeln!(f, "  {e}")?;
         }
@@ -78,7 +122,10 @@ impl fmt::Display for ImportErrors {
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     #[error("cannot write {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot serialise {path}: {message}")]
     Serialise { path: PathBuf, message: String },
 }

@@ -53,7 +53,8 @@ pub fn read_plan_dir(dir: &Path) -> Result<PlanDocument, ImportErrors> {
     };
     validate::check_plan(dir, &mut doc, &mut errors);
     doc.progress = tables::read_progress(&dir.join(PROGRESS), &doc, &mut errors);
-    doc.indicator_values = tables::read_indicator_values(&dir.join(INDICATOR_VALUES), &doc, &mut errors);
+    doc.indicator_values =
+        tables::read_indicator_values(&dir.join(INDICATOR_VALUES), &doc, &mut errors);
     if errors.is_empty() {
         Ok(doc)
     } else {
@@ -64,7 +65,12 @@ pub fn read_plan_dir(dir: &Path) -> Result<PlanDocument, ImportErrors> {
 /// Parses one YAML file; `None` (with an error recorded) when it is missing
 /// and required, or does not parse. A missing optional file is `None`
 /// without an error.
-fn yaml_file<T: DeserializeOwned>(dir: &Path, name: &str, required: bool, errors: &mut Vec<ImportError>) -> Option<T> {
+fn yaml_file<T: DeserializeOwned>(
+    dir: &Path,
+    name: &str,
+    required: bool,
+    errors: &mut Vec<ImportError>,
+) -> Option<T> {
     let path: PathBuf = dir.join(name);
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
@@ -93,7 +99,9 @@ fn yaml_file<T: DeserializeOwned>(dir: &Path, name: &str, required: bool, errors
     match serde_norway::from_str::<T>(text) {
         Ok(v) => Some(v),
         Err(e) => {
-            let (line, column) = e.location().map_or((None, None), |l| (Some(l.line()), Some(l.column())));
+            let (line, column) = e
+                .location()
+                .map_or((None, None), |l| (Some(l.line()), Some(l.column())));
             let message = e.to_string();
             // serde_norway prefixes the YAML path ("nodes[2].level: …").
             let (path_part, what) = match message.split_once(": ") {
@@ -102,7 +110,11 @@ fn yaml_file<T: DeserializeOwned>(dir: &Path, name: &str, required: bool, errors
             };
             errors.push(ImportError::new(
                 &path,
-                Location::Yaml { path: path_part, line, column },
+                Location::Yaml {
+                    path: path_part,
+                    line,
+                    column,
+                },
                 format!("YAML の内容が形式に合いません: {what}"),
                 format!("YAML does not match the format: {what}"),
             ));

@@ -4,15 +4,23 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use gyokaku_domain::{
-    walk_nodes, Bilingual, Decimal, Direction, FiscalObservation, FiscalRatio, FiscalYear, IndicatorValue,
-    LocalGovCode, PlanDocument, Progress, RatioValue, Yen,
+    walk_nodes, Bilingual, Decimal, Direction, FiscalObservation, FiscalRatio, FiscalYear,
+    IndicatorValue, LocalGovCode, PlanDocument, Progress, RatioValue, Yen,
 };
 
 use crate::error::{ImportError, Location};
 
 pub(crate) const FISCAL_COLUMNS: [&str; 6] = ["lgcode", "city", "fy", "ratio", "value", "source"];
-pub(crate) const PROGRESS_COLUMNS: [&str; 8] =
-    ["node", "fy", "status", "result", "self_evaluation", "direction", "spending_cut_yen", "revenue_yen"];
+pub(crate) const PROGRESS_COLUMNS: [&str; 8] = [
+    "node",
+    "fy",
+    "status",
+    "result",
+    "self_evaluation",
+    "direction",
+    "spending_cut_yen",
+    "revenue_yen",
+];
 pub(crate) const INDICATOR_VALUE_COLUMNS: [&str; 4] = ["indicator", "fy", "value", "note"];
 
 /// One data row with its position, giving located errors per cell.
@@ -25,7 +33,11 @@ struct Row<'a> {
 
 impl Row<'_> {
     fn cell(&self, name: &str) -> &str {
-        let i = self.columns.iter().position(|c| *c == name).unwrap_or(usize::MAX);
+        let i = self
+            .columns
+            .iter()
+            .position(|c| *c == name)
+            .unwrap_or(usize::MAX);
         self.record.get(i).map(str::trim).unwrap_or("")
     }
 
@@ -35,20 +47,37 @@ impl Row<'_> {
     }
 
     fn err(&self, column: &str, ja: String, en: String) -> ImportError {
-        ImportError::new(self.path, Location::Csv { row: self.row, column: Some(column.to_string()) }, ja, en)
+        ImportError::new(
+            self.path,
+            Location::Csv {
+                row: self.row,
+                column: Some(column.to_string()),
+            },
+            ja,
+            en,
+        )
     }
 
     fn required(&self, name: &str, errors: &mut Vec<ImportError>) -> Option<&str> {
         let v = self.cell(name);
         if v.is_empty() {
-            errors.push(self.err(name, "値が必要です（空欄です）".into(), "a value is required (empty cell)".into()));
+            errors.push(self.err(
+                name,
+                "値が必要です（空欄です）".into(),
+                "a value is required (empty cell)".into(),
+            ));
             None
         } else {
             Some(v)
         }
     }
 
-    fn parsed<T, E: Bilingual>(&self, name: &str, parse: impl Fn(&str) -> Result<T, E>, errors: &mut Vec<ImportError>) -> Option<T> {
+    fn parsed<T, E: Bilingual>(
+        &self,
+        name: &str,
+        parse: impl Fn(&str) -> Result<T, E>,
+        errors: &mut Vec<ImportError>,
+    ) -> Option<T> {
         let v = self.required(name, errors)?;
         match parse(v) {
             Ok(t) => Some(t),
@@ -62,26 +91,50 @@ impl Row<'_> {
 
 /// Reads a CSV file whose header must be exactly `columns`, calling `each`
 /// on every data row. A missing file is an empty table.
-fn read_table(path: &Path, columns: &[&str], errors: &mut Vec<ImportError>, mut each: impl FnMut(&Row, &mut Vec<ImportError>)) {
+fn read_table(
+    path: &Path,
+    columns: &[&str],
+    errors: &mut Vec<ImportError>,
+    mut each: impl FnMut(&Row, &mut Vec<ImportError>),
+) {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
         Err(e) => {
-            errors.push(ImportError::new(path, Location::File, format!("読み込めません: {e}"), format!("cannot read: {e}")));
+            errors.push(ImportError::new(
+                path,
+                Location::File,
+                format!("読み込めません: {e}"),
+                format!("cannot read: {e}"),
+            ));
             return;
         }
     };
     let bytes = bytes.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(&bytes);
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(bytes);
     let header_ok = match reader.headers() {
         Ok(h) => {
             let got: Vec<&str> = h.iter().map(str::trim).collect();
             if got != columns {
                 errors.push(ImportError::new(
                     path,
-                    Location::Csv { row: 1, column: None },
-                    format!("見出し行は {} である必要があります（実際: {}）", columns.join(","), got.join(",")),
-                    format!("the header row must be {} (found: {})", columns.join(","), got.join(",")),
+                    Location::Csv {
+                        row: 1,
+                        column: None,
+                    },
+                    format!(
+                        "見出し行は {} である必要があります（実際: {}）",
+                        columns.join(","),
+                        got.join(",")
+                    ),
+                    format!(
+                        "the header row must be {} (found: {})",
+                        columns.join(","),
+                        got.join(",")
+                    ),
                 ));
                 false
             } else {
@@ -89,7 +142,15 @@ fn read_table(path: &Path, columns: &[&str], errors: &mut Vec<ImportError>, mut 
             }
         }
         Err(e) => {
-            errors.push(ImportError::new(path, Location::Csv { row: 1, column: None }, format!("CSV として読めません: {e}"), format!("not valid CSV: {e}")));
+            errors.push(ImportError::new(
+                path,
+                Location::Csv {
+                    row: 1,
+                    column: None,
+                },
+                format!("CSV として読めません: {e}"),
+                format!("not valid CSV: {e}"),
+            ));
             false
         }
     };
@@ -103,18 +164,33 @@ fn read_table(path: &Path, columns: &[&str], errors: &mut Vec<ImportError>, mut 
                 if record.len() != columns.len() {
                     errors.push(ImportError::new(
                         path,
-                        Location::Csv { row: row_no, column: None },
-                        format!("列の数は {} 個である必要があります（実際: {} 個）", columns.len(), record.len()),
+                        Location::Csv {
+                            row: row_no,
+                            column: None,
+                        },
+                        format!(
+                            "列の数は {} 個である必要があります（実際: {} 個）",
+                            columns.len(),
+                            record.len()
+                        ),
                         format!("expected {} columns, found {}", columns.len(), record.len()),
                     ));
                     continue;
                 }
-                let row = Row { path, row: row_no, record, columns };
+                let row = Row {
+                    path,
+                    row: row_no,
+                    record,
+                    columns,
+                };
                 each(&row, errors);
             }
             Err(e) => errors.push(ImportError::new(
                 path,
-                Location::Csv { row: row_no, column: None },
+                Location::Csv {
+                    row: row_no,
+                    column: None,
+                },
                 format!("CSV として読めません（UTF-8 が必要です）: {e}"),
                 format!("not valid CSV (UTF-8 expected): {e}"),
             )),
@@ -133,31 +209,68 @@ pub(crate) fn read_fiscal(path: &Path, errors: &mut Vec<ImportError>) -> Vec<Fis
             let found = FiscalRatio::from_key(r);
             if found.is_none() {
                 let keys: Vec<&str> = FiscalRatio::ALL.iter().map(|r| r.key()).collect();
-                errors.push(row.err("ratio", format!("「{r}」は比率の名前ではありません（{}）", keys.join(", ")), format!("'{r}' is not a ratio ({})", keys.join(", "))));
+                errors.push(row.err(
+                    "ratio",
+                    format!("「{r}」は比率の名前ではありません（{}）", keys.join(", ")),
+                    format!("'{r}' is not a ratio ({})", keys.join(", ")),
+                ));
             }
             found
         });
         let value = row.required("value", errors).and_then(|v| {
             let parsed = RatioValue::parse(v);
             if parsed.is_none() {
-                errors.push(row.err("value", format!("「{v}」は数値でも「—」でもありません"), format!("'{v}' is neither a number nor '—'")));
+                errors.push(row.err(
+                    "value",
+                    format!("「{v}」は数値でも「—」でもありません"),
+                    format!("'{v}' is neither a number nor '—'"),
+                ));
             }
             parsed
         });
-        if let (Some(lgcode), Some(city), Some(fy), Some(ratio), Some(value)) = (lgcode, city, fy, ratio, value) {
+        if let (Some(lgcode), Some(city), Some(fy), Some(ratio), Some(value)) =
+            (lgcode, city, fy, ratio, value)
+        {
             if !seen.insert((lgcode, fy, ratio)) {
-                errors.push(row.err("ratio", format!("{lgcode} {} {} が重複しています", fy.wareki(), ratio.ja()), format!("duplicate row for {lgcode} {} {}", fy.english(), ratio.key())));
+                errors.push(row.err(
+                    "ratio",
+                    format!("{lgcode} {} {} が重複しています", fy.wareki(), ratio.ja()),
+                    format!(
+                        "duplicate row for {lgcode} {} {}",
+                        fy.english(),
+                        ratio.key()
+                    ),
+                ));
                 return;
             }
-            out.push(FiscalObservation { lgcode, city, fy, ratio, value, source: row.opt("source") });
+            out.push(FiscalObservation {
+                lgcode,
+                city,
+                fy,
+                ratio,
+                value,
+                source: row.opt("source"),
+            });
         }
     });
     out
 }
 
-pub(crate) fn read_progress(path: &Path, doc: &PlanDocument, errors: &mut Vec<ImportError>) -> Vec<Progress> {
-    let node_ids: HashSet<&str> = walk_nodes(&doc.nodes).iter().map(|(n, _, _)| n.id.as_str()).collect();
-    let codes: Vec<&str> = doc.header.status_scale.iter().map(|s| s.code.as_str()).collect();
+pub(crate) fn read_progress(
+    path: &Path,
+    doc: &PlanDocument,
+    errors: &mut Vec<ImportError>,
+) -> Vec<Progress> {
+    let node_ids: HashSet<&str> = walk_nodes(&doc.nodes)
+        .iter()
+        .map(|(n, _, _)| n.id.as_str())
+        .collect();
+    let codes: Vec<&str> = doc
+        .header
+        .status_scale
+        .iter()
+        .map(|s| s.code.as_str())
+        .collect();
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     read_table(path, &PROGRESS_COLUMNS, errors, |row, errors| {
@@ -165,7 +278,11 @@ pub(crate) fn read_progress(path: &Path, doc: &PlanDocument, errors: &mut Vec<Im
             if node_ids.contains(n) {
                 Some(n.to_string())
             } else {
-                errors.push(row.err("node", format!("項目「{n}」は nodes.yaml にありません"), format!("item '{n}' is not in nodes.yaml")));
+                errors.push(row.err(
+                    "node",
+                    format!("項目「{n}」は nodes.yaml にありません"),
+                    format!("item '{n}' is not in nodes.yaml"),
+                ));
                 None
             }
         });
@@ -174,7 +291,17 @@ pub(crate) fn read_progress(path: &Path, doc: &PlanDocument, errors: &mut Vec<Im
         let status = row.opt("status").filter(|s| {
             let known = codes.contains(&s.as_str());
             if !known {
-                errors.push(row.err("status", format!("「{s}」はこの計画の評価区分にありません（{}）", codes.join(" / ")), format!("'{s}' is not on this plan's status scale ({})", codes.join(" / "))));
+                errors.push(row.err(
+                    "status",
+                    format!(
+                        "「{s}」はこの計画の評価区分にありません（{}）",
+                        codes.join(" / ")
+                    ),
+                    format!(
+                        "'{s}' is not on this plan's status scale ({})",
+                        codes.join(" / ")
+                    ),
+                ));
             }
             known
         });
@@ -182,15 +309,27 @@ pub(crate) fn read_progress(path: &Path, doc: &PlanDocument, errors: &mut Vec<Im
             let parsed = Direction::parse(&d);
             if parsed.is_none() {
                 let all: Vec<&str> = Direction::ALL.iter().map(|d| d.ja()).collect();
-                errors.push(row.err("direction", format!("「{d}」は方向性ではありません（{}）", all.join(" / ")), format!("'{d}' is not a direction ({})", all.join(" / "))));
+                errors.push(row.err(
+                    "direction",
+                    format!("「{d}」は方向性ではありません（{}）", all.join(" / ")),
+                    format!("'{d}' is not a direction ({})", all.join(" / ")),
+                ));
             }
             parsed
         });
-        let cut = row.opt("spending_cut_yen").and_then(|_| row.parsed("spending_cut_yen", Yen::parse, errors));
-        let revenue = row.opt("revenue_yen").and_then(|_| row.parsed("revenue_yen", Yen::parse, errors));
+        let cut = row
+            .opt("spending_cut_yen")
+            .and_then(|_| row.parsed("spending_cut_yen", Yen::parse, errors));
+        let revenue = row
+            .opt("revenue_yen")
+            .and_then(|_| row.parsed("revenue_yen", Yen::parse, errors));
         if let (Some(node), Some(fy), true) = (node, fy, errors.len() == before) {
             if !seen.insert((node.clone(), fy)) {
-                errors.push(row.err("fy", format!("項目「{node}」の{}が重複しています", fy.wareki()), format!("duplicate row for item '{node}' {}", fy.english())));
+                errors.push(row.err(
+                    "fy",
+                    format!("項目「{node}」の{}が重複しています", fy.wareki()),
+                    format!("duplicate row for item '{node}' {}", fy.english()),
+                ));
                 return;
             }
             out.push(Progress {
@@ -209,7 +348,11 @@ pub(crate) fn read_progress(path: &Path, doc: &PlanDocument, errors: &mut Vec<Im
     out
 }
 
-pub(crate) fn read_indicator_values(path: &Path, doc: &PlanDocument, errors: &mut Vec<ImportError>) -> Vec<IndicatorValue> {
+pub(crate) fn read_indicator_values(
+    path: &Path,
+    doc: &PlanDocument,
+    errors: &mut Vec<ImportError>,
+) -> Vec<IndicatorValue> {
     let ids: HashSet<&str> = doc.indicators.iter().map(|i| i.id.as_str()).collect();
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -218,7 +361,11 @@ pub(crate) fn read_indicator_values(path: &Path, doc: &PlanDocument, errors: &mu
             if ids.contains(n) {
                 Some(n.to_string())
             } else {
-                errors.push(row.err("indicator", format!("指標「{n}」は indicators.yaml にありません"), format!("indicator '{n}' is not in indicators.yaml")));
+                errors.push(row.err(
+                    "indicator",
+                    format!("指標「{n}」は indicators.yaml にありません"),
+                    format!("indicator '{n}' is not in indicators.yaml"),
+                ));
                 None
             }
         });
@@ -226,10 +373,20 @@ pub(crate) fn read_indicator_values(path: &Path, doc: &PlanDocument, errors: &mu
         let value = row.parsed("value", Decimal::parse, errors);
         if let (Some(indicator), Some(fy), Some(value)) = (indicator, fy, value) {
             if !seen.insert((indicator.clone(), fy)) {
-                errors.push(row.err("fy", format!("指標「{indicator}」の{}が重複しています", fy.wareki()), format!("duplicate row for indicator '{indicator}' {}", fy.english())));
+                errors.push(row.err(
+                    "fy",
+                    format!("指標「{indicator}」の{}が重複しています", fy.wareki()),
+                    format!("duplicate row for indicator '{indicator}' {}", fy.english()),
+                ));
                 return;
             }
-            out.push(IndicatorValue { indicator, fy, value, note: row.opt("note"), demo: false });
+            out.push(IndicatorValue {
+                indicator,
+                fy,
+                value,
+                note: row.opt("note"),
+                demo: false,
+            });
         }
     });
     out
@@ -244,40 +401,71 @@ fn opt_text(v: &Option<String>) -> String {
 pub(crate) fn fiscal_csv(rows: &[FiscalObservation]) -> Option<Vec<u8>> {
     let mut rows: Vec<&FiscalObservation> = rows.iter().collect();
     rows.sort_by(|a, b| (a.lgcode, a.fy, a.ratio.key()).cmp(&(b.lgcode, b.fy, b.ratio.key())));
-    write_csv(&FISCAL_COLUMNS, rows.iter().map(|r| {
-        vec![r.lgcode.to_string(), r.city.clone(), r.fy.year().to_string(), r.ratio.key().to_string(), r.value.to_string(), opt_text(&r.source)]
-    }))
+    write_csv(
+        &FISCAL_COLUMNS,
+        rows.iter().map(|r| {
+            vec![
+                r.lgcode.to_string(),
+                r.city.clone(),
+                r.fy.year().to_string(),
+                r.ratio.key().to_string(),
+                r.value.to_string(),
+                opt_text(&r.source),
+            ]
+        }),
+    )
 }
 
 pub(crate) fn progress_csv(rows: &[Progress], order: &dyn Fn(&str) -> usize) -> Option<Vec<u8>> {
     let mut rows: Vec<&Progress> = rows.iter().collect();
     rows.sort_by_key(|r| (order(&r.node), r.fy));
     let amount = |y: Option<Yen>| y.map(|y| y.0.to_string()).unwrap_or_default();
-    write_csv(&PROGRESS_COLUMNS, rows.iter().map(|r| {
-        vec![
-            r.node.clone(),
-            r.fy.year().to_string(),
-            opt_text(&r.status),
-            opt_text(&r.result),
-            opt_text(&r.self_evaluation),
-            r.direction.map(|d| d.ja().to_string()).unwrap_or_default(),
-            amount(r.spending_cut),
-            amount(r.revenue),
-        ]
-    }))
+    write_csv(
+        &PROGRESS_COLUMNS,
+        rows.iter().map(|r| {
+            vec![
+                r.node.clone(),
+                r.fy.year().to_string(),
+                opt_text(&r.status),
+                opt_text(&r.result),
+                opt_text(&r.self_evaluation),
+                r.direction.map(|d| d.ja().to_string()).unwrap_or_default(),
+                amount(r.spending_cut),
+                amount(r.revenue),
+            ]
+        }),
+    )
 }
 
-pub(crate) fn indicator_values_csv(rows: &[IndicatorValue], order: &dyn Fn(&str) -> usize) -> Option<Vec<u8>> {
+pub(crate) fn indicator_values_csv(
+    rows: &[IndicatorValue],
+    order: &dyn Fn(&str) -> usize,
+) -> Option<Vec<u8>> {
     let mut rows: Vec<&IndicatorValue> = rows.iter().collect();
     rows.sort_by_key(|r| (order(&r.indicator), r.fy));
-    write_csv(&INDICATOR_VALUE_COLUMNS, rows.iter().map(|r| vec![r.indicator.clone(), r.fy.year().to_string(), r.value.to_string(), opt_text(&r.note)]))
+    write_csv(
+        &INDICATOR_VALUE_COLUMNS,
+        rows.iter().map(|r| {
+            vec![
+                r.indicator.clone(),
+                r.fy.year().to_string(),
+                r.value.to_string(),
+                opt_text(&r.note),
+            ]
+        }),
+    )
 }
 
-fn write_csv(columns: &[&str], rows: impl ExactSizeIterator<Item = Vec<String>>) -> Option<Vec<u8>> {
+fn write_csv(
+    columns: &[&str],
+    rows: impl ExactSizeIterator<Item = Vec<String>>,
+) -> Option<Vec<u8>> {
     if rows.len() == 0 {
         return None;
     }
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     // Writing to a Vec cannot fail.
     w.write_record(columns).ok()?;
     for r in rows {

@@ -5,7 +5,10 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use gyokaku_domain::{text::compact, walk_nodes, AxisKind, AxisMark, Department, DepartmentKind, Node, PlanDocument, FORMAT};
+use gyokaku_domain::{
+    text::compact, walk_nodes, AxisKind, AxisMark, Department, DepartmentKind, Node, PlanDocument,
+    FORMAT,
+};
 
 use crate::error::ImportError;
 use crate::read::{DEPARTMENTS, GLOSSARY, INDICATORS, NODES, PLAN};
@@ -16,15 +19,33 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn err(&mut self, file: &str, path: impl Into<String>, ja: impl Into<String>, en: impl Into<String>) {
-        self.errors.push(ImportError::yaml(self.dir.join(file), path, ja, en));
+    fn err(
+        &mut self,
+        file: &str,
+        path: impl Into<String>,
+        ja: impl Into<String>,
+        en: impl Into<String>,
+    ) {
+        self.errors
+            .push(ImportError::yaml(self.dir.join(file), path, ja, en));
     }
 
-    fn unique<'b>(&mut self, file: &str, what_ja: &str, what_en: &str, items: impl IntoIterator<Item = (String, &'b str)>) {
+    fn unique<'b>(
+        &mut self,
+        file: &str,
+        what_ja: &str,
+        what_en: &str,
+        items: impl IntoIterator<Item = (String, &'b str)>,
+    ) {
         let mut seen = HashSet::new();
         for (path, key) in items {
             if !seen.insert(key.to_string()) {
-                self.err(file, path, format!("{what_ja}「{key}」が重複しています"), format!("duplicate {what_en} '{key}'"));
+                self.err(
+                    file,
+                    path,
+                    format!("{what_ja}「{key}」が重複しています"),
+                    format!("duplicate {what_en} '{key}'"),
+                );
             }
         }
     }
@@ -37,37 +58,136 @@ pub(crate) fn check_plan(dir: &Path, doc: &mut PlanDocument, errors: &mut Vec<Im
     resolve_departments(&mut cx, doc);
     check_nodes(&mut cx, doc);
     check_indicators(&mut cx, doc);
-    cx.unique(GLOSSARY, "用語", "term", doc.glossary.iter().enumerate().map(|(i, g)| (format!("[{i}].term"), g.term.as_str())));
+    cx.unique(
+        GLOSSARY,
+        "用語",
+        "term",
+        doc.glossary
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (format!("[{i}].term"), g.term.as_str())),
+    );
 }
 
 fn check_header(cx: &mut Ctx, doc: &PlanDocument) {
     let h = &doc.header;
     if h.format != FORMAT {
-        cx.err(PLAN, "format", format!("format は {FORMAT} である必要があります（実際: {}）", h.format), format!("format must be {FORMAT} (found: {})", h.format));
+        cx.err(
+            PLAN,
+            "format",
+            format!(
+                "format は {FORMAT} である必要があります（実際: {}）",
+                h.format
+            ),
+            format!("format must be {FORMAT} (found: {})", h.format),
+        );
     }
     let id = &h.plan.id;
-    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-        cx.err(PLAN, "plan.id", format!("計画 id「{id}」は英小文字・数字・ハイフンで書いてください（例: taiko-4）"), format!("plan id '{id}' must use a-z, 0-9 and '-' (e.g. taiko-4)"));
+    if id.is_empty()
+        || id.len() > 64
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        cx.err(
+            PLAN,
+            "plan.id",
+            format!("計画 id「{id}」は英小文字・数字・ハイフンで書いてください（例: taiko-4）"),
+            format!("plan id '{id}' must use a-z, 0-9 and '-' (e.g. taiko-4)"),
+        );
     }
     if let Some(p) = h.plan.period {
         if p.from > p.to {
-            cx.err(PLAN, "plan.period", format!("期間の開始 {} が終了 {} より後です", p.from.wareki(), p.to.wareki()), format!("period starts ({}) after it ends ({})", p.from.english(), p.to.english()));
+            cx.err(
+                PLAN,
+                "plan.period",
+                format!(
+                    "期間の開始 {} が終了 {} より後です",
+                    p.from.wareki(),
+                    p.to.wareki()
+                ),
+                format!(
+                    "period starts ({}) after it ends ({})",
+                    p.from.english(),
+                    p.to.english()
+                ),
+            );
         }
     } else if !h.plan.draft {
-        cx.err(PLAN, "plan.period", "計画期間がありません（期間未定の案なら draft: true としてください）", "the plan has no period (for a draft without one, set draft: true)");
+        cx.err(
+            PLAN,
+            "plan.period",
+            "計画期間がありません（期間未定の案なら draft: true としてください）",
+            "the plan has no period (for a draft without one, set draft: true)",
+        );
     }
     if h.levels.is_empty() {
-        cx.err(PLAN, "levels", "階層（levels）が一つ以上必要です", "at least one level is required");
+        cx.err(
+            PLAN,
+            "levels",
+            "階層（levels）が一つ以上必要です",
+            "at least one level is required",
+        );
     }
-    cx.unique(PLAN, "階層キー", "level key", h.levels.iter().enumerate().map(|(i, l)| (format!("levels[{i}].key"), l.key.as_str())));
-    cx.unique(PLAN, "セクションキー", "section key", h.sections.iter().enumerate().map(|(i, s)| (format!("sections[{i}].key"), s.key.as_str())));
-    cx.unique(PLAN, "評価区分コード", "status code", h.status_scale.iter().enumerate().map(|(i, s)| (format!("status_scale[{i}].code"), s.code.as_str())));
-    cx.unique(PLAN, "分類軸キー", "axis key", h.axes.iter().enumerate().map(|(i, a)| (format!("axes[{i}].key"), a.key.as_str())));
+    cx.unique(
+        PLAN,
+        "階層キー",
+        "level key",
+        h.levels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (format!("levels[{i}].key"), l.key.as_str())),
+    );
+    cx.unique(
+        PLAN,
+        "セクションキー",
+        "section key",
+        h.sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (format!("sections[{i}].key"), s.key.as_str())),
+    );
+    cx.unique(
+        PLAN,
+        "評価区分コード",
+        "status code",
+        h.status_scale
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (format!("status_scale[{i}].code"), s.code.as_str())),
+    );
+    cx.unique(
+        PLAN,
+        "分類軸キー",
+        "axis key",
+        h.axes
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (format!("axes[{i}].key"), a.key.as_str())),
+    );
     for (i, axis) in h.axes.iter().enumerate() {
-        cx.unique(PLAN, "分類コード", "axis value code", axis.values.iter().enumerate().map(|(j, v)| (format!("axes[{i}].values[{j}].code"), v.code.as_str())));
+        cx.unique(
+            PLAN,
+            "分類コード",
+            "axis value code",
+            axis.values
+                .iter()
+                .enumerate()
+                .map(|(j, v)| (format!("axes[{i}].values[{j}].code"), v.code.as_str())),
+        );
         match axis.kind {
-            AxisKind::Flag if !axis.values.is_empty() => cx.err(PLAN, format!("axes[{i}].values"), "flag の分類軸には values を書きません", "a flag axis has no values"),
-            AxisKind::Multi | AxisKind::Single if axis.values.is_empty() => cx.err(PLAN, format!("axes[{i}].values"), "この分類軸には values が必要です", "this axis needs values"),
+            AxisKind::Flag if !axis.values.is_empty() => cx.err(
+                PLAN,
+                format!("axes[{i}].values"),
+                "flag の分類軸には values を書きません",
+                "a flag axis has no values",
+            ),
+            AxisKind::Multi | AxisKind::Single if axis.values.is_empty() => cx.err(
+                PLAN,
+                format!("axes[{i}].values"),
+                "この分類軸には values が必要です",
+                "this axis needs values",
+            ),
             _ => {}
         }
     }
@@ -77,32 +197,79 @@ fn check_header(cx: &mut Ctx, doc: &PlanDocument) {
         for (j, c) in rs.counts.iter().enumerate() {
             sum += c.count;
             if !codes.contains(&c.status.as_str()) {
-                cx.err(PLAN, format!("recorded_summaries[{i}].counts[{j}].status"), format!("「{}」は評価区分にありません（{}）", c.status, codes.join(" / ")), format!("'{}' is not on the status scale ({})", c.status, codes.join(" / ")));
+                cx.err(
+                    PLAN,
+                    format!("recorded_summaries[{i}].counts[{j}].status"),
+                    format!(
+                        "「{}」は評価区分にありません（{}）",
+                        c.status,
+                        codes.join(" / ")
+                    ),
+                    format!(
+                        "'{}' is not on the status scale ({})",
+                        c.status,
+                        codes.join(" / ")
+                    ),
+                );
             }
         }
         if sum != rs.total {
-            cx.err(PLAN, format!("recorded_summaries[{i}].total"), format!("件数の合計 {sum} が合計欄 {} と一致しません", rs.total), format!("the counts add up to {sum} but total says {}", rs.total));
+            cx.err(
+                PLAN,
+                format!("recorded_summaries[{i}].total"),
+                format!("件数の合計 {sum} が合計欄 {} と一致しません", rs.total),
+                format!("the counts add up to {sum} but total says {}", rs.total),
+            );
         }
     }
-    cx.unique(PLAN, "財政比率", "fiscal threshold", h.fiscal_thresholds.iter().enumerate().map(|(i, t)| (format!("fiscal_thresholds[{i}].ratio"), t.ratio.key())));
+    cx.unique(
+        PLAN,
+        "財政比率",
+        "fiscal threshold",
+        h.fiscal_thresholds
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (format!("fiscal_thresholds[{i}].ratio"), t.ratio.key())),
+    );
 }
 
 fn check_departments(cx: &mut Ctx, doc: &PlanDocument) {
     let flat = doc.organisation.flatten();
     let ids: HashSet<&str> = flat.iter().map(|(d, _)| d.id.as_str()).collect();
-    cx.unique(DEPARTMENTS, "部署 id", "department id", flat.iter().map(|(d, _)| (format!("departments[id={}]", d.id), d.id.as_str())));
+    cx.unique(
+        DEPARTMENTS,
+        "部署 id",
+        "department id",
+        flat.iter()
+            .map(|(d, _)| (format!("departments[id={}]", d.id), d.id.as_str())),
+    );
     for (d, parent) in &flat {
         if let Some(s) = &d.successor {
             if !ids.contains(s.as_str()) {
-                cx.err(DEPARTMENTS, format!("departments[id={}].successor", d.id), format!("後継の部署「{s}」がありません"), format!("successor department '{s}' does not exist"));
+                cx.err(
+                    DEPARTMENTS,
+                    format!("departments[id={}].successor", d.id),
+                    format!("後継の部署「{s}」がありません"),
+                    format!("successor department '{s}' does not exist"),
+                );
             }
         }
         if d.kind == DepartmentKind::Pseudo && !d.children.is_empty() {
-            cx.err(DEPARTMENTS, format!("departments[id={}].children", d.id), "全庁・関係各課などの仮の部署には下位の部署を置けません", "a pseudo-department cannot have sub-units");
+            cx.err(
+                DEPARTMENTS,
+                format!("departments[id={}].children", d.id),
+                "全庁・関係各課などの仮の部署には下位の部署を置けません",
+                "a pseudo-department cannot have sub-units",
+            );
         }
         if let (Some(from), Some(to)) = (d.valid_from, d.valid_to) {
             if from > to {
-                cx.err(DEPARTMENTS, format!("departments[id={}].valid_to", d.id), "有効期間の終わりが始まりより前です", "valid_to is before valid_from");
+                cx.err(
+                    DEPARTMENTS,
+                    format!("departments[id={}].valid_to", d.id),
+                    "有効期間の終わりが始まりより前です",
+                    "valid_to is before valid_from",
+                );
             }
         }
         let _ = parent;
@@ -111,7 +278,12 @@ fn check_departments(cx: &mut Ctx, doc: &PlanDocument) {
     for (d, _) in &flat {
         if let Some(a) = &d.abbreviation {
             if !abbreviations.insert(a.as_str()) {
-                cx.err(DEPARTMENTS, format!("departments[id={}].abbreviation", d.id), format!("略称「{a}」が重複しています"), format!("duplicate abbreviation '{a}'"));
+                cx.err(
+                    DEPARTMENTS,
+                    format!("departments[id={}].abbreviation", d.id),
+                    format!("略称「{a}」が重複しています"),
+                    format!("duplicate abbreviation '{a}'"),
+                );
             }
         }
     }
@@ -119,19 +291,30 @@ fn check_departments(cx: &mut Ctx, doc: &PlanDocument) {
 
 /// Finds a department written as the plan writes it: its id, or
 /// `(略)名` — the abbreviation of a unit, then the name of a unit under it.
-fn resolve_department<'a>(written: &str, flat: &[(&'a Department, Option<&'a str>)]) -> Option<&'a str> {
+fn resolve_department<'a>(
+    written: &str,
+    flat: &[(&'a Department, Option<&'a str>)],
+) -> Option<&'a str> {
     if let Some((d, _)) = flat.iter().find(|(d, _)| d.id == written) {
         return Some(&d.id);
     }
     let s = compact(written);
     let inner = s.strip_prefix('(')?;
     let (abbr, name) = inner.split_once(')')?;
-    let (unit, _) = flat.iter().find(|(d, _)| d.abbreviation.as_deref() == Some(abbr))?;
+    let (unit, _) = flat
+        .iter()
+        .find(|(d, _)| d.abbreviation.as_deref() == Some(abbr))?;
     if name.is_empty() {
         return Some(&unit.id);
     }
     fn find<'b>(d: &'b Department, name: &str) -> Option<&'b str> {
-        d.children.iter().find_map(|c| if c.name == name { Some(c.id.as_str()) } else { find(c, name) })
+        d.children.iter().find_map(|c| {
+            if c.name == name {
+                Some(c.id.as_str())
+            } else {
+                find(c, name)
+            }
+        })
     }
     find(unit, name)
 }
@@ -143,12 +326,24 @@ fn resolve_departments(cx: &mut Ctx, doc: &mut PlanDocument) {
         let r = n
             .departments
             .iter()
-            .map(|w| resolve_department(w, &flat).map(str::to_string).ok_or_else(|| w.clone()))
+            .map(|w| {
+                resolve_department(w, &flat)
+                    .map(str::to_string)
+                    .ok_or_else(|| w.clone())
+            })
             .collect();
         resolved.insert(n.id.clone(), r);
     }
-    let known: Vec<String> = flat.iter().filter_map(|(d, _)| d.abbreviation.as_ref().map(|a| format!("({a}){}", d.name))).collect();
-    fn apply(nodes: &mut [Node], resolved: &HashMap<String, Vec<Result<String, String>>>, cx: &mut Ctx, known: &[String]) {
+    let known: Vec<String> = flat
+        .iter()
+        .filter_map(|(d, _)| d.abbreviation.as_ref().map(|a| format!("({a}){}", d.name)))
+        .collect();
+    fn apply(
+        nodes: &mut [Node],
+        resolved: &HashMap<String, Vec<Result<String, String>>>,
+        cx: &mut Ctx,
+        known: &[String],
+    ) {
         for n in nodes.iter_mut() {
             if let Some(list) = resolved.get(&n.id) {
                 let mut out = Vec::new();
@@ -156,8 +351,17 @@ fn resolve_departments(cx: &mut Ctx, doc: &mut PlanDocument) {
                     match r {
                         Ok(id) => out.push(id.clone()),
                         Err(w) => {
-                            let hint = if known.is_empty() { String::new() } else { format!("（略称: {}）", known.join("、")) };
-                            cx.err(NODES, format!("[id={}].departments[{i}]", n.id), format!("部署「{w}」は departments.yaml にありません{hint}"), format!("department '{w}' is not in departments.yaml"));
+                            let hint = if known.is_empty() {
+                                String::new()
+                            } else {
+                                format!("（略称: {}）", known.join("、"))
+                            };
+                            cx.err(
+                                NODES,
+                                format!("[id={}].departments[{i}]", n.id),
+                                format!("部署「{w}」は departments.yaml にありません{hint}"),
+                                format!("department '{w}' is not in departments.yaml"),
+                            );
                             out.push(w.clone());
                         }
                     }
@@ -172,15 +376,39 @@ fn resolve_departments(cx: &mut Ctx, doc: &mut PlanDocument) {
 
 fn check_nodes(cx: &mut Ctx, doc: &PlanDocument) {
     let h = &doc.header;
-    let level_index: HashMap<&str, usize> = h.levels.iter().enumerate().map(|(i, l)| (l.key.as_str(), i)).collect();
+    let level_index: HashMap<&str, usize> = h
+        .levels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.key.as_str(), i))
+        .collect();
     let sections: HashSet<&str> = h.sections.iter().map(|s| s.key.as_str()).collect();
     let all = walk_nodes(&doc.nodes);
-    cx.unique(NODES, "項目 id", "node id", all.iter().map(|(n, _, _)| (format!("[id={}]", n.id), n.id.as_str())));
+    cx.unique(
+        NODES,
+        "項目 id",
+        "node id",
+        all.iter()
+            .map(|(n, _, _)| (format!("[id={}]", n.id), n.id.as_str())),
+    );
     let level_names: Vec<&str> = h.levels.iter().map(|l| l.key.as_str()).collect();
     for (n, _depth, parent) in &all {
         let at = |field: &str| format!("[id={}].{field}", n.id);
         match level_index.get(n.level.as_str()) {
-            None => cx.err(NODES, at("level"), format!("階層「{}」は plan.yaml の levels にありません（{}）", n.level, level_names.join(", ")), format!("level '{}' is not in plan.yaml levels ({})", n.level, level_names.join(", "))),
+            None => cx.err(
+                NODES,
+                at("level"),
+                format!(
+                    "階層「{}」は plan.yaml の levels にありません（{}）",
+                    n.level,
+                    level_names.join(", ")
+                ),
+                format!(
+                    "level '{}' is not in plan.yaml levels ({})",
+                    n.level,
+                    level_names.join(", ")
+                ),
+            ),
             Some(&li) => {
                 let parent_li = parent.and_then(|p| level_index.get(p.level.as_str()).copied());
                 let ok = match (parent, parent_li) {
@@ -191,9 +419,29 @@ fn check_nodes(cx: &mut Ctx, doc: &PlanDocument) {
                 if !ok {
                     let expected = match parent_li {
                         None => h.levels.first().map(|l| l.key.clone()).unwrap_or_default(),
-                        Some(pl) => h.levels.get(pl + 1..).map(|ls| ls.iter().map(|l| l.key.as_str()).collect::<Vec<_>>().join(" / ")).unwrap_or_default(),
+                        Some(pl) => h
+                            .levels
+                            .get(pl + 1..)
+                            .map(|ls| {
+                                ls.iter()
+                                    .map(|l| l.key.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(" / ")
+                            })
+                            .unwrap_or_default(),
                     };
-                    cx.err(NODES, at("level"), format!("この位置の階層は {expected} である必要があります（実際: {}）", n.level), format!("a node here must be of level {expected} (found: {})", n.level));
+                    cx.err(
+                        NODES,
+                        at("level"),
+                        format!(
+                            "この位置の階層は {expected} である必要があります（実際: {}）",
+                            n.level
+                        ),
+                        format!(
+                            "a node here must be of level {expected} (found: {})",
+                            n.level
+                        ),
+                    );
                 }
             }
         }
@@ -202,35 +450,91 @@ fn check_nodes(cx: &mut Ctx, doc: &PlanDocument) {
         }
         for key in n.sections.keys() {
             if !sections.contains(key.as_str()) {
-                cx.err(NODES, at(&format!("sections.{key}")), format!("セクション「{key}」は plan.yaml の sections にありません"), format!("section '{key}' is not in plan.yaml sections"));
+                cx.err(
+                    NODES,
+                    at(&format!("sections.{key}")),
+                    format!("セクション「{key}」は plan.yaml の sections にありません"),
+                    format!("section '{key}' is not in plan.yaml sections"),
+                );
             }
         }
         let mut sdgs = HashSet::new();
         for (i, g) in n.sdgs.iter().enumerate() {
             if !(1..=17).contains(g) || !sdgs.insert(*g) {
-                cx.err(NODES, at(&format!("sdgs[{i}]")), format!("SDGs の目標番号は 1〜17 で重複なしです（{g}）"), format!("SDG goals are 1-17 without repeats ({g})"));
+                cx.err(
+                    NODES,
+                    at(&format!("sdgs[{i}]")),
+                    format!("SDGs の目標番号は 1〜17 で重複なしです（{g}）"),
+                    format!("SDG goals are 1-17 without repeats ({g})"),
+                );
             }
         }
         for (key, mark) in &n.axes {
             let Some(axis) = h.axes.iter().find(|a| &a.key == key) else {
-                cx.err(NODES, at(&format!("axes.{key}")), format!("分類軸「{key}」は plan.yaml の axes にありません"), format!("axis '{key}' is not in plan.yaml axes"));
+                cx.err(
+                    NODES,
+                    at(&format!("axes.{key}")),
+                    format!("分類軸「{key}」は plan.yaml の axes にありません"),
+                    format!("axis '{key}' is not in plan.yaml axes"),
+                );
                 continue;
             };
             let codes: Vec<&str> = axis.values.iter().map(|v| v.code.as_str()).collect();
             match (axis.kind, mark) {
                 (AxisKind::Flag, AxisMark::Flag(_)) => {}
-                (AxisKind::Flag, _) => cx.err(NODES, at(&format!("axes.{key}")), format!("「{}」は true / false で書きます", axis.name), format!("'{}' is a flag: write true or false", axis.name)),
-                (_, AxisMark::Flag(_)) => cx.err(NODES, at(&format!("axes.{key}")), format!("「{}」は分類コードの一覧で書きます（{}）", axis.name, codes.join(", ")), format!("'{}' takes a list of codes ({})", axis.name, codes.join(", "))),
+                (AxisKind::Flag, _) => cx.err(
+                    NODES,
+                    at(&format!("axes.{key}")),
+                    format!("「{}」は true / false で書きます", axis.name),
+                    format!("'{}' is a flag: write true or false", axis.name),
+                ),
+                (_, AxisMark::Flag(_)) => cx.err(
+                    NODES,
+                    at(&format!("axes.{key}")),
+                    format!(
+                        "「{}」は分類コードの一覧で書きます（{}）",
+                        axis.name,
+                        codes.join(", ")
+                    ),
+                    format!(
+                        "'{}' takes a list of codes ({})",
+                        axis.name,
+                        codes.join(", ")
+                    ),
+                ),
                 (kind, AxisMark::Codes(list)) => {
                     if kind == AxisKind::Single && list.len() != 1 {
-                        cx.err(NODES, at(&format!("axes.{key}")), format!("「{}」はコードを一つだけ書きます", axis.name), format!("'{}' takes exactly one code", axis.name));
+                        cx.err(
+                            NODES,
+                            at(&format!("axes.{key}")),
+                            format!("「{}」はコードを一つだけ書きます", axis.name),
+                            format!("'{}' takes exactly one code", axis.name),
+                        );
                     }
                     let mut seen = HashSet::new();
                     for (i, c) in list.iter().enumerate() {
                         if !codes.contains(&c.as_str()) {
-                            cx.err(NODES, at(&format!("axes.{key}[{i}]")), format!("「{c}」は「{}」の分類にありません（{}）", axis.name, codes.join(", ")), format!("'{c}' is not a value of '{}' ({})", axis.name, codes.join(", ")));
+                            cx.err(
+                                NODES,
+                                at(&format!("axes.{key}[{i}]")),
+                                format!(
+                                    "「{c}」は「{}」の分類にありません（{}）",
+                                    axis.name,
+                                    codes.join(", ")
+                                ),
+                                format!(
+                                    "'{c}' is not a value of '{}' ({})",
+                                    axis.name,
+                                    codes.join(", ")
+                                ),
+                            );
                         } else if !seen.insert(c) {
-                            cx.err(NODES, at(&format!("axes.{key}[{i}]")), format!("「{c}」が重複しています"), format!("'{c}' is repeated"));
+                            cx.err(
+                                NODES,
+                                at(&format!("axes.{key}[{i}]")),
+                                format!("「{c}」が重複しています"),
+                                format!("'{c}' is repeated"),
+                            );
                         }
                     }
                 }
@@ -238,7 +542,12 @@ fn check_nodes(cx: &mut Ctx, doc: &PlanDocument) {
         }
         if let Some(p) = n.period {
             if p.from > p.to {
-                cx.err(NODES, at("period"), "期間の開始が終了より後です", "period starts after it ends");
+                cx.err(
+                    NODES,
+                    at("period"),
+                    "期間の開始が終了より後です",
+                    "period starts after it ends",
+                );
             }
         }
         // Siblings may not repeat a number.
@@ -246,7 +555,12 @@ fn check_nodes(cx: &mut Ctx, doc: &PlanDocument) {
         for c in &n.children {
             if let Some(num) = c.number {
                 if let Some(first) = numbers.insert(num, c.id.clone()) {
-                    cx.err(NODES, format!("[id={}].number", c.id), format!("番号 {num} は同じ階層の「{first}」と重複しています"), format!("number {num} repeats that of sibling '{first}'"));
+                    cx.err(
+                        NODES,
+                        format!("[id={}].number", c.id),
+                        format!("番号 {num} は同じ階層の「{first}」と重複しています"),
+                        format!("number {num} repeats that of sibling '{first}'"),
+                    );
                 }
             }
         }
@@ -255,33 +569,68 @@ fn check_nodes(cx: &mut Ctx, doc: &PlanDocument) {
     for c in &doc.nodes {
         if let Some(num) = c.number {
             if let Some(first) = numbers.insert(num, c.id.clone()) {
-                cx.err(NODES, format!("[id={}].number", c.id), format!("番号 {num} は同じ階層の「{first}」と重複しています"), format!("number {num} repeats that of sibling '{first}'"));
+                cx.err(
+                    NODES,
+                    format!("[id={}].number", c.id),
+                    format!("番号 {num} は同じ階層の「{first}」と重複しています"),
+                    format!("number {num} repeats that of sibling '{first}'"),
+                );
             }
         }
     }
 }
 
 fn check_indicators(cx: &mut Ctx, doc: &PlanDocument) {
-    let node_ids: HashSet<&str> = walk_nodes(&doc.nodes).iter().map(|(n, _, _)| n.id.as_str()).collect();
-    cx.unique(INDICATORS, "指標 id", "indicator id", doc.indicators.iter().map(|i| (format!("[id={}]", i.id), i.id.as_str())));
+    let node_ids: HashSet<&str> = walk_nodes(&doc.nodes)
+        .iter()
+        .map(|(n, _, _)| n.id.as_str())
+        .collect();
+    cx.unique(
+        INDICATORS,
+        "指標 id",
+        "indicator id",
+        doc.indicators
+            .iter()
+            .map(|i| (format!("[id={}]", i.id), i.id.as_str())),
+    );
     for ind in &doc.indicators {
         let at = |f: &str| format!("[id={}].{f}", ind.id);
         if let Some(node) = &ind.node {
             if !node_ids.contains(node.as_str()) {
-                cx.err(INDICATORS, at("node"), format!("項目「{node}」は nodes.yaml にありません"), format!("node '{node}' is not in nodes.yaml"));
+                cx.err(
+                    INDICATORS,
+                    at("node"),
+                    format!("項目「{node}」は nodes.yaml にありません"),
+                    format!("node '{node}' is not in nodes.yaml"),
+                );
             }
         }
         if let Some(b) = &ind.baseline {
             if b.value.is_some() == b.pending.is_some() {
-                cx.err(INDICATORS, at("baseline"), "基準値は value（数値）か pending（未定の書き方）のどちらか一方を書きます", "a baseline has either value or pending, not both or neither");
+                cx.err(
+                    INDICATORS,
+                    at("baseline"),
+                    "基準値は value（数値）か pending（未定の書き方）のどちらか一方を書きます",
+                    "a baseline has either value or pending, not both or neither",
+                );
             }
         }
         if let Some(t) = &ind.target {
             if t.kind.needs_value() && t.value.is_none() {
-                cx.err(INDICATORS, at("target.value"), "この種類の目標には value（数値）が必要です", "this kind of target needs a value");
+                cx.err(
+                    INDICATORS,
+                    at("target.value"),
+                    "この種類の目標には value（数値）が必要です",
+                    "this kind of target needs a value",
+                );
             }
             if !t.kind.needs_value() && t.value.is_some() {
-                cx.err(INDICATORS, at("target.value"), "この種類の目標には value を書きません（text に書いてください）", "this kind of target takes no value (use text)");
+                cx.err(
+                    INDICATORS,
+                    at("target.value"),
+                    "この種類の目標には value を書きません（text に書いてください）",
+                    "this kind of target takes no value (use text)",
+                );
             }
         }
     }

@@ -12,7 +12,10 @@ fn examples() -> Vec<PathBuf> {
         .filter(|p| p.join("plan.yaml").exists())
         .collect();
     dirs.sort();
-    assert!(dirs.len() >= 4, "expected the example plans, found {dirs:?}");
+    assert!(
+        dirs.len() >= 4,
+        "expected the example plans, found {dirs:?}"
+    );
     dirs
 }
 
@@ -28,13 +31,22 @@ fn every_example_is_in_canonical_form() {
         names.sort();
         let mut rendered: Vec<String> = files.0.iter().map(|(n, _)| n.to_string()).collect();
         rendered.sort();
-        assert_eq!(names, rendered, "{}: the set of files differs", dir.display());
+        assert_eq!(
+            names,
+            rendered,
+            "{}: the set of files differs",
+            dir.display()
+        );
         for (name, bytes) in &files.0 {
             let on_disk = std::fs::read(dir.join(name)).unwrap();
             if on_disk != *bytes {
                 let a = String::from_utf8_lossy(&on_disk);
                 let b = String::from_utf8_lossy(bytes);
-                let line = a.lines().zip(b.lines()).position(|(x, y)| x != y).unwrap_or(0);
+                let line = a
+                    .lines()
+                    .zip(b.lines())
+                    .position(|(x, y)| x != y)
+                    .unwrap_or(0);
                 panic!(
                     "{}/{name} is not canonical; first difference at line {}:\n file:   {:?}\n render: {:?}",
                     dir.display(),

@@ -71,15 +71,31 @@ pub enum OnExisting {
 #[allow(async_fn_in_trait)]
 pub trait Store {
     /// Stores a whole plan folder's content. All or nothing.
-    async fn import_plan(&self, doc: &PlanDocument, on_existing: OnExisting, actor: &str) -> Result<PlanRef>;
+    async fn import_plan(
+        &self,
+        doc: &PlanDocument,
+        on_existing: OnExisting,
+        actor: &str,
+    ) -> Result<PlanRef>;
     /// Reads a plan back exactly as imported (plus progress recorded since).
     async fn export_plan(&self, plan: &PlanRef) -> Result<PlanDocument>;
     async fn list_plans(&self) -> Result<Vec<PlanListing>>;
     /// Records one item's progress for a year. `expected_version` is the
     /// version the edit was based on (`None` for a first report); a newer
     /// stored version is a `Conflict` and nothing is written.
-    async fn record_progress(&self, plan: &PlanRef, progress: &Progress, expected_version: Option<i64>, actor: &str) -> Result<i64>;
-    async fn progress(&self, plan: &PlanRef, node: &str, fy: FiscalYear) -> Result<Option<StoredProgress>>;
+    async fn record_progress(
+        &self,
+        plan: &PlanRef,
+        progress: &Progress,
+        expected_version: Option<i64>,
+        actor: &str,
+    ) -> Result<i64>;
+    async fn progress(
+        &self,
+        plan: &PlanRef,
+        node: &str,
+        fy: FiscalYear,
+    ) -> Result<Option<StoredProgress>>;
     /// The status summary for a year: whole plan and per top-level node.
     async fn status_report(&self, plan: &PlanRef, fy: FiscalYear) -> Result<StatusReport>;
     async fn audit_log(&self, plan: &PlanRef, limit: i64) -> Result<Vec<AuditEntry>>;

@@ -22,7 +22,12 @@ const MIGRATIONS: &[Migration] = &[Migration {
 /// statement ending in `;` at the end of a line and no `;` inside strings.
 fn statements(sql: &str) -> impl Iterator<Item = String> + '_ {
     sql.split(";\n")
-        .map(|s| s.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n"))
+        .map(|s| {
+            s.lines()
+                .filter(|l| !l.trim_start().starts_with("--"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
         .filter(|s| !s.trim().is_empty())
 }
 

@@ -30,17 +30,24 @@ impl StatusReport {
         };
         let includes_demo = doc.progress.iter().any(|p| p.fy == fy && p.demo);
         let leaves = |nodes: &[gyokaku_domain::Node]| -> Vec<String> {
-            walk_nodes(nodes).into_iter().filter(|(n, _, _)| n.children.is_empty()).map(|(n, _, _)| n.id.clone()).collect()
+            walk_nodes(nodes)
+                .into_iter()
+                .filter(|(n, _, _)| n.children.is_empty())
+                .map(|(n, _, _)| n.id.clone())
+                .collect()
         };
         let all = leaves(&doc.nodes);
         let whole = StatusSummary::compute(scale, all.iter().map(|id| status_of(id)))?;
-        let level_of = |key: &str| -> Option<&Level> { doc.header.levels.iter().find(|l| l.key == key) };
+        let level_of =
+            |key: &str| -> Option<&Level> { doc.header.levels.iter().find(|l| l.key == key) };
         let mut groups = Vec::new();
         // Per top-level node, where top-level nodes group items.
         for top in doc.nodes.iter().filter(|n| !n.children.is_empty()) {
             let ids = leaves(std::slice::from_ref(top));
             let label = match level_of(&top.level) {
-                Some(l) => format!("{} {}", l.label(top.number, None), top.title).trim().to_string(),
+                Some(l) => format!("{} {}", l.label(top.number, None), top.title)
+                    .trim()
+                    .to_string(),
                 None => top.title.clone(),
             };
             groups.push(GroupSummary {

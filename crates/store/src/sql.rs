@@ -8,13 +8,17 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Row, Transaction};
 
 use gyokaku_domain::{
-    walk_nodes, AxisKind, AxisMark, Baseline, Decimal, Department, DepartmentKind, Direction, FiscalObservation,
-    FiscalRatio, FiscalYear, GlossaryTerm, Indicator, IndicatorKind, IndicatorValue, LocalGovCode, Node,
-    Organisation, Period, PlanDate, PlanDocument, PlanHeader, Progress, RatioValue, StatusLevel, Target, Yen,
+    walk_nodes, AxisKind, AxisMark, Baseline, Decimal, Department, DepartmentKind, Direction,
+    FiscalObservation, FiscalRatio, FiscalYear, GlossaryTerm, Indicator, IndicatorKind,
+    IndicatorValue, LocalGovCode, Node, Organisation, Period, PlanDate, PlanDocument, PlanHeader,
+    Progress, RatioValue, StatusLevel, Target, Yen,
 };
 
 use crate::report::StatusReport;
-use crate::{now_iso, AuditEntry, OnExisting, PlanListing, PlanRef, Result, Store, StoreError, StoredProgress};
+use crate::{
+    now_iso, AuditEntry, OnExisting, PlanListing, PlanRef, Result, Store, StoreError,
+    StoredProgress,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -43,7 +47,10 @@ fn opt_date(v: Option<String>) -> Result<Option<PlanDate>> {
 }
 
 fn enum_key<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn enum_from<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
@@ -97,7 +104,21 @@ impl SqlStore {
     }
 }
 
-async fn audit(tx: &mut Tx, actor: &str, action: &str, plan: &PlanRef, entity: &str, key: &str, before: Option<String>, after: Option<String>) -> Result<()> {
+/// What changed, for the audit log.
+struct Change<'a> {
+    entity: &'a str,
+    key: &'a str,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+async fn audit(
+    tx: &mut Tx,
+    actor: &str,
+    action: &str,
+    plan: &PlanRef,
+    change: Change<'_>,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO audit_log (at, actor, action, city_code, plan_key, entity, entity_key, before_json, after_json) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -107,16 +128,19 @@ async fn audit(tx: &mut Tx, actor: &str, action: &str, plan: &PlanRef, entity: &
     .bind(action)
     .bind(plan.city.to_string())
     .bind(&plan.plan)
-    .bind(entity)
-    .bind(key)
-    .bind(before)
-    .bind(after)
+    .bind(change.entity)
+    .bind(change.key)
+    .bind(change.before)
+    .bind(change.after)
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-async fn insert_returning_id<'q>(tx: &mut Tx, q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>) -> Result<i64> {
+async fn insert_returning_id<'q>(
+    tx: &mut Tx,
+    q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+) -> Result<i64> {
     Ok(q.fetch_one(&mut **tx).await?.try_get::<i64, _>(0)?)
 }
 
@@ -135,7 +159,13 @@ fn progress_json(p: &Progress) -> String {
     .to_string()
 }
 
-async fn insert_progress(tx: &mut Tx, node_id: i64, p: &Progress, version: i64, actor: &str) -> Result<()> {
+async fn insert_progress(
+    tx: &mut Tx,
+    node_id: i64,
+    p: &Progress,
+    version: i64,
+    actor: &str,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO progress (node_id, fy, status_code, result, self_evaluation, direction, spending_cut_yen, revenue_yen, demo, version, updated_at, updated_by) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -174,13 +204,22 @@ fn progress_from_row(r: &AnyRow) -> Result<Progress> {
     })
 }
 
-const PROGRESS_COLUMNS: &str = "n.node_key, p.fy, p.status_code, p.result, p.self_evaluation, p.direction, \
+const PROGRESS_COLUMNS: &str =
+    "n.node_key, p.fy, p.status_code, p.result, p.self_evaluation, p.direction, \
      p.spending_cut_yen, p.revenue_yen, p.demo, p.version, p.updated_at, p.updated_by";
 
 impl Store for SqlStore {
-    async fn import_plan(&self, doc: &PlanDocument, on_existing: OnExisting, actor: &str) -> Result<PlanRef> {
+    async fn import_plan(
+        &self,
+        doc: &PlanDocument,
+        on_existing: OnExisting,
+        actor: &str,
+    ) -> Result<PlanRef> {
         let h = &doc.header;
-        let plan_ref = PlanRef { city: h.city.code, plan: h.plan.id.clone() };
+        let plan_ref = PlanRef {
+            city: h.city.code,
+            plan: h.plan.id.clone(),
+        };
         let code = h.city.code.to_string();
         let mut tx = self.pool.begin().await?;
         let existing = sqlx::query("SELECT id FROM plans WHERE city_code = $1 AND plan_key = $2")
@@ -191,11 +230,17 @@ impl Store for SqlStore {
         if let Some(row) = existing {
             match on_existing {
                 OnExisting::Refuse => {
-                    return Err(StoreError::AlreadyExists(format!("plan {code}/{}", h.plan.id)));
+                    return Err(StoreError::AlreadyExists(format!(
+                        "plan {code}/{}",
+                        h.plan.id
+                    )));
                 }
                 OnExisting::Replace => {
                     let id: i64 = row.try_get(0)?;
-                    sqlx::query("DELETE FROM plans WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                    sqlx::query("DELETE FROM plans WHERE id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
                 }
             }
         }
@@ -212,7 +257,11 @@ impl Store for SqlStore {
         let mut header = h.clone();
         header.status_scale.clear();
         let header_json = serde_json::to_string(&header).map_err(corrupt)?;
-        let org_json = serde_json::to_string(&Organisation { departments: Vec::new(), ..doc.organisation.clone() }).map_err(corrupt)?;
+        let org_json = serde_json::to_string(&Organisation {
+            departments: Vec::new(),
+            ..doc.organisation.clone()
+        })
+        .map_err(corrupt)?;
         let now = now_iso();
         let plan_id = insert_returning_id(
             &mut tx,
@@ -296,7 +345,10 @@ impl Store for SqlStore {
             .await?;
             node_ids.insert(&n.id, id);
             for (j, d) in n.departments.iter().enumerate() {
-                let dept = dept_ids.get(d.as_str()).copied().ok_or_else(|| StoreError::Invalid(format!("unknown department {d}")))?;
+                let dept = dept_ids
+                    .get(d.as_str())
+                    .copied()
+                    .ok_or_else(|| StoreError::Invalid(format!("unknown department {d}")))?;
                 sqlx::query("INSERT INTO node_departments (node_id, department_id, position) VALUES ($1, $2, $3)")
                     .bind(id)
                     .bind(dept)
@@ -332,7 +384,12 @@ impl Store for SqlStore {
         let mut ind_ids: HashMap<&str, i64> = HashMap::new();
         for (i, ind) in doc.indicators.iter().enumerate() {
             let node_id = match &ind.node {
-                Some(k) => Some(node_ids.get(k.as_str()).copied().ok_or_else(|| StoreError::Invalid(format!("unknown node {k}")))?),
+                Some(k) => Some(
+                    node_ids
+                        .get(k.as_str())
+                        .copied()
+                        .ok_or_else(|| StoreError::Invalid(format!("unknown node {k}")))?,
+                ),
                 None => None,
             };
             let id = insert_returning_id(
@@ -352,8 +409,8 @@ impl Store for SqlStore {
                 .bind(ind.source.clone())
                 .bind(ind.cumulative as i64)
                 .bind(ind.challenge as i64)
-                .bind(ind.baseline.as_ref().map(|b| serde_json::to_string(b)).transpose().map_err(corrupt)?)
-                .bind(ind.target.as_ref().map(|t| serde_json::to_string(t)).transpose().map_err(corrupt)?)
+                .bind(ind.baseline.as_ref().map(serde_json::to_string).transpose().map_err(corrupt)?)
+                .bind(ind.target.as_ref().map(serde_json::to_string).transpose().map_err(corrupt)?)
                 .bind(ind.note.clone()),
             )
             .await?;
@@ -361,7 +418,10 @@ impl Store for SqlStore {
         }
         let now = now_iso();
         for v in &doc.indicator_values {
-            let id = ind_ids.get(v.indicator.as_str()).copied().ok_or_else(|| StoreError::Invalid(format!("unknown indicator {}", v.indicator)))?;
+            let id = ind_ids
+                .get(v.indicator.as_str())
+                .copied()
+                .ok_or_else(|| StoreError::Invalid(format!("unknown indicator {}", v.indicator)))?;
             sqlx::query("INSERT INTO indicator_values (indicator_id, fy, value, note, demo, version, updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6)")
                 .bind(id)
                 .bind(v.fy.year() as i64)
@@ -373,7 +433,10 @@ impl Store for SqlStore {
                 .await?;
         }
         for p in &doc.progress {
-            let id = node_ids.get(p.node.as_str()).copied().ok_or_else(|| StoreError::Invalid(format!("unknown node {}", p.node)))?;
+            let id = node_ids
+                .get(p.node.as_str())
+                .copied()
+                .ok_or_else(|| StoreError::Invalid(format!("unknown node {}", p.node)))?;
             insert_progress(&mut tx, id, p, 1, actor).await?;
         }
         for f in &doc.fiscal {
@@ -400,8 +463,18 @@ impl Store for SqlStore {
                 .await?;
         }
         let summary = json!({"title": h.plan.title, "rows": doc.count_rows()}).to_string();
-        let action = if on_existing == OnExisting::Replace { "import_plan_replace" } else { "import_plan" };
-        audit(&mut tx, actor, action, &plan_ref, "plan", &h.plan.id, None, Some(summary)).await?;
+        let action = if on_existing == OnExisting::Replace {
+            "import_plan_replace"
+        } else {
+            "import_plan"
+        };
+        let change = Change {
+            entity: "plan",
+            key: &h.plan.id,
+            before: None,
+            after: Some(summary),
+        };
+        audit(&mut tx, actor, action, &plan_ref, change).await?;
         tx.commit().await?;
         Ok(plan_ref)
     }
@@ -413,8 +486,10 @@ impl Store for SqlStore {
             .bind(plan_id)
             .fetch_one(&mut *tx)
             .await?;
-        let mut header: PlanHeader = serde_json::from_str(&row.try_get::<String, _>(0)?).map_err(corrupt)?;
-        let mut organisation: Organisation = serde_json::from_str(&row.try_get::<String, _>(1)?).map_err(corrupt)?;
+        let mut header: PlanHeader =
+            serde_json::from_str(&row.try_get::<String, _>(0)?).map_err(corrupt)?;
+        let mut organisation: Organisation =
+            serde_json::from_str(&row.try_get::<String, _>(1)?).map_err(corrupt)?;
 
         header.status_scale = sqlx::query("SELECT code, label, label_en, achieved FROM status_levels WHERE plan_id = $1 ORDER BY position")
             .bind(plan_id)
@@ -455,9 +530,15 @@ impl Store for SqlStore {
                 children: Vec::new(),
             };
             dept_keys.insert(id, d.id.clone());
-            dept_children.entry(r.try_get(1)?).or_default().push((id, d));
+            dept_children
+                .entry(r.try_get(1)?)
+                .or_default()
+                .push((id, d));
         }
-        fn build_depts(parent: Option<i64>, map: &mut BTreeMap<Option<i64>, Vec<(i64, Department)>>) -> Vec<Department> {
+        fn build_depts(
+            parent: Option<i64>,
+            map: &mut BTreeMap<Option<i64>, Vec<(i64, Department)>>,
+        ) -> Vec<Department> {
             let list = map.remove(&parent).unwrap_or_default();
             list.into_iter()
                 .map(|(id, mut d)| {
@@ -482,7 +563,12 @@ impl Store for SqlStore {
             let key = dept_keys.get(&dept).cloned().ok_or_else(|| corrupt("node department"))?;
             node_depts.entry(r.try_get(0)?).or_default().push(key);
         }
-        let flag_axes: Vec<&str> = header.axes.iter().filter(|a| a.kind == AxisKind::Flag).map(|a| a.key.as_str()).collect();
+        let flag_axes: Vec<&str> = header
+            .axes
+            .iter()
+            .filter(|a| a.kind == AxisKind::Flag)
+            .map(|a| a.key.as_str())
+            .collect();
         let mut node_tags: HashMap<i64, BTreeMap<String, AxisMark>> = HashMap::new();
         for r in sqlx::query(
             "SELECT t.node_id, t.axis_key, t.value_code FROM node_tags t JOIN nodes n ON n.id = t.node_id \
@@ -523,8 +609,14 @@ impl Store for SqlStore {
         let mut node_keys: HashMap<i64, String> = HashMap::new();
         for r in &rows {
             let id: i64 = r.try_get(0)?;
-            let period = match (r.try_get::<Option<i64>, _>(10)?, r.try_get::<Option<i64>, _>(11)?) {
-                (Some(f), Some(t)) => Some(Period { from: fy_of(f)?, to: fy_of(t)? }),
+            let period = match (
+                r.try_get::<Option<i64>, _>(10)?,
+                r.try_get::<Option<i64>, _>(11)?,
+            ) {
+                (Some(f), Some(t)) => Some(Period {
+                    from: fy_of(f)?,
+                    to: fy_of(t)?,
+                }),
                 _ => None,
             };
             let n = Node {
@@ -544,9 +636,15 @@ impl Store for SqlStore {
                 children: Vec::new(),
             };
             node_keys.insert(id, n.id.clone());
-            node_children.entry(r.try_get(1)?).or_default().push((id, n));
+            node_children
+                .entry(r.try_get(1)?)
+                .or_default()
+                .push((id, n));
         }
-        fn build_nodes(parent: Option<i64>, map: &mut BTreeMap<Option<i64>, Vec<(i64, Node)>>) -> Vec<Node> {
+        fn build_nodes(
+            parent: Option<i64>,
+            map: &mut BTreeMap<Option<i64>, Vec<(i64, Node)>>,
+        ) -> Vec<Node> {
             let list = map.remove(&parent).unwrap_or_default();
             list.into_iter()
                 .map(|(id, mut n)| {
@@ -646,7 +744,16 @@ impl Store for SqlStore {
             })
             .collect::<Result<Vec<_>>>()?;
         tx.commit().await?;
-        Ok(PlanDocument { header, organisation, nodes, indicators, glossary, fiscal, progress, indicator_values })
+        Ok(PlanDocument {
+            header,
+            organisation,
+            nodes,
+            indicators,
+            glossary,
+            fiscal,
+            progress,
+            indicator_values,
+        })
     }
 
     async fn list_plans(&self) -> Result<Vec<PlanListing>> {
@@ -676,7 +783,13 @@ impl Store for SqlStore {
         .collect()
     }
 
-    async fn record_progress(&self, plan: &PlanRef, progress: &Progress, expected_version: Option<i64>, actor: &str) -> Result<i64> {
+    async fn record_progress(
+        &self,
+        plan: &PlanRef,
+        progress: &Progress,
+        expected_version: Option<i64>,
+        actor: &str,
+    ) -> Result<i64> {
         let mut tx = self.pool.begin().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
         let node_id: i64 = sqlx::query("SELECT id FROM nodes WHERE plan_id = $1 AND node_key = $2")
@@ -688,11 +801,12 @@ impl Store for SqlStore {
             .transpose()?
             .ok_or_else(|| StoreError::NotFound(format!("item {}", progress.node)))?;
         if let Some(code) = &progress.status {
-            let known = sqlx::query("SELECT code FROM status_levels WHERE plan_id = $1 AND code = $2")
-                .bind(plan_id)
-                .bind(code)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let known =
+                sqlx::query("SELECT code FROM status_levels WHERE plan_id = $1 AND code = $2")
+                    .bind(plan_id)
+                    .bind(code)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if known.is_none() {
                 return Err(StoreError::Invalid(format!("「{code}」はこの計画の評価区分にありません / '{code}' is not on this plan's status scale")));
             }
@@ -707,19 +821,48 @@ impl Store for SqlStore {
         let key = format!("{}/{}", progress.node, progress.fy.year());
         let new_version = match (current, expected_version) {
             (None, None) => {
-                insert_progress(&mut tx, node_id, progress, 1, actor).await.map_err(|e| match e {
-                    // Another writer inserted the first report meanwhile.
-                    StoreError::Database(sqlx::Error::Database(d)) if d.is_unique_violation() => StoreError::Conflict { expected: 0, current: 1 },
-                    other => other,
-                })?;
-                audit(&mut tx, actor, "record_progress", plan, "progress", &key, None, Some(progress_json(progress))).await?;
+                insert_progress(&mut tx, node_id, progress, 1, actor)
+                    .await
+                    .map_err(|e| match e {
+                        // Another writer inserted the first report meanwhile.
+                        StoreError::Database(sqlx::Error::Database(d))
+                            if d.is_unique_violation() =>
+                        {
+                            StoreError::Conflict {
+                                expected: 0,
+                                current: 1,
+                            }
+                        }
+                        other => other,
+                    })?;
+                audit(
+                    &mut tx,
+                    actor,
+                    "record_progress",
+                    plan,
+                    Change {
+                        entity: "progress",
+                        key: &key,
+                        before: None,
+                        after: Some(progress_json(progress)),
+                    },
+                )
+                .await?;
                 1
             }
-            (None, Some(v)) => return Err(StoreError::Conflict { expected: v, current: 0 }),
+            (None, Some(v)) => {
+                return Err(StoreError::Conflict {
+                    expected: v,
+                    current: 0,
+                })
+            }
             (Some(row), expected) => {
                 let version: i64 = row.try_get("version")?;
                 if expected != Some(version) {
-                    return Err(StoreError::Conflict { expected: expected.unwrap_or(0), current: version });
+                    return Err(StoreError::Conflict {
+                        expected: expected.unwrap_or(0),
+                        current: version,
+                    });
                 }
                 let before = progress_from_row(&row)?;
                 let done = sqlx::query(
@@ -743,9 +886,24 @@ impl Store for SqlStore {
                 .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() != 1 {
-                    return Err(StoreError::Conflict { expected: version, current: version + 1 });
+                    return Err(StoreError::Conflict {
+                        expected: version,
+                        current: version + 1,
+                    });
                 }
-                audit(&mut tx, actor, "record_progress", plan, "progress", &key, Some(progress_json(&before)), Some(progress_json(progress))).await?;
+                audit(
+                    &mut tx,
+                    actor,
+                    "record_progress",
+                    plan,
+                    Change {
+                        entity: "progress",
+                        key: &key,
+                        before: Some(progress_json(&before)),
+                        after: Some(progress_json(progress)),
+                    },
+                )
+                .await?;
                 version + 1
             }
         };
@@ -753,7 +911,12 @@ impl Store for SqlStore {
         Ok(new_version)
     }
 
-    async fn progress(&self, plan: &PlanRef, node: &str, fy: FiscalYear) -> Result<Option<StoredProgress>> {
+    async fn progress(
+        &self,
+        plan: &PlanRef,
+        node: &str,
+        fy: FiscalYear,
+    ) -> Result<Option<StoredProgress>> {
         let mut tx = self.pool.begin().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
         let row = sqlx::query(&format!(
@@ -778,7 +941,8 @@ impl Store for SqlStore {
 
     async fn status_report(&self, plan: &PlanRef, fy: FiscalYear) -> Result<StatusReport> {
         let doc = self.export_plan(plan).await?;
-        StatusReport::compute(&doc, fy).map_err(|code| corrupt(format!("status {code} not on the scale")))
+        StatusReport::compute(&doc, fy)
+            .map_err(|code| corrupt(format!("status {code} not on the scale")))
     }
 
     async fn audit_log(&self, plan: &PlanRef, limit: i64) -> Result<Vec<AuditEntry>> {

@@ -13,7 +13,9 @@ use sqlx::Connection;
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
 }
 
 fn examples() -> Vec<PathBuf> {
@@ -43,10 +45,22 @@ async fn postgres_store() -> Option<SqlStore> {
         eprintln!("SKIPPED on PostgreSQL: set GYOKAKU_TEST_POSTGRES_URL (scripts/test does)");
         return None;
     };
-    let name = format!("gyokaku_t_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
-    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to the test PostgreSQL server");
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut conn).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+    let name = format!(
+        "gyokaku_t_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("connect to the test PostgreSQL server");
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
     let (base, _) = admin.rsplit_once('/').expect("URL ends in /DATABASE");
     Some(SqlStore::connect(&format!("{base}/{name}")).await.unwrap())
 }
@@ -88,17 +102,31 @@ on_both_backends! {
 async fn examples_round_trip(store: &SqlStore) {
     for dir in examples() {
         let doc = read_plan_dir(&dir).unwrap();
-        let plan = store.import_plan(&doc, OnExisting::Refuse, "test").await.unwrap();
+        let plan = store
+            .import_plan(&doc, OnExisting::Refuse, "test")
+            .await
+            .unwrap();
         let back = store.export_plan(&plan).await.unwrap();
-        assert_eq!(back, doc, "{}: the document changed in the store", dir.display());
+        assert_eq!(
+            back,
+            doc,
+            "{}: the document changed in the store",
+            dir.display()
+        );
         for (name, bytes) in PlanFiles::render(&back).unwrap().0 {
             let original = std::fs::read(dir.join(name)).unwrap();
-            assert!(original == bytes, "{}/{name} differs after import and export", dir.display());
+            assert!(
+                original == bytes,
+                "{}/{name} differs after import and export",
+                dir.display()
+            );
         }
     }
     let listed = store.list_plans().await.unwrap();
     assert_eq!(listed.len(), examples().len());
-    assert!(listed.iter().any(|p| p.city_name == "苫小牧市" && p.items == 21));
+    assert!(listed
+        .iter()
+        .any(|p| p.city_name == "苫小牧市" && p.items == 21));
 }
 
 async fn failed_import_writes_nothing(store: &SqlStore) {
@@ -117,22 +145,43 @@ async fn failed_import_writes_nothing(store: &SqlStore) {
         revenue: None,
         demo: false,
     });
-    let err = store.import_plan(&doc, OnExisting::Refuse, "test").await.unwrap_err();
+    let err = store
+        .import_plan(&doc, OnExisting::Refuse, "test")
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
-    assert!(store.list_plans().await.unwrap().is_empty(), "a failed import left a plan behind");
-    let plan = PlanRef { city: doc.header.city.code, plan: doc.header.plan.id.clone() };
-    assert!(matches!(store.export_plan(&plan).await, Err(StoreError::NotFound(_))));
+    assert!(
+        store.list_plans().await.unwrap().is_empty(),
+        "a failed import left a plan behind"
+    );
+    let plan = PlanRef {
+        city: doc.header.city.code,
+        plan: doc.header.plan.id.clone(),
+    };
+    assert!(matches!(
+        store.export_plan(&plan).await,
+        Err(StoreError::NotFound(_))
+    ));
 }
 
 async fn existing_plan_refused_or_replaced(store: &SqlStore) {
     let doc = read_plan_dir(&example("annaka")).unwrap();
-    let plan = store.import_plan(&doc, OnExisting::Refuse, "test").await.unwrap();
+    let plan = store
+        .import_plan(&doc, OnExisting::Refuse, "test")
+        .await
+        .unwrap();
     let again = store.import_plan(&doc, OnExisting::Refuse, "test").await;
     assert!(matches!(again, Err(StoreError::AlreadyExists(_))));
     let mut changed = doc.clone();
     changed.nodes[0].title = "差し替え後の方針".into();
-    store.import_plan(&changed, OnExisting::Replace, "test").await.unwrap();
-    assert_eq!(store.export_plan(&plan).await.unwrap().nodes[0].title, "差し替え後の方針");
+    store
+        .import_plan(&changed, OnExisting::Replace, "test")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.export_plan(&plan).await.unwrap().nodes[0].title,
+        "差し替え後の方針"
+    );
     assert_eq!(store.list_plans().await.unwrap().len(), 1);
 }
 
@@ -152,31 +201,96 @@ fn report(node: &str, fy: i32, status: &str, result: &str) -> Progress {
 
 async fn concurrent_edits_conflict(store: &SqlStore) {
     let doc = read_plan_dir(&example("annaka")).unwrap();
-    let plan = store.import_plan(&doc, OnExisting::Refuse, "office").await.unwrap();
-    let v1 = store.record_progress(&plan, &report("1-1", 2025, "年度目標達成", "初回"), None, "editor-a").await.unwrap();
+    let plan = store
+        .import_plan(&doc, OnExisting::Refuse, "office")
+        .await
+        .unwrap();
+    let v1 = store
+        .record_progress(
+            &plan,
+            &report("1-1", 2025, "年度目標達成", "初回"),
+            None,
+            "editor-a",
+        )
+        .await
+        .unwrap();
     assert_eq!(v1, 1);
     // Both editors opened version 1; A saves first.
-    let v2 = store.record_progress(&plan, &report("1-1", 2025, "年度目標一部達成", "A の更新"), Some(1), "editor-a").await.unwrap();
+    let v2 = store
+        .record_progress(
+            &plan,
+            &report("1-1", 2025, "年度目標一部達成", "A の更新"),
+            Some(1),
+            "editor-a",
+        )
+        .await
+        .unwrap();
     assert_eq!(v2, 2);
-    let err = store.record_progress(&plan, &report("1-1", 2025, "計画中止", "B の更新"), Some(1), "editor-b").await.unwrap_err();
-    assert!(matches!(err, StoreError::Conflict { expected: 1, current: 2 }), "{err:?}");
-    let stored = store.progress(&plan, "1-1", FiscalYear::new(2025).unwrap()).await.unwrap().unwrap();
+    let err = store
+        .record_progress(
+            &plan,
+            &report("1-1", 2025, "計画中止", "B の更新"),
+            Some(1),
+            "editor-b",
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                expected: 1,
+                current: 2
+            }
+        ),
+        "{err:?}"
+    );
+    let stored = store
+        .progress(&plan, "1-1", FiscalYear::new(2025).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.progress.result.as_deref(), Some("A の更新"));
-    assert_eq!((stored.version, stored.updated_by.as_str()), (2, "editor-a"));
+    assert_eq!(
+        (stored.version, stored.updated_by.as_str()),
+        (2, "editor-a")
+    );
     // A first report that races another first report is a conflict too.
-    let err = store.record_progress(&plan, &report("1-1", 2025, "計画中止", "C"), None, "editor-c").await.unwrap_err();
+    let err = store
+        .record_progress(
+            &plan,
+            &report("1-1", 2025, "計画中止", "C"),
+            None,
+            "editor-c",
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Conflict { .. }));
     // A status off the scale is refused.
-    let err = store.record_progress(&plan, &report("1-2", 2025, "A", "x"), None, "editor-a").await.unwrap_err();
+    let err = store
+        .record_progress(&plan, &report("1-2", 2025, "A", "x"), None, "editor-a")
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)));
 }
 
 async fn status_report_counts(store: &SqlStore) {
     let doc = read_plan_dir(&example("annaka")).unwrap();
-    let plan = store.import_plan(&doc, OnExisting::Refuse, "office").await.unwrap();
+    let plan = store
+        .import_plan(&doc, OnExisting::Refuse, "office")
+        .await
+        .unwrap();
     let fy = FiscalYear::new(2025).unwrap();
-    for (node, status) in [("1-1", "年度目標達成"), ("1-2", "年度目標一部達成"), ("1-3", "目標に向け実施中"), ("2-1", "年度目標達成")] {
-        store.record_progress(&plan, &report(node, 2025, status, "実施"), None, "editor").await.unwrap();
+    for (node, status) in [
+        ("1-1", "年度目標達成"),
+        ("1-2", "年度目標一部達成"),
+        ("1-3", "目標に向け実施中"),
+        ("2-1", "年度目標達成"),
+    ] {
+        store
+            .record_progress(&plan, &report(node, 2025, status, "実施"), None, "editor")
+            .await
+            .unwrap();
     }
     let r = store.status_report(&plan, fy).await.unwrap();
     assert_eq!(r.whole.total, 4);
@@ -186,24 +300,58 @@ async fn status_report_counts(store: &SqlStore) {
     assert_eq!(r.whole.unreported, leaves - 4);
     assert_eq!(r.groups.len(), 5);
     assert_eq!(r.groups[0].label, "方針1 市民ニーズの把握と協働");
-    assert_eq!((r.groups[0].summary.total, r.groups[0].summary.achieved), (3, 2));
-    assert_eq!((r.groups[1].summary.total, r.groups[1].summary.achieved), (1, 1));
+    assert_eq!(
+        (r.groups[0].summary.total, r.groups[0].summary.achieved),
+        (3, 2)
+    );
+    assert_eq!(
+        (r.groups[1].summary.total, r.groups[1].summary.achieved),
+        (1, 1)
+    );
     assert!(!r.includes_demo);
-    let other_year = store.status_report(&plan, FiscalYear::new(2026).unwrap()).await.unwrap();
-    assert_eq!((other_year.whole.total, other_year.whole.achieved_percent()), (0, None));
+    let other_year = store
+        .status_report(&plan, FiscalYear::new(2026).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        (other_year.whole.total, other_year.whole.achieved_percent()),
+        (0, None)
+    );
 }
 
 async fn audit_records_changes(store: &SqlStore) {
     let doc = read_plan_dir(&example("annaka")).unwrap();
-    let plan = store.import_plan(&doc, OnExisting::Refuse, "office").await.unwrap();
-    store.record_progress(&plan, &report("3-1", 2025, "目標に向け実施中", "前"), None, "editor").await.unwrap();
-    store.record_progress(&plan, &report("3-1", 2025, "年度目標達成", "後"), Some(1), "editor").await.unwrap();
+    let plan = store
+        .import_plan(&doc, OnExisting::Refuse, "office")
+        .await
+        .unwrap();
+    store
+        .record_progress(
+            &plan,
+            &report("3-1", 2025, "目標に向け実施中", "前"),
+            None,
+            "editor",
+        )
+        .await
+        .unwrap();
+    store
+        .record_progress(
+            &plan,
+            &report("3-1", 2025, "年度目標達成", "後"),
+            Some(1),
+            "editor",
+        )
+        .await
+        .unwrap();
     let log = store.audit_log(&plan, 10).await.unwrap();
     assert_eq!(log.len(), 3);
     assert_eq!(log[2].action, "import_plan");
     assert_eq!(log[2].actor, "office");
     let last = &log[0];
-    assert_eq!((last.action.as_str(), last.entity_key.as_str()), ("record_progress", "3-1/2025"));
+    assert_eq!(
+        (last.action.as_str(), last.entity_key.as_str()),
+        ("record_progress", "3-1/2025")
+    );
     assert!(last.before.as_deref().unwrap().contains("前"));
     assert!(last.after.as_deref().unwrap().contains("後"));
     assert!(log[1].before.is_none());
