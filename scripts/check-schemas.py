@@ -26,7 +26,6 @@ from pathlib import Path
 try:
     import yaml
     from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import best_match
 except ImportError as e:  # pragma: no cover
     sys.exit(f"check-schemas: {e}; install with: pip install jsonschema pyyaml")
 
@@ -89,9 +88,13 @@ def errors_of(validator, doc):
     lines = []
     for err in sorted(validator.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path]):
         msg = err.message
-        if err.context:  # anyOf / oneOf: name the closest alternative's complaint
-            sub = best_match(err.context)
-            msg += f" (closest: {sub.json_path}: {sub.message})"
+        if err.context:  # anyOf / oneOf: say why each alternative failed
+            subs = []
+            for sub in sorted(err.context, key=lambda e: list(e.schema_path)):
+                where = "" if sub.json_path == err.json_path else f"{sub.json_path}: "
+                if where + sub.message not in subs:
+                    subs.append(where + sub.message)
+            msg += " (" + "; ".join(subs) + ")"
         lines.append(f"{err.json_path}: {msg}")
     return lines
 

@@ -59,7 +59,7 @@ fn broken_plan(root: &Path) -> PathBuf {
     // 5: a status not on the plan's scale.
     std::fs::write(
         dir.join("progress.csv"),
-        "node,fy,status,result,self_evaluation,direction,spending_cut_yen,revenue_yen\n1-3,令和7年度,A,実施,,継続,300万円,\n",
+        "node,fy,status,result,self_evaluation,direction,spending_cut_yen,revenue_yen,demo\n1-3,令和7年度,A,実施,,継続,300万円,,\n",
     )
     .unwrap();
     dir
@@ -199,6 +199,10 @@ fn report_status_matches_the_demo_progress() {
     let mut rdr = csv::Reader::from_path(dest.join("progress.csv")).unwrap();
     for rec in rdr.records() {
         let rec = rec.unwrap();
+        assert_eq!(
+            &rec[8], "true",
+            "demo progress must stay marked as demo in the files"
+        );
         if &rec[1] == "2025" {
             *counts.entry(rec[2].to_string()).or_default() += 1;
         }

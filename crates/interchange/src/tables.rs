@@ -11,7 +11,7 @@ use gyokaku_domain::{
 use crate::error::{ImportError, Location};
 
 pub(crate) const FISCAL_COLUMNS: [&str; 6] = ["lgcode", "city", "fy", "ratio", "value", "source"];
-pub(crate) const PROGRESS_COLUMNS: [&str; 8] = [
+pub(crate) const PROGRESS_COLUMNS: [&str; 9] = [
     "node",
     "fy",
     "status",
@@ -20,8 +20,33 @@ pub(crate) const PROGRESS_COLUMNS: [&str; 8] = [
     "direction",
     "spending_cut_yen",
     "revenue_yen",
+    "demo",
 ];
-pub(crate) const INDICATOR_VALUE_COLUMNS: [&str; 4] = ["indicator", "fy", "value", "note"];
+pub(crate) const INDICATOR_VALUE_COLUMNS: [&str; 5] = ["indicator", "fy", "value", "note", "demo"];
+
+/// The `demo` column: `true` marks fictional demo data (デモ用の架空データ).
+fn demo_flag(row: &Row, errors: &mut Vec<ImportError>) -> bool {
+    match row.cell("demo") {
+        "" | "false" => false,
+        "true" => true,
+        other => {
+            errors.push(row.err(
+                "demo",
+                format!("「{other}」: demo は true か空欄です"),
+                format!("'{other}': demo is true or empty"),
+            ));
+            false
+        }
+    }
+}
+
+fn demo_text(demo: bool) -> String {
+    if demo {
+        "true".into()
+    } else {
+        String::new()
+    }
+}
 
 /// One data row with its position, giving located errors per cell.
 struct Row<'a> {
@@ -341,7 +366,7 @@ pub(crate) fn read_progress(
                 direction,
                 spending_cut: cut,
                 revenue,
-                demo: false,
+                demo: demo_flag(row, errors),
             });
         }
     });
@@ -380,12 +405,13 @@ pub(crate) fn read_indicator_values(
                 ));
                 return;
             }
+            let demo = demo_flag(row, errors);
             out.push(IndicatorValue {
                 indicator,
                 fy,
                 value,
                 note: row.opt("note"),
-                demo: false,
+                demo,
             });
         }
     });
@@ -432,6 +458,7 @@ pub(crate) fn progress_csv(rows: &[Progress], order: &dyn Fn(&str) -> usize) -> 
                 r.direction.map(|d| d.ja().to_string()).unwrap_or_default(),
                 amount(r.spending_cut),
                 amount(r.revenue),
+                demo_text(r.demo),
             ]
         }),
     )
@@ -451,6 +478,7 @@ pub(crate) fn indicator_values_csv(
                 r.fy.year().to_string(),
                 r.value.to_string(),
                 opt_text(&r.note),
+                demo_text(r.demo),
             ]
         }),
     )

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use gyokaku_domain::{FiscalYear, Progress, Yen};
+use gyokaku_domain::{Decimal, Direction, FiscalYear, IndicatorValue, Progress, Yen};
 use gyokaku_interchange::{read_plan_dir, PlanFiles};
 use gyokaku_store::{OnExisting, PlanRef, SqlStore, Store, StoreError};
 use sqlx::Connection;
@@ -97,6 +97,7 @@ on_both_backends! {
     two_editors_saving_the_same_item_second_gets_a_conflict => concurrent_edits_conflict;
     the_status_report_counts_the_scale => status_report_counts;
     every_change_is_audited_with_before_and_after => audit_records_changes;
+    progress_and_indicator_actuals_round_trip_through_files => progress_round_trip;
 }
 
 async fn examples_round_trip(store: &SqlStore) {
@@ -355,4 +356,57 @@ async fn audit_records_changes(store: &SqlStore) {
     assert!(last.before.as_deref().unwrap().contains("前"));
     assert!(last.after.as_deref().unwrap().contains("後"));
     assert!(log[1].before.is_none());
+}
+
+async fn progress_round_trip(store: &SqlStore) {
+    let mut doc = read_plan_dir(&example("ishioka")).unwrap();
+    doc.progress = vec![
+        Progress {
+            direction: Some(Direction::Expand),
+            revenue: Some(Yen(-1_520_000_000)),
+            self_evaluation: Some("改行を含む\n自己評価, \"引用\"".into()),
+            demo: true,
+            ..report("1-1", 2022, "", "実施")
+        },
+        Progress {
+            status: None,
+            ..report("2-3", 2023, "", "未評価")
+        },
+    ];
+    doc.indicator_values = vec![
+        IndicatorValue {
+            indicator: "o2-1".into(),
+            fy: FiscalYear::new(2021).unwrap(),
+            value: Decimal::parse("-6.10").unwrap(),
+            note: None,
+            demo: false,
+        },
+        IndicatorValue {
+            indicator: "o2-1".into(),
+            fy: FiscalYear::new(2022).unwrap(),
+            value: Decimal::parse("-4.5").unwrap(),
+            note: Some("速報値".into()),
+            demo: true,
+        },
+    ];
+    // The plan defines no status scale: give it one for this story.
+    doc.header.status_scale = vec![gyokaku_domain::StatusLevel {
+        code: "A".into(),
+        label: "A".into(),
+        label_en: None,
+        achieved: true,
+    }];
+    doc.progress[0].status = Some("A".into());
+    let plan = store
+        .import_plan(&doc, OnExisting::Refuse, "test")
+        .await
+        .unwrap();
+    let back = store.export_plan(&plan).await.unwrap();
+    assert_eq!(back, doc);
+    let dir = tempfile::tempdir().unwrap();
+    gyokaku_interchange::write_plan_dir(&back, dir.path()).unwrap();
+    let csv = std::fs::read_to_string(dir.path().join("progress.csv")).unwrap();
+    assert!(csv.starts_with("node,fy,status,result,self_evaluation,direction,spending_cut_yen,revenue_yen,demo\n1-1,2022,A,"));
+    let reread = read_plan_dir(dir.path()).unwrap();
+    assert_eq!(reread, doc, "the files lost something");
 }
