@@ -104,6 +104,22 @@ impl SqlStore {
     }
 }
 
+/// Rebuilds a tree from rows grouped by parent id, keeping their order.
+fn build_tree<T>(
+    parent: Option<i64>,
+    by_parent: &mut BTreeMap<Option<i64>, Vec<(i64, T)>>,
+    attach: fn(&mut T, Vec<T>),
+) -> Vec<T> {
+    let list = by_parent.remove(&parent).unwrap_or_default();
+    list.into_iter()
+        .map(|(id, mut item)| {
+            let children = build_tree(Some(id), by_parent, attach);
+            attach(&mut item, children);
+            item
+        })
+        .collect()
+}
+
 /// What changed, for the audit log.
 struct Change<'a> {
     entity: &'a str,
@@ -535,19 +551,7 @@ impl Store for SqlStore {
                 .or_default()
                 .push((id, d));
         }
-        fn build_depts(
-            parent: Option<i64>,
-            map: &mut BTreeMap<Option<i64>, Vec<(i64, Department)>>,
-        ) -> Vec<Department> {
-            let list = map.remove(&parent).unwrap_or_default();
-            list.into_iter()
-                .map(|(id, mut d)| {
-                    d.children = build_depts(Some(id), map);
-                    d
-                })
-                .collect()
-        }
-        organisation.departments = build_depts(None, &mut dept_children);
+        organisation.departments = build_tree(None, &mut dept_children, |d, c| d.children = c);
 
         // Node links.
         let mut node_depts: HashMap<i64, Vec<String>> = HashMap::new();
@@ -641,19 +645,7 @@ impl Store for SqlStore {
                 .or_default()
                 .push((id, n));
         }
-        fn build_nodes(
-            parent: Option<i64>,
-            map: &mut BTreeMap<Option<i64>, Vec<(i64, Node)>>,
-        ) -> Vec<Node> {
-            let list = map.remove(&parent).unwrap_or_default();
-            list.into_iter()
-                .map(|(id, mut n)| {
-                    n.children = build_nodes(Some(id), map);
-                    n
-                })
-                .collect()
-        }
-        let nodes = build_nodes(None, &mut node_children);
+        let nodes = build_tree(None, &mut node_children, |n, c| n.children = c);
 
         let indicators = sqlx::query(
             "SELECT indicator_key, node_id, kind, name, definition, unit, source, cumulative, challenge, baseline_json, target_json, note \
