@@ -243,7 +243,7 @@ fn check_departments(cx: &mut Ctx, doc: &PlanDocument) {
         flat.iter()
             .map(|(d, _)| (format!("departments[id={}]", d.id), d.id.as_str())),
     );
-    for (d, parent) in &flat {
+    for (d, _) in &flat {
         if let Some(s) = &d.successor {
             if !ids.contains(s.as_str()) {
                 cx.err(
@@ -272,7 +272,6 @@ fn check_departments(cx: &mut Ctx, doc: &PlanDocument) {
                 );
             }
         }
-        let _ = parent;
     }
     let mut abbreviations = HashSet::new();
     for (d, _) in &flat {
@@ -550,25 +549,17 @@ fn check_nodes(cx: &mut Ctx, doc: &PlanDocument) {
                 );
             }
         }
-        // Siblings may not repeat a number.
-        let mut numbers = HashMap::new();
-        for c in &n.children {
-            if let Some(num) = c.number {
-                if let Some(first) = numbers.insert(num, c.id.clone()) {
-                    cx.err(
-                        NODES,
-                        format!("[id={}].number", c.id),
-                        format!("番号 {num} は同じ階層の「{first}」と重複しています"),
-                        format!("number {num} repeats that of sibling '{first}'"),
-                    );
-                }
-            }
-        }
+        check_sibling_numbers(cx, &n.children);
     }
+    check_sibling_numbers(cx, &doc.nodes);
+}
+
+/// Siblings may not repeat a number.
+fn check_sibling_numbers(cx: &mut Ctx, siblings: &[Node]) {
     let mut numbers = HashMap::new();
-    for c in &doc.nodes {
+    for c in siblings {
         if let Some(num) = c.number {
-            if let Some(first) = numbers.insert(num, c.id.clone()) {
+            if let Some(first) = numbers.insert(num, c.id.as_str()) {
                 cx.err(
                     NODES,
                     format!("[id={}].number", c.id),
