@@ -4,11 +4,21 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Now as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn now_iso() -> String {
-    let secs = SystemTime::now()
+    iso_from_unix(now_unix())
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_unix() -> i64 {
+    SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    iso_from_unix(secs)
+        .unwrap_or(0)
+}
+
+/// `secs` seconds from now, as `now_iso` writes instants (so that stored
+/// instants compare as strings).
+pub fn iso_in(secs: i64) -> String {
+    iso_from_unix(now_unix() + secs)
 }
 
 pub fn iso_from_unix(secs: i64) -> String {

@@ -4,7 +4,9 @@
 //! written per backend, and the same conformance suite runs on both.
 #![forbid(unsafe_code)]
 
+mod accounts;
 mod clock;
+mod cycle;
 mod error;
 mod migrate;
 mod report;
@@ -13,7 +15,9 @@ mod sql;
 use gyokaku_domain::{FiscalYear, LocalGovCode, PlanDocument, Progress, StatusSummary};
 use serde::Serialize;
 
-pub use clock::now_iso;
+pub use accounts::{DeptRef, NewUser, Role, Session, User, UserUpdate};
+pub use clock::{iso_in, now_iso, now_unix};
+pub use cycle::{Cycle, CycleState, ItemEdit, ItemState, ReviewEntry, ReviewKind};
 pub use error::{Result, StoreError};
 pub use report::StatusReport;
 pub use sql::{Backend, SqlStore};
@@ -44,6 +48,8 @@ pub struct StoredProgress {
     pub version: i64,
     pub updated_at: String,
     pub updated_by: String,
+    /// Where the report stands in the yearly cycle.
+    pub state: ItemState,
 }
 
 /// One audit record: who did what, when, with the state before and after.

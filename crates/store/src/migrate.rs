@@ -12,11 +12,18 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sqlite: include_str!("../migrations/sqlite/0001_plans.sql"),
-    postgres: include_str!("../migrations/postgres/0001_plans.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sqlite: include_str!("../migrations/sqlite/0001_plans.sql"),
+        postgres: include_str!("../migrations/postgres/0001_plans.sql"),
+    },
+    Migration {
+        version: 2,
+        sqlite: include_str!("../migrations/sqlite/0002_cycle.sql"),
+        postgres: include_str!("../migrations/postgres/0002_cycle.sql"),
+    },
+];
 
 /// Splits a migration file into statements. Migration files keep each
 /// statement ending in `;` at the end of a line and no `;` inside strings.

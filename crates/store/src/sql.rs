@@ -14,6 +14,7 @@ use gyokaku_domain::{
     Progress, RatioValue, StatusLevel, Target, Yen,
 };
 
+use crate::cycle::ItemState;
 use crate::report::StatusReport;
 use crate::{
     now_iso, AuditEntry, OnExisting, PlanListing, PlanRef, Result, Store, StoreError,
@@ -28,17 +29,17 @@ pub enum Backend {
 
 #[derive(Clone)]
 pub struct SqlStore {
-    pool: AnyPool,
+    pub(crate) pool: AnyPool,
     backend: Backend,
 }
 
-type Tx = Transaction<'static, Any>;
+pub(crate) type Tx = Transaction<'static, Any>;
 
-fn corrupt(what: impl std::fmt::Display) -> StoreError {
+pub(crate) fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }
 
-fn fy_of(v: i64) -> Result<FiscalYear> {
+pub(crate) fn fy_of(v: i64) -> Result<FiscalYear> {
     FiscalYear::new(v as i32).map_err(corrupt)
 }
 
@@ -92,7 +93,7 @@ impl SqlStore {
         self.pool.close().await;
     }
 
-    async fn plan_id(&self, tx: &mut Tx, plan: &PlanRef) -> Result<i64> {
+    pub(crate) async fn plan_id(&self, tx: &mut Tx, plan: &PlanRef) -> Result<i64> {
         sqlx::query("SELECT id FROM plans WHERE city_code = $1 AND plan_key = $2")
             .bind(plan.city.to_string())
             .bind(&plan.plan)
@@ -121,18 +122,37 @@ fn build_tree<T>(
 }
 
 /// What changed, for the audit log.
-struct Change<'a> {
-    entity: &'a str,
-    key: &'a str,
-    before: Option<String>,
-    after: Option<String>,
+pub(crate) struct Change<'a> {
+    pub entity: &'a str,
+    pub key: &'a str,
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
-async fn audit(
+pub(crate) async fn audit(
     tx: &mut Tx,
     actor: &str,
     action: &str,
     plan: &PlanRef,
+    change: Change<'_>,
+) -> Result<()> {
+    audit_in(
+        tx,
+        actor,
+        action,
+        (&plan.city.to_string(), &plan.plan),
+        change,
+    )
+    .await
+}
+
+/// Writes an audit record in a scope: a plan (city code, plan key), or
+/// `("", "")` for what belongs to no plan (accounts).
+pub(crate) async fn audit_in(
+    tx: &mut Tx,
+    actor: &str,
+    action: &str,
+    (city, plan_key): (&str, &str),
     change: Change<'_>,
 ) -> Result<()> {
     sqlx::query(
@@ -142,8 +162,8 @@ async fn audit(
     .bind(now_iso())
     .bind(actor)
     .bind(action)
-    .bind(plan.city.to_string())
-    .bind(&plan.plan)
+    .bind(city)
+    .bind(plan_key)
     .bind(change.entity)
     .bind(change.key)
     .bind(change.before)
@@ -160,8 +180,9 @@ async fn insert_returning_id<'q>(
     Ok(q.fetch_one(&mut **tx).await?.try_get::<i64, _>(0)?)
 }
 
-fn progress_json(p: &Progress) -> String {
+fn progress_json(p: &Progress, state: ItemState) -> String {
     json!({
+        "state": state.key(),
         "node": p.node,
         "fy": p.fy.year(),
         "status": p.status,
@@ -179,12 +200,12 @@ async fn insert_progress(
     tx: &mut Tx,
     node_id: i64,
     p: &Progress,
-    version: i64,
+    state: ItemState,
     actor: &str,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO progress (node_id, fy, status_code, result, self_evaluation, direction, spending_cut_yen, revenue_yen, demo, version, updated_at, updated_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        "INSERT INTO progress (node_id, fy, status_code, result, self_evaluation, direction, spending_cut_yen, revenue_yen, demo, version, updated_at, updated_by, state) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11, $12)",
     )
     .bind(node_id)
     .bind(p.fy.year() as i64)
@@ -195,9 +216,9 @@ async fn insert_progress(
     .bind(p.spending_cut.map(|y| y.0))
     .bind(p.revenue.map(|y| y.0))
     .bind(p.demo as i64)
-    .bind(version)
     .bind(now_iso())
     .bind(actor)
+    .bind(state.key())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -220,9 +241,150 @@ fn progress_from_row(r: &AnyRow) -> Result<Progress> {
     })
 }
 
-const PROGRESS_COLUMNS: &str =
+pub(crate) const PROGRESS_COLUMNS: &str =
     "n.node_key, p.fy, p.status_code, p.result, p.self_evaluation, p.direction, \
-     p.spending_cut_yen, p.revenue_yen, p.demo, p.version, p.updated_at, p.updated_by";
+     p.spending_cut_yen, p.revenue_yen, p.demo, p.version, p.updated_at, p.updated_by, p.state";
+
+pub(crate) fn stored_progress_from_row(r: &AnyRow) -> Result<StoredProgress> {
+    let state: String = r.try_get("state")?;
+    Ok(StoredProgress {
+        progress: progress_from_row(r)?,
+        version: r.try_get("version")?,
+        updated_at: r.try_get("updated_at")?,
+        updated_by: r.try_get("updated_by")?,
+        state: ItemState::from_key(&state).ok_or_else(|| corrupt(format!("item state {state}")))?,
+    })
+}
+
+/// Writes one item's progress for a year in `tx`, checking the version the
+/// edit was based on, and audits it. Returns the new version.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn write_progress(
+    tx: &mut Tx,
+    plan: &PlanRef,
+    plan_id: i64,
+    progress: &Progress,
+    expected_version: Option<i64>,
+    state: ItemState,
+    action: &str,
+    actor: &str,
+) -> Result<i64> {
+    let node_id: i64 = sqlx::query("SELECT id FROM nodes WHERE plan_id = $1 AND node_key = $2")
+        .bind(plan_id)
+        .bind(&progress.node)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?
+        .ok_or_else(|| StoreError::NotFound(format!("item {}", progress.node)))?;
+    if let Some(code) = &progress.status {
+        let known = sqlx::query("SELECT code FROM status_levels WHERE plan_id = $1 AND code = $2")
+            .bind(plan_id)
+            .bind(code)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if known.is_none() {
+            return Err(StoreError::Invalid(format!("「{code}」はこの計画の評価区分にありません / '{code}' is not on this plan's status scale")));
+        }
+    }
+    let current = sqlx::query(&format!(
+        "SELECT {PROGRESS_COLUMNS} FROM progress p JOIN nodes n ON n.id = p.node_id WHERE p.node_id = $1 AND p.fy = $2"
+    ))
+    .bind(node_id)
+    .bind(progress.fy.year() as i64)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let key = format!("{}/{}", progress.node, progress.fy.year());
+    let after = Some(progress_json(progress, state));
+    let new_version = match (current, expected_version) {
+        (None, None) => {
+            insert_progress(tx, node_id, progress, state, actor)
+                .await
+                .map_err(|e| match e {
+                    // Another writer inserted the first report meanwhile.
+                    StoreError::Database(sqlx::Error::Database(d)) if d.is_unique_violation() => {
+                        StoreError::Conflict {
+                            expected: 0,
+                            current: 1,
+                        }
+                    }
+                    other => other,
+                })?;
+            audit(
+                tx,
+                actor,
+                action,
+                plan,
+                Change {
+                    entity: "progress",
+                    key: &key,
+                    before: None,
+                    after,
+                },
+            )
+            .await?;
+            1
+        }
+        (None, Some(v)) => {
+            return Err(StoreError::Conflict {
+                expected: v,
+                current: 0,
+            })
+        }
+        (Some(row), expected) => {
+            let before = stored_progress_from_row(&row)?;
+            let version = before.version;
+            if expected != Some(version) {
+                return Err(StoreError::Conflict {
+                    expected: expected.unwrap_or(0),
+                    current: version,
+                });
+            }
+            let done = sqlx::query(
+                "UPDATE progress SET status_code = $1, result = $2, self_evaluation = $3, direction = $4, spending_cut_yen = $5, \
+                 revenue_yen = $6, demo = $7, version = $8, updated_at = $9, updated_by = $10, state = $11 \
+                 WHERE node_id = $12 AND fy = $13 AND version = $14",
+            )
+            .bind(progress.status.clone())
+            .bind(progress.result.clone())
+            .bind(progress.self_evaluation.clone())
+            .bind(progress.direction.map(|d| d.ja().to_string()))
+            .bind(progress.spending_cut.map(|y| y.0))
+            .bind(progress.revenue.map(|y| y.0))
+            .bind(progress.demo as i64)
+            .bind(version + 1)
+            .bind(now_iso())
+            .bind(actor)
+            .bind(state.key())
+            .bind(node_id)
+            .bind(progress.fy.year() as i64)
+            .bind(version)
+            .execute(&mut **tx)
+            .await?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::Conflict {
+                    expected: version,
+                    current: version + 1,
+                });
+            }
+            audit(
+                tx,
+                actor,
+                action,
+                plan,
+                Change {
+                    entity: "progress",
+                    key: &key,
+                    before: Some(progress_json(&before.progress, before.state)),
+                    after,
+                },
+            )
+            .await?;
+            version + 1
+        }
+    };
+    Ok(new_version)
+}
 
 impl Store for SqlStore {
     async fn import_plan(
@@ -453,7 +615,7 @@ impl Store for SqlStore {
                 .get(p.node.as_str())
                 .copied()
                 .ok_or_else(|| StoreError::Invalid(format!("unknown node {}", p.node)))?;
-            insert_progress(&mut tx, id, p, 1, actor).await?;
+            insert_progress(&mut tx, id, p, ItemState::Accepted, actor).await?;
         }
         for f in &doc.fiscal {
             sqlx::query("INSERT INTO fiscal_ratios (plan_id, lgcode, city_name, fy, ratio, value, source) VALUES ($1, $2, $3, $4, $5, $6, $7)")
@@ -784,123 +946,19 @@ impl Store for SqlStore {
     ) -> Result<i64> {
         let mut tx = self.pool.begin().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
-        let node_id: i64 = sqlx::query("SELECT id FROM nodes WHERE plan_id = $1 AND node_key = $2")
-            .bind(plan_id)
-            .bind(&progress.node)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get(0))
-            .transpose()?
-            .ok_or_else(|| StoreError::NotFound(format!("item {}", progress.node)))?;
-        if let Some(code) = &progress.status {
-            let known =
-                sqlx::query("SELECT code FROM status_levels WHERE plan_id = $1 AND code = $2")
-                    .bind(plan_id)
-                    .bind(code)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if known.is_none() {
-                return Err(StoreError::Invalid(format!("「{code}」はこの計画の評価区分にありません / '{code}' is not on this plan's status scale")));
-            }
-        }
-        let current = sqlx::query(&format!(
-            "SELECT {PROGRESS_COLUMNS} FROM progress p JOIN nodes n ON n.id = p.node_id WHERE p.node_id = $1 AND p.fy = $2"
-        ))
-        .bind(node_id)
-        .bind(progress.fy.year() as i64)
-        .fetch_optional(&mut *tx)
+        let version = write_progress(
+            &mut tx,
+            plan,
+            plan_id,
+            progress,
+            expected_version,
+            ItemState::Accepted,
+            "record_progress",
+            actor,
+        )
         .await?;
-        let key = format!("{}/{}", progress.node, progress.fy.year());
-        let new_version = match (current, expected_version) {
-            (None, None) => {
-                insert_progress(&mut tx, node_id, progress, 1, actor)
-                    .await
-                    .map_err(|e| match e {
-                        // Another writer inserted the first report meanwhile.
-                        StoreError::Database(sqlx::Error::Database(d))
-                            if d.is_unique_violation() =>
-                        {
-                            StoreError::Conflict {
-                                expected: 0,
-                                current: 1,
-                            }
-                        }
-                        other => other,
-                    })?;
-                audit(
-                    &mut tx,
-                    actor,
-                    "record_progress",
-                    plan,
-                    Change {
-                        entity: "progress",
-                        key: &key,
-                        before: None,
-                        after: Some(progress_json(progress)),
-                    },
-                )
-                .await?;
-                1
-            }
-            (None, Some(v)) => {
-                return Err(StoreError::Conflict {
-                    expected: v,
-                    current: 0,
-                })
-            }
-            (Some(row), expected) => {
-                let version: i64 = row.try_get("version")?;
-                if expected != Some(version) {
-                    return Err(StoreError::Conflict {
-                        expected: expected.unwrap_or(0),
-                        current: version,
-                    });
-                }
-                let before = progress_from_row(&row)?;
-                let done = sqlx::query(
-                    "UPDATE progress SET status_code = $1, result = $2, self_evaluation = $3, direction = $4, spending_cut_yen = $5, \
-                     revenue_yen = $6, demo = $7, version = $8, updated_at = $9, updated_by = $10 \
-                     WHERE node_id = $11 AND fy = $12 AND version = $13",
-                )
-                .bind(progress.status.clone())
-                .bind(progress.result.clone())
-                .bind(progress.self_evaluation.clone())
-                .bind(progress.direction.map(|d| d.ja().to_string()))
-                .bind(progress.spending_cut.map(|y| y.0))
-                .bind(progress.revenue.map(|y| y.0))
-                .bind(progress.demo as i64)
-                .bind(version + 1)
-                .bind(now_iso())
-                .bind(actor)
-                .bind(node_id)
-                .bind(progress.fy.year() as i64)
-                .bind(version)
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() != 1 {
-                    return Err(StoreError::Conflict {
-                        expected: version,
-                        current: version + 1,
-                    });
-                }
-                audit(
-                    &mut tx,
-                    actor,
-                    "record_progress",
-                    plan,
-                    Change {
-                        entity: "progress",
-                        key: &key,
-                        before: Some(progress_json(&before)),
-                        after: Some(progress_json(progress)),
-                    },
-                )
-                .await?;
-                version + 1
-            }
-        };
         tx.commit().await?;
-        Ok(new_version)
+        Ok(version)
     }
 
     async fn progress(
@@ -920,15 +978,7 @@ impl Store for SqlStore {
         .fetch_optional(&mut *tx)
         .await?;
         tx.commit().await?;
-        row.map(|r| -> Result<StoredProgress> {
-            Ok(StoredProgress {
-                progress: progress_from_row(&r)?,
-                version: r.try_get("version")?,
-                updated_at: r.try_get("updated_at")?,
-                updated_by: r.try_get("updated_by")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(stored_progress_from_row).transpose()
     }
 
     async fn status_report(&self, plan: &PlanRef, fy: FiscalYear) -> Result<StatusReport> {

@@ -1,0 +1,670 @@
+//! The yearly cycle (PDCA): the office opens a fiscal year for reporting,
+//! departments fill and submit their items, the office accepts or returns
+//! them, the council gives opinions, and the office closes the year.
+
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+
+use gyokaku_domain::{FiscalYear, IndicatorValue, Progress};
+
+use crate::sql::{
+    audit, corrupt, fy_of, stored_progress_from_row, write_progress, Change, SqlStore, Tx,
+    PROGRESS_COLUMNS,
+};
+use crate::{now_iso, PlanRef, Result, StoreError, StoredProgress};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CycleState {
+    Open,
+    Closed,
+}
+
+/// A plan's reporting cycle for one fiscal year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cycle {
+    pub fy: FiscalYear,
+    pub state: CycleState,
+    /// 提出期限, `YYYY-MM-DD`.
+    pub deadline: Option<String>,
+    pub opened_at: String,
+    pub opened_by: String,
+    pub closed_at: Option<String>,
+    pub closed_by: Option<String>,
+    pub version: i64,
+}
+
+/// Where one item's yearly report stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemState {
+    /// 作成中: saved, not yet submitted.
+    Draft,
+    /// 提出済: waiting for the office.
+    Submitted,
+    /// 差戻し: returned to the department with a comment.
+    Returned,
+    /// 確認済: accepted by the office (and every imported record).
+    Accepted,
+}
+
+impl ItemState {
+    pub const ALL: [ItemState; 4] = [
+        ItemState::Draft,
+        ItemState::Submitted,
+        ItemState::Returned,
+        ItemState::Accepted,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            ItemState::Draft => "draft",
+            ItemState::Submitted => "submitted",
+            ItemState::Returned => "returned",
+            ItemState::Accepted => "accepted",
+        }
+    }
+
+    pub fn from_key(s: &str) -> Option<ItemState> {
+        ItemState::ALL.into_iter().find(|k| k.key() == s)
+    }
+
+    /// A department may still change the report.
+    pub fn editable(self) -> bool {
+        matches!(self, ItemState::Draft | ItemState::Returned)
+    }
+}
+
+/// What a review-thread entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewKind {
+    Submit,
+    Return,
+    Accept,
+    Opinion,
+}
+
+impl ReviewKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            ReviewKind::Submit => "submit",
+            ReviewKind::Return => "return",
+            ReviewKind::Accept => "accept",
+            ReviewKind::Opinion => "opinion",
+        }
+    }
+    fn from_key(s: &str) -> Option<ReviewKind> {
+        [
+            ReviewKind::Submit,
+            ReviewKind::Return,
+            ReviewKind::Accept,
+            ReviewKind::Opinion,
+        ]
+        .into_iter()
+        .find(|k| k.key() == s)
+    }
+}
+
+/// One entry of an item's (or the plan's) review thread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReviewEntry {
+    pub id: i64,
+    /// `None` for an opinion on the whole plan.
+    pub node: Option<String>,
+    pub fy: FiscalYear,
+    pub kind: ReviewKind,
+    pub author: String,
+    pub author_role: String,
+    pub body: String,
+    pub created_at: String,
+}
+
+/// A department's edit of one item for one year: the report and the
+/// actuals of the item's indicators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemEdit {
+    pub progress: Progress,
+    pub indicator_values: Vec<IndicatorValue>,
+}
+
+async fn cycle_in(tx: &mut Tx, plan_id: i64, fy: FiscalYear) -> Result<Option<Cycle>> {
+    let row = sqlx::query(
+        "SELECT fy, state, deadline, opened_at, opened_by, closed_at, closed_by, version FROM cycles WHERE plan_id = $1 AND fy = $2",
+    )
+    .bind(plan_id)
+    .bind(fy.year() as i64)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.as_ref().map(cycle_from_row).transpose()
+}
+
+fn cycle_from_row(r: &sqlx::any::AnyRow) -> Result<Cycle> {
+    let state: String = r.try_get(1)?;
+    Ok(Cycle {
+        fy: fy_of(r.try_get(0)?)?,
+        state: match state.as_str() {
+            "open" => CycleState::Open,
+            "closed" => CycleState::Closed,
+            other => return Err(corrupt(format!("cycle state {other}"))),
+        },
+        deadline: r.try_get(2)?,
+        opened_at: r.try_get(3)?,
+        opened_by: r.try_get(4)?,
+        closed_at: r.try_get(5)?,
+        closed_by: r.try_get(6)?,
+        version: r.try_get(7)?,
+    })
+}
+
+fn cycle_json(c: &Cycle) -> String {
+    json!({"fy": c.fy.year(), "state": c.state, "deadline": c.deadline}).to_string()
+}
+
+fn closed_error(fy: FiscalYear) -> StoreError {
+    StoreError::Invalid(format!(
+        "{}は報告を受け付けていません（未開始または締切済み） / reporting for {} is not open",
+        fy.wareki(),
+        fy.english()
+    ))
+}
+
+async fn require_open(tx: &mut Tx, plan_id: i64, fy: FiscalYear) -> Result<()> {
+    match cycle_in(tx, plan_id, fy).await? {
+        Some(c) if c.state == CycleState::Open => Ok(()),
+        _ => Err(closed_error(fy)),
+    }
+}
+
+async fn node_id_in(tx: &mut Tx, plan_id: i64, node: &str) -> Result<i64> {
+    sqlx::query("SELECT id FROM nodes WHERE plan_id = $1 AND node_key = $2")
+        .bind(plan_id)
+        .bind(node)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?
+        .ok_or_else(|| StoreError::NotFound(format!("item {node}")))
+}
+
+async fn current_progress(
+    tx: &mut Tx,
+    plan_id: i64,
+    node: &str,
+    fy: FiscalYear,
+) -> Result<Option<StoredProgress>> {
+    let row = sqlx::query(&format!(
+        "SELECT {PROGRESS_COLUMNS} FROM progress p JOIN nodes n ON n.id = p.node_id WHERE n.plan_id = $1 AND n.node_key = $2 AND p.fy = $3"
+    ))
+    .bind(plan_id)
+    .bind(node)
+    .bind(fy.year() as i64)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.as_ref().map(stored_progress_from_row).transpose()
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn add_review(
+    tx: &mut Tx,
+    plan_id: i64,
+    node_id: Option<i64>,
+    fy: FiscalYear,
+    kind: ReviewKind,
+    actor: &str,
+    role: &str,
+    body: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO reviews (plan_id, node_id, fy, kind, author, author_role, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(plan_id)
+    .bind(node_id)
+    .bind(fy.year() as i64)
+    .bind(kind.key())
+    .bind(actor)
+    .bind(role)
+    .bind(body)
+    .bind(now_iso())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl SqlStore {
+    pub async fn cycles(&self, plan: &PlanRef) -> Result<Vec<Cycle>> {
+        let mut tx = self.pool.begin().await?;
+        let plan_id = self.plan_id(&mut tx, plan).await?;
+        let rows = sqlx::query(
+            "SELECT fy, state, deadline, opened_at, opened_by, closed_at, closed_by, version FROM cycles WHERE plan_id = $1 ORDER BY fy",
+        )
+        .bind(plan_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        rows.iter().map(cycle_from_row).collect()
+    }
+
+    /// Opens a year for reporting, changes its deadline, or reopens a
+    /// closed year (an audited act of its own).
+    pub async fn open_cycle(
+        &self,
+        plan: &PlanRef,
+        fy: FiscalYear,
+        deadline: Option<&str>,
+        actor: &str,
+    ) -> Result<Cycle> {
+        let mut tx = self.pool.begin().await?;
+        let plan_id = self.plan_id(&mut tx, plan).await?;
+        let before = cycle_in(&mut tx, plan_id, fy).await?;
+        let now = now_iso();
+        let action = match &before {
+            None => {
+                sqlx::query(
+                    "INSERT INTO cycles (plan_id, fy, state, deadline, opened_at, opened_by, version) VALUES ($1, $2, 'open', $3, $4, $5, 1)",
+                )
+                .bind(plan_id)
+                .bind(fy.year() as i64)
+                .bind(deadline)
+                .bind(&now)
+                .bind(actor)
+                .execute(&mut *tx)
+                .await?;
+                "open_cycle"
+            }
+            Some(c) => {
+                sqlx::query(
+                    "UPDATE cycles SET state = 'open', deadline = $1, closed_at = NULL, closed_by = NULL, version = version + 1 WHERE plan_id = $2 AND fy = $3",
+                )
+                .bind(deadline)
+                .bind(plan_id)
+                .bind(fy.year() as i64)
+                .execute(&mut *tx)
+                .await?;
+                if c.state == CycleState::Closed {
+                    "reopen_cycle"
+                } else {
+                    "set_deadline"
+                }
+            }
+        };
+        let after = cycle_in(&mut tx, plan_id, fy)
+            .await?
+            .ok_or_else(|| corrupt("cycle vanished"))?;
+        audit(
+            &mut tx,
+            actor,
+            action,
+            plan,
+            Change {
+                entity: "cycle",
+                key: &fy.year().to_string(),
+                before: before.as_ref().map(cycle_json),
+                after: Some(cycle_json(&after)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Closes (freezes) a year: no report of it can change until reopened.
+    pub async fn close_cycle(&self, plan: &PlanRef, fy: FiscalYear, actor: &str) -> Result<Cycle> {
+        let mut tx = self.pool.begin().await?;
+        let plan_id = self.plan_id(&mut tx, plan).await?;
+        let before = cycle_in(&mut tx, plan_id, fy).await?;
+        if before.as_ref().map(|c| c.state) != Some(CycleState::Open) {
+            return Err(closed_error(fy));
+        }
+        sqlx::query(
+            "UPDATE cycles SET state = 'closed', closed_at = $1, closed_by = $2, version = version + 1 WHERE plan_id = $3 AND fy = $4",
+        )
+        .bind(now_iso())
+        .bind(actor)
+        .bind(plan_id)
+        .bind(fy.year() as i64)
+        .execute(&mut *tx)
+        .await?;
+        let after = cycle_in(&mut tx, plan_id, fy)
+            .await?
+            .ok_or_else(|| corrupt("cycle vanished"))?;
+        audit(
+            &mut tx,
+            actor,
+            "close_cycle",
+            plan,
+            Change {
+                entity: "cycle",
+                key: &fy.year().to_string(),
+                before: before.as_ref().map(cycle_json),
+                after: Some(cycle_json(&after)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// A department saves (or, with `submit`, submits) an item's report
+    /// and its indicator actuals, in one transaction. The year must be open
+    /// and the report not already submitted or accepted.
+    pub async fn save_item(
+        &self,
+        plan: &PlanRef,
+        edit: &ItemEdit,
+        expected_version: Option<i64>,
+        submit: bool,
+        actor: &str,
+        role: &str,
+    ) -> Result<i64> {
+        let p = &edit.progress;
+        let mut tx = self.pool.begin().await?;
+        let plan_id = self.plan_id(&mut tx, plan).await?;
+        require_open(&mut tx, plan_id, p.fy).await?;
+        if let Some(current) = current_progress(&mut tx, plan_id, &p.node, p.fy).await? {
+            if !current.state.editable() && Some(current.version) == expected_version {
+                return Err(StoreError::Invalid(
+                    "提出済みまたは確認済みの報告は変更できません（行革担当課に差戻しを依頼してください） / a submitted or accepted report cannot be changed (ask the office to return it)".into(),
+                ));
+            }
+        }
+        let state = if submit {
+            ItemState::Submitted
+        } else {
+            ItemState::Draft
+        };
+        let action = if submit { "submit_item" } else { "save_item" };
+        let node_id = node_id_in(&mut tx, plan_id, &p.node).await?;
+        let version = write_progress(
+            &mut tx,
+            plan,
+            plan_id,
+            p,
+            expected_version,
+            state,
+            action,
+            actor,
+        )
+        .await?;
+        for v in &edit.indicator_values {
+            write_indicator_value(&mut tx, plan, plan_id, node_id, v, actor).await?;
+        }
+        if submit {
+            add_review(
+                &mut tx,
+                plan_id,
+                Some(node_id),
+                p.fy,
+                ReviewKind::Submit,
+                actor,
+                role,
+                "",
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// The office accepts a submitted report, or returns it with a comment.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn review_item(
+        &self,
+        plan: &PlanRef,
+        node: &str,
+        fy: FiscalYear,
+        accept: bool,
+        comment: &str,
+        expected_version: i64,
+        actor: &str,
+    ) -> Result<i64> {
+        let mut tx = self.pool.begin().await?;
+        let plan_id = self.plan_id(&mut tx, plan).await?;
+        require_open(&mut tx, plan_id, fy).await?;
+        let current = current_progress(&mut tx, plan_id, node, fy)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("report {node}/{}", fy.year())))?;
+        if current.version != expected_version {
+            return Err(StoreError::Conflict {
+                expected: expected_version,
+                current: current.version,
+            });
+        }
+        if current.state != ItemState::Submitted {
+            return Err(StoreError::Invalid(
+                "提出されていない報告は確認・差戻しできません / only a submitted report can be accepted or returned".into(),
+            ));
+        }
+        if !accept && comment.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "差戻しには理由を書いてください / a return needs a comment".into(),
+            ));
+        }
+        let (state, kind, action) = if accept {
+            (ItemState::Accepted, ReviewKind::Accept, "accept_item")
+        } else {
+            (ItemState::Returned, ReviewKind::Return, "return_item")
+        };
+        let version = write_progress(
+            &mut tx,
+            plan,
+            plan_id,
+            &current.progress,
+            Some(current.version),
+            state,
+            action,
+            actor,
+        )
+        .await?;
+        let node_id = node_id_in(&mut tx, plan_id, node).await?;
+        add_review(
+            &mut tx,
+            plan_id,
+            Some(node_id),
+            fy,
+            kind,
+            actor,
+            "office",
+            comment.trim(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// A council opinion on an item (`node`) or on the whole plan's year.
+    pub async fn add_opinion(
+        &self,
+        plan: &PlanRef,
+        node: Option<&str>,
+        fy: FiscalYear,
+        body: &str,
+        actor: &str,
+        role: &str,
+    ) -> Result<()> {
+        if body.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "意見が空です / the opinion is empty".into(),
+            ));
+        }
+        let mut tx = self.pool.begin().await?;
+        let plan_id = self.plan_id(&mut tx, plan).await?;
+        match cycle_in(&mut tx, plan_id, fy).await? {
+            Some(c) if c.state == CycleState::Open => {}
+            _ => return Err(closed_error(fy)),
+        }
+        let node_id = match node {
+            Some(n) => Some(node_id_in(&mut tx, plan_id, n).await?),
+            None => None,
+        };
+        add_review(
+            &mut tx,
+            plan_id,
+            node_id,
+            fy,
+            ReviewKind::Opinion,
+            actor,
+            role,
+            body.trim(),
+        )
+        .await?;
+        audit(
+            &mut tx,
+            actor,
+            "add_opinion",
+            plan,
+            Change {
+                entity: "opinion",
+                key: &format!("{}/{}", node.unwrap_or("*"), fy.year()),
+                before: None,
+                after: Some(json!({"body": body.trim()}).to_string()),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Review-thread entries of a plan, oldest first: for one year and/or
+    /// one item (`Some("")` selects plan-level opinions only).
+    pub async fn reviews(
+        &self,
+        plan: &PlanRef,
+        fy: Option<FiscalYear>,
+        node: Option<&str>,
+    ) -> Result<Vec<ReviewEntry>> {
+        let mut tx = self.pool.begin().await?;
+        let plan_id = self.plan_id(&mut tx, plan).await?;
+        let rows = sqlx::query(
+            "SELECT r.id, n.node_key, r.fy, r.kind, r.author, r.author_role, r.body, r.created_at \
+             FROM reviews r LEFT JOIN nodes n ON n.id = r.node_id \
+             WHERE r.plan_id = $1 AND ($2 = 0 OR r.fy = $2) \
+             AND ($3 = '*' OR ($3 = '' AND r.node_id IS NULL) OR n.node_key = $3) ORDER BY r.id",
+        )
+        .bind(plan_id)
+        .bind(fy.map(|f| f.year() as i64).unwrap_or(0))
+        .bind(node.unwrap_or("*"))
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        rows.iter()
+            .map(|r| -> Result<ReviewEntry> {
+                let kind: String = r.try_get(3)?;
+                Ok(ReviewEntry {
+                    id: r.try_get(0)?,
+                    node: r.try_get(1)?,
+                    fy: fy_of(r.try_get(2)?)?,
+                    kind: ReviewKind::from_key(&kind)
+                        .ok_or_else(|| corrupt(format!("review kind {kind}")))?,
+                    author: r.try_get(4)?,
+                    author_role: r.try_get(5)?,
+                    body: r.try_get(6)?,
+                    created_at: r.try_get(7)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Every stored report of a plan (all items, all years) with its state
+    /// and version; `fy` narrows to one year.
+    pub async fn reports(
+        &self,
+        plan: &PlanRef,
+        fy: Option<FiscalYear>,
+    ) -> Result<Vec<StoredProgress>> {
+        let mut tx = self.pool.begin().await?;
+        let plan_id = self.plan_id(&mut tx, plan).await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {PROGRESS_COLUMNS} FROM progress p JOIN nodes n ON n.id = p.node_id \
+             WHERE n.plan_id = $1 AND ($2 = 0 OR p.fy = $2) ORDER BY n.position, p.fy"
+        ))
+        .bind(plan_id)
+        .bind(fy.map(|f| f.year() as i64).unwrap_or(0))
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        rows.iter().map(stored_progress_from_row).collect()
+    }
+}
+
+/// Stores one indicator actual entered with an item's report. The
+/// indicator must belong to the plan and to the item (or to none).
+async fn write_indicator_value(
+    tx: &mut Tx,
+    plan: &PlanRef,
+    plan_id: i64,
+    node_id: i64,
+    v: &IndicatorValue,
+    actor: &str,
+) -> Result<()> {
+    let row =
+        sqlx::query("SELECT id, node_id FROM indicators WHERE plan_id = $1 AND indicator_key = $2")
+            .bind(plan_id)
+            .bind(&v.indicator)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("indicator {}", v.indicator)))?;
+    let indicator_id: i64 = row.try_get(0)?;
+    let owner: Option<i64> = row.try_get(1)?;
+    if owner.is_some_and(|o| o != node_id) {
+        return Err(StoreError::Invalid(format!(
+            "指標 {} はこの取組の指標ではありません / indicator {} does not belong to this item",
+            v.indicator, v.indicator
+        )));
+    }
+    let before: Option<(String, i64)> = sqlx::query(
+        "SELECT value, version FROM indicator_values WHERE indicator_id = $1 AND fy = $2",
+    )
+    .bind(indicator_id)
+    .bind(v.fy.year() as i64)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| -> Result<(String, i64)> { Ok((r.try_get(0)?, r.try_get(1)?)) })
+    .transpose()?;
+    let value = v.value.to_string();
+    if before.as_ref().map(|(b, _)| b) == Some(&value) {
+        return Ok(());
+    }
+    match &before {
+        None => {
+            sqlx::query(
+                "INSERT INTO indicator_values (indicator_id, fy, value, note, demo, version, updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6)",
+            )
+            .bind(indicator_id)
+            .bind(v.fy.year() as i64)
+            .bind(&value)
+            .bind(v.note.clone())
+            .bind(v.demo as i64)
+            .bind(now_iso())
+            .execute(&mut **tx)
+            .await?;
+        }
+        Some(_) => {
+            sqlx::query(
+                "UPDATE indicator_values SET value = $1, note = $2, demo = $3, version = version + 1, updated_at = $4 WHERE indicator_id = $5 AND fy = $6",
+            )
+            .bind(&value)
+            .bind(v.note.clone())
+            .bind(v.demo as i64)
+            .bind(now_iso())
+            .bind(indicator_id)
+            .bind(v.fy.year() as i64)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    audit(
+        tx,
+        actor,
+        "record_indicator_value",
+        plan,
+        Change {
+            entity: "indicator_value",
+            key: &format!("{}/{}", v.indicator, v.fy.year()),
+            before: before.map(|(b, _)| json!({"value": b}).to_string()),
+            after: Some(json!({"value": value}).to_string()),
+        },
+    )
+    .await
+}
