@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use gyokaku_store::{ItemEdit, PlanRef, Role, SqlStore, StoreError};
+
 use gyokaku_domain::{
     walk_nodes, Decimal, Direction, FiscalYear, IndicatorValue, PlanDocument, Progress,
     StatusLevel, TargetKind, Yen,
@@ -179,6 +181,91 @@ pub fn add_demo_progress(doc: &mut PlanDocument) {
     }
     doc.progress = progress;
     doc.indicator_values = values;
+}
+
+/// The password of every demo account (the demo database is throwaway).
+pub const DEMO_PASSWORD: &str = "gyokaku-demo";
+
+/// The demo's accounts: one per role. The department editor works for
+/// 石岡市's 総務課, whose items come first in that plan.
+pub const DEMO_USERS: [(&str, &str, Role, &[(&str, &str)]); 4] = [
+    ("office", "行革 太郎（デモ）", Role::Office, &[]),
+    (
+        "editor",
+        "総務 花子（デモ）",
+        Role::Editor,
+        &[("082058", "総務課")],
+    ),
+    ("council", "委員 次郎（デモ）", Role::Council, &[]),
+    ("viewer", "閲覧 三郎（デモ）", Role::Viewer, &[]),
+];
+
+/// Splits off the reports of the plan's last demo year: they are not
+/// imported but played through the cycle by `stage_cycle`.
+pub fn split_last_year(doc: &mut PlanDocument) -> Vec<Progress> {
+    let Some(last) = doc.progress.iter().map(|p| p.fy).max() else {
+        return Vec::new();
+    };
+    let (staged, kept): (Vec<_>, Vec<_>) = doc.progress.drain(..).partition(|p| p.fy == last);
+    doc.progress = kept;
+    staged
+}
+
+/// Plays the last demo year through the cycle: earlier years closed, the
+/// last one open with a deadline a month ahead, and its items spread over
+/// not started, draft, submitted, returned and accepted.
+pub async fn stage_cycle(
+    store: &SqlStore,
+    plan: &PlanRef,
+    earlier: &[FiscalYear],
+    staged: &[Progress],
+) -> Result<(), StoreError> {
+    for fy in earlier {
+        store.open_cycle(plan, *fy, None, "demo").await?;
+        store.close_cycle(plan, *fy, "demo").await?;
+    }
+    let Some(fy) = staged.first().map(|p| p.fy) else {
+        return Ok(());
+    };
+    let deadline = gyokaku_store::iso_in(30 * 86_400)[..10].to_string();
+    store.open_cycle(plan, fy, Some(&deadline), "demo").await?;
+    for p in staged {
+        let edit = ItemEdit {
+            progress: p.clone(),
+            indicator_values: Vec::new(),
+        };
+        let h = hash(&[&plan.city.to_string(), &plan.plan, &p.node, "stage"]) % 10;
+        // 0-1: not started; 2-3: draft; 4: returned; 5-6: submitted; 7-9: accepted.
+        if h < 2 {
+            continue;
+        }
+        let submit = h >= 4;
+        let v = store
+            .save_item(plan, &edit, None, submit, "demo", "editor")
+            .await?;
+        match h {
+            4 => {
+                store
+                    .review_item(
+                        plan,
+                        &p.node,
+                        fy,
+                        false,
+                        "（デモ）実績の数値の根拠を追記してください。",
+                        v,
+                        "demo",
+                    )
+                    .await?;
+            }
+            7..=9 => {
+                store
+                    .review_item(plan, &p.node, fy, true, "", v, "demo")
+                    .await?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -22,7 +22,9 @@ const AFTER_HELP: &str = "\
   the default is a SQLite file in your data directory.
 
 例 / Examples:
-  gyokaku demo
+  gyokaku demo                      (Web アプリ / web app on http://127.0.0.1:8080/)
+  gyokaku serve --bind 0.0.0.0:8080
+  gyokaku user add --login office --name 行革太郎 --role office
   gyokaku check examples/annaka
   gyokaku import examples/annaka
   gyokaku report status --city 102113 --fy 令和7年度
@@ -82,12 +84,34 @@ enum Command {
     ///
     /// Example: gyokaku fmt examples/annaka
     Fmt { dir: PathBuf },
-    /// デモ: 3市の計画と架空の進捗で新しいデータベースを作る / Fresh demo database.
+    /// デモ: 3市の計画と架空の進捗で新しいデータベースを作り、Web アプリを起動する / Fresh demo database and web app.
     ///
     /// Loads 石岡市, 安中市 and 苫小牧市 with generated progress that is marked
-    /// as fictional (デモ用の架空データ). Without --db it uses a demo file in
-    /// your data directory, recreated each time.
-    Demo,
+    /// as fictional (デモ用の架空データ), opens the last demo year for
+    /// reporting, creates one demo login per role and serves the web app.
+    /// Without --db it uses a demo file in your data directory, recreated
+    /// each time.
+    Demo {
+        /// Address to serve on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Build the database and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Web アプリを起動する / Serve the web app.
+    ///
+    /// Example: gyokaku --db sqlite://gyokaku.sqlite serve --bind 127.0.0.1:8080
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Mark cookies Secure (set when users reach the app over https).
+        #[arg(long, env = "GYOKAKU_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// 利用者 / Accounts.
+    #[command(subcommand)]
+    User(UserCommand),
     /// ベンチマーク / Benchmarks.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -110,6 +134,28 @@ enum ReportCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// 利用者を追加する / Add an account. The password is read from
+    /// GYOKAKU_PASSWORD or, if unset, from the first line of standard input.
+    ///
+    /// Example: gyokaku user add --login office --name "行革 太郎" --role office
+    Add {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+        /// office | editor | council | viewer
+        #[arg(long)]
+        role: String,
+        /// A department as CITY/DEPT (e.g. 082058/総務課); repeatable.
+        #[arg(long = "dept")]
+        depts: Vec<String>,
+    },
+    /// 利用者を一覧する / List accounts.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -231,7 +277,7 @@ async fn pick_plan(
     }
 }
 
-async fn demo(db: &Option<String>) -> anyhow::Result<()> {
+async fn demo(db: &Option<String>, bind: &str, no_serve: bool) -> anyhow::Result<()> {
     let url = match db {
         Some(u) => u.clone(),
         None => {
@@ -252,8 +298,19 @@ async fn demo(db: &Option<String>) -> anyhow::Result<()> {
         let mut doc =
             gyokaku_interchange::read_plan_dir(&dir).map_err(|e| anyhow::anyhow!("{e}"))?;
         demo::add_demo_progress(&mut doc);
+        let all_years = demo::demo_years(&doc);
+        let staged = demo::split_last_year(&mut doc);
         let plan = store
             .import_plan(&doc, OnExisting::Replace, "demo")
+            .await
+            .map_err(|e| anyhow::anyhow!(e.both()))?;
+        let last = staged.first().map(|p| p.fy);
+        let earlier: Vec<FiscalYear> = all_years
+            .iter()
+            .copied()
+            .filter(|y| Some(*y) != last && !staged.is_empty())
+            .collect();
+        demo::stage_cycle(&store, &plan, &earlier, &staged)
             .await
             .map_err(|e| anyhow::anyhow!(e.both()))?;
         println!(
@@ -261,15 +318,33 @@ async fn demo(db: &Option<String>) -> anyhow::Result<()> {
             doc.header.city.name,
             doc.header.plan.title,
             gyokaku_domain::walk_nodes(&doc.nodes).len(),
-            doc.progress.len(),
+            doc.progress.len() + staged.len(),
             demo::DEMO_LABEL
         );
-        if let Some(last) = demo::demo_years(&doc)
-            .last()
-            .filter(|_| !doc.progress.is_empty())
-        {
-            summaries.push((plan, *last));
+        if let Some(last) = last {
+            summaries.push((plan, last));
         }
+    }
+    for (login, name, role, depts) in demo::DEMO_USERS {
+        let new = gyokaku_store::NewUser {
+            login: login.into(),
+            display_name: name.into(),
+            password_hash: gyokaku_web::hash_password(demo::DEMO_PASSWORD.into())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+            role,
+            departments: depts
+                .iter()
+                .map(|(city, dept)| gyokaku_store::DeptRef {
+                    city: city.to_string(),
+                    dept: dept.to_string(),
+                })
+                .collect(),
+        };
+        store
+            .create_user(&new, "demo")
+            .await
+            .map_err(|e| anyhow::anyhow!(e.both()))?;
     }
     println!("\nデモ用データベース / demo database: {url}");
     println!(
@@ -280,10 +355,107 @@ async fn demo(db: &Option<String>) -> anyhow::Result<()> {
         let r = store.status_report(&plan, fy).await?;
         println!("{}", report::table(&r));
     }
-    println!("Web アプリはまだありません（issue 4）。CLI で試せます / the web app is not built yet; try:");
-    println!("  gyokaku --db {url} plans");
-    println!("  gyokaku --db {url} report status --city 102113 --fy 令和7年度");
-    println!("  gyokaku --db {url} export --city 082058 --plan challenge --out /tmp/ishioka");
+    if no_serve {
+        store.close().await;
+        return Ok(());
+    }
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    let addr = listener.local_addr()?;
+    println!("Web アプリ / web app: http://{addr}/");
+    println!(
+        "デモ用ログイン（パスワードはすべて {}） / demo logins (password for all: {}):",
+        demo::DEMO_PASSWORD,
+        demo::DEMO_PASSWORD
+    );
+    for (login, name, _, depts) in demo::DEMO_USERS {
+        let what = if depts.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " — {}",
+                depts
+                    .iter()
+                    .map(|(c, d)| format!("{c}/{d}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        println!("  {login:<8} {name}{what}");
+    }
+    println!("終了は Ctrl-C / stop with Ctrl-C");
+    gyokaku_web::serve(gyokaku_web::state(store.clone(), false), listener).await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn serve(db: &Option<String>, bind: &str, secure_cookies: bool) -> anyhow::Result<()> {
+    let store = open(db).await?;
+    if store.users().await?.is_empty() {
+        eprintln!("利用者がいません。gyokaku user add --role office で最初の管理者を作ってください / no account yet: create the first office account with `gyokaku user add --role office`");
+    }
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    tracing::info!(addr = %listener.local_addr()?, "serving");
+    println!("http://{}/", listener.local_addr()?);
+    gyokaku_web::serve(gyokaku_web::state(store.clone(), secure_cookies), listener).await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn user_add(
+    db: &Option<String>,
+    login: String,
+    name: String,
+    role: &str,
+    depts: &[String],
+) -> anyhow::Result<()> {
+    let role = gyokaku_store::Role::from_key(role).with_context(|| {
+        format!("役割「{role}」は office / editor / council / viewer のいずれかです / role '{role}' must be office, editor, council or viewer")
+    })?;
+    let departments = depts
+        .iter()
+        .map(|d| {
+            let (city, dept) = d.split_once('/').with_context(|| {
+                format!("--dept「{d}」は 団体コード/部署 の形で書きます / --dept '{d}' must be CITY/DEPT")
+            })?;
+            Ok(gyokaku_store::DeptRef {
+                city: city_code(city)?.to_string(),
+                dept: dept.to_string(),
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let password = match std::env::var("GYOKAKU_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim_end_matches(['\n', '\r']).to_string()
+        }
+    };
+    if password.chars().count() < gyokaku_web::auth::MIN_PASSWORD_CHARS {
+        bail!(
+            "パスワードは{n}文字以上にしてください / the password needs at least {n} characters",
+            n = gyokaku_web::auth::MIN_PASSWORD_CHARS
+        );
+    }
+    let store = open(db).await?;
+    let new = gyokaku_store::NewUser {
+        login,
+        display_name: name,
+        password_hash: gyokaku_web::hash_password(password)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+        role,
+        departments,
+    };
+    let user = store
+        .create_user(&new, "cli")
+        .await
+        .map_err(|e| anyhow::anyhow!(e.both()))?;
+    println!("追加しました / added: {} ({})", user.login, role.key());
     store.close().await;
     Ok(())
 }
@@ -372,7 +544,37 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             Ok(())
         }
-        Command::Demo => demo(&cli.db).await,
+        Command::Demo { bind, no_serve } => demo(&cli.db, &bind, no_serve).await,
+        Command::Serve {
+            bind,
+            secure_cookies,
+        } => serve(&cli.db, &bind, secure_cookies).await,
+        Command::User(UserCommand::Add {
+            login,
+            name,
+            role,
+            depts,
+        }) => user_add(&cli.db, login, name, &role, &depts).await,
+        Command::User(UserCommand::List) => {
+            let store = open(&cli.db).await?;
+            for u in store.users().await? {
+                let depts: Vec<String> = u
+                    .departments
+                    .iter()
+                    .map(|d| format!("{}/{}", d.city, d.dept))
+                    .collect();
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    u.login,
+                    u.display_name,
+                    u.role.key(),
+                    if u.active { "active" } else { "inactive" },
+                    depts.join(",")
+                );
+            }
+            store.close().await;
+            Ok(())
+        }
         Command::Bench(BenchCommand::Import {
             items,
             years,
@@ -389,6 +591,19 @@ fn write_out(doc: &gyokaku_domain::PlanDocument, out: &Path) -> anyhow::Result<(
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(
+        cli.command,
+        Command::Serve { .. }
+            | Command::Demo {
+                no_serve: false,
+                ..
+            }
+    ) {
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::INFO)
+            .with_target(false)
+            .init();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

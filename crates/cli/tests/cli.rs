@@ -160,7 +160,7 @@ fn import_then_export_gives_the_same_bytes() {
 fn report_status_matches_the_demo_progress() {
     let tmp = tempfile::tempdir().unwrap();
     let db = sqlite_url(tmp.path());
-    let demo = gyokaku(&db, &["demo"]);
+    let demo = gyokaku(&db, &["demo", "--no-serve"]);
     assert!(demo.status.success(), "{}", text(&demo.stderr));
     assert!(text(&demo.stdout).contains("デモ用の架空データ"));
     let out = gyokaku(

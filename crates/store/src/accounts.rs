@@ -444,6 +444,18 @@ impl SqlStore {
         Ok(failures)
     }
 
+    /// The newest changes across every plan and every account.
+    pub async fn audit_log_all(&self, limit: i64) -> Result<Vec<crate::AuditEntry>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM audit_log ORDER BY id DESC LIMIT $1",
+            crate::sql::AUDIT_COLUMNS
+        ))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(crate::sql::audit_from_row).collect()
+    }
+
     pub async fn clear_login_failures(&self, login: &str) -> Result<()> {
         sqlx::query("DELETE FROM login_failures WHERE login = $1")
             .bind(login)

@@ -57,6 +57,9 @@ pub struct StoredProgress {
 pub struct AuditEntry {
     pub id: i64,
     pub at: String,
+    /// The plan the change belongs to (`""` for accounts).
+    pub city: String,
+    pub plan: String,
     pub actor: String,
     pub action: String,
     pub entity: String,

@@ -173,6 +173,24 @@ pub(crate) async fn audit_in(
     Ok(())
 }
 
+pub(crate) const AUDIT_COLUMNS: &str =
+    "id, at, city_code, plan_key, actor, action, entity, entity_key, before_json, after_json";
+
+pub(crate) fn audit_from_row(r: &AnyRow) -> Result<AuditEntry> {
+    Ok(AuditEntry {
+        id: r.try_get("id")?,
+        at: r.try_get("at")?,
+        city: r.try_get("city_code")?,
+        plan: r.try_get("plan_key")?,
+        actor: r.try_get("actor")?,
+        action: r.try_get("action")?,
+        entity: r.try_get("entity")?,
+        entity_key: r.try_get("entity_key")?,
+        before: r.try_get("before_json")?,
+        after: r.try_get("after_json")?,
+    })
+}
+
 async fn insert_returning_id<'q>(
     tx: &mut Tx,
     q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
@@ -988,28 +1006,14 @@ impl Store for SqlStore {
     }
 
     async fn audit_log(&self, plan: &PlanRef, limit: i64) -> Result<Vec<AuditEntry>> {
-        sqlx::query(
-            "SELECT id, at, actor, action, entity, entity_key, before_json, after_json FROM audit_log \
-             WHERE city_code = $1 AND plan_key = $2 ORDER BY id DESC LIMIT $3",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE city_code = $1 AND plan_key = $2 ORDER BY id DESC LIMIT $3"
+        ))
         .bind(plan.city.to_string())
         .bind(&plan.plan)
         .bind(limit)
         .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| -> Result<AuditEntry> {
-            Ok(AuditEntry {
-                id: r.try_get(0)?,
-                at: r.try_get(1)?,
-                actor: r.try_get(2)?,
-                action: r.try_get(3)?,
-                entity: r.try_get(4)?,
-                entity_key: r.try_get(5)?,
-                before: r.try_get(6)?,
-                after: r.try_get(7)?,
-            })
-        })
-        .collect()
+        .await?;
+        rows.iter().map(audit_from_row).collect()
     }
 }

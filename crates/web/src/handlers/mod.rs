@@ -1,0 +1,29 @@
+//! Request handlers, one module per area. Each checks the session, the
+//! CSRF token of every form, and the user's rights before anything else.
+
+pub mod account;
+pub mod admin;
+pub mod items;
+pub mod plans;
+pub mod session;
+
+use askama::Template;
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::error::AppError;
+
+/// Renders a page template as an HTML response.
+pub fn html(t: &impl Template) -> Result<Response, AppError> {
+    Ok((
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        t.render()?,
+    )
+        .into_response())
+}
+
+/// After a successful POST: back to a page, with a one-time notice.
+pub fn see_other(path: &str, done: &str) -> Response {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{path}{sep}done={done}")).into_response()
+}

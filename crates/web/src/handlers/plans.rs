@@ -1,0 +1,591 @@
+//! The plan list, a plan's dashboard for a year, the yearly cycle's
+//! controls, plan-level council opinions and the plan's audit log.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use gyokaku_domain::FiscalYear;
+use gyokaku_store::{CycleState, ItemState, Role, Store, StoredProgress};
+
+use crate::auth::Auth;
+use crate::error::AppError;
+use crate::form::FormData;
+use crate::handlers::{html, see_other};
+use crate::policy;
+use crate::views::{fy_label, jst, state_key, status_text, Chrome, PlanCtx, SummaryLine};
+use crate::AppState;
+
+pub struct PlanLine {
+    pub href: String,
+    pub city: String,
+    pub title: String,
+    pub items: i64,
+    pub draft: bool,
+    pub cycle: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    chrome: Chrome,
+    plans: Vec<PlanLine>,
+}
+
+pub async fn home(State(state): State<AppState>, auth: Auth) -> Result<Response, AppError> {
+    let tr = auth.tr;
+    let mut plans = Vec::new();
+    for p in state.store.list_plans().await? {
+        let r = gyokaku_store::PlanRef {
+            city: p
+                .city_code
+                .parse()
+                .map_err(|_| AppError::Internal("city code".into()))?,
+            plan: p.plan_id.clone(),
+        };
+        let open: Vec<String> = state
+            .store
+            .cycles(&r)
+            .await?
+            .into_iter()
+            .filter(|c| c.state == CycleState::Open)
+            .map(|c| tr.f("home.cycle_open", &[&fy_label(tr, c.fy)]))
+            .collect();
+        plans.push(PlanLine {
+            href: format!("/p/{}/{}", p.city_code, p.plan_id),
+            city: p.city_name,
+            title: p.title,
+            items: p.items,
+            draft: p.draft,
+            cycle: open.join(" / "),
+        });
+    }
+    html(&HomePage {
+        chrome: Chrome::new(&auth, tr.s("home.title"), "/"),
+        plans,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct DashQuery {
+    fy: Option<String>,
+    status: Option<String>,
+    state: Option<String>,
+    dept: Option<String>,
+    tag: Option<String>,
+    sdg: Option<String>,
+    done: Option<String>,
+}
+
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn opt(value: impl Into<String>, label: impl Into<String>, current: Option<&str>) -> Opt {
+    let value = value.into();
+    Opt {
+        selected: current == Some(value.as_str()),
+        value,
+        label: label.into(),
+    }
+}
+
+pub struct ItemLine {
+    pub href: String,
+    pub number: String,
+    pub title: String,
+    pub depts: String,
+    pub status: String,
+    pub state: String,
+    pub state_class: &'static str,
+    pub mine: bool,
+}
+
+pub struct MissingLine {
+    pub dept: String,
+    pub missing: usize,
+    pub total: usize,
+}
+
+pub struct OpinionLine {
+    pub author: String,
+    pub at: String,
+    pub body: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    chrome: Chrome,
+    base: String,
+    plan_title: String,
+    city: String,
+    fy: i32,
+    fy_text: String,
+    years: Vec<Opt>,
+    cycle_text: String,
+    cycle_open: bool,
+    cycle_exists: bool,
+    deadline: String,
+    status_cols: Vec<String>,
+    groups: Vec<SummaryLine>,
+    depts: Vec<SummaryLine>,
+    across: Vec<SummaryLine>,
+    recorded: Vec<SummaryLine>,
+    recorded_cols: Vec<String>,
+    includes_demo: bool,
+    missing: Vec<MissingLine>,
+    statuses: Vec<Opt>,
+    states: Vec<Opt>,
+    dept_opts: Vec<Opt>,
+    tag_opts: Vec<Opt>,
+    sdg_opts: Vec<Opt>,
+    items: Vec<ItemLine>,
+    showing: String,
+    opinions: Vec<OpinionLine>,
+    can_opine: bool,
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((city, plan)): Path<(String, String)>,
+    Query(q): Query<DashQuery>,
+) -> Result<Response, AppError> {
+    let tr = auth.tr;
+    let ctx = PlanCtx::load(&state, &city, &plan).await?;
+    let fy = ctx.pick_year(q.fy.as_deref())?;
+    let all_reports = state.store.reports(&ctx.r, None).await?;
+    let by_year = |y: FiscalYear| -> HashMap<&str, &StoredProgress> {
+        all_reports
+            .iter()
+            .filter(|p| p.progress.fy == y)
+            .map(|p| (p.progress.node.as_str(), p))
+            .collect()
+    };
+    let reports = by_year(fy);
+    let scale = &ctx.doc.header.status_scale;
+    let status_cols: Vec<String> = scale.iter().map(|s| status_text(tr, s)).collect();
+    let base = ctx.base();
+    let fy_q = format!("fy={}", fy.year());
+
+    // Summaries: the whole plan, each top-level group, each department.
+    let whole = SummaryLine::new(tr.s("dash.whole"), "", &ctx.summary(&ctx.items, &reports));
+    let mut group_names: Vec<&str> = Vec::new();
+    for i in &ctx.items {
+        if let Some(g) = i.group.as_deref() {
+            if !group_names.contains(&g) {
+                group_names.push(g);
+            }
+        }
+    }
+    let mut groups = vec![whole];
+    groups.extend(group_names.iter().map(|g| {
+        let members = ctx.items.iter().filter(|i| i.group.as_deref() == Some(*g));
+        SummaryLine::new(*g, "", &ctx.summary(members, &reports))
+    }));
+    let mut dept_ids: Vec<&str> = Vec::new();
+    for (d, _) in ctx.doc.organisation.flatten() {
+        if ctx.items.iter().any(|i| i.dept_ids.contains(&d.id)) {
+            dept_ids.push(d.id.as_str());
+        }
+    }
+    let depts = dept_ids
+        .iter()
+        .map(|d| {
+            let members = ctx
+                .items
+                .iter()
+                .filter(|i| i.dept_ids.iter().any(|x| x == d));
+            SummaryLine::new(
+                ctx.dept_names
+                    .get(*d)
+                    .cloned()
+                    .unwrap_or_else(|| d.to_string()),
+                format!("{base}?{fy_q}&dept={}", crate::error::url_encode(d)),
+                &ctx.summary(members, &reports),
+            )
+        })
+        .collect();
+    let across = ctx
+        .years()
+        .into_iter()
+        .filter(|y| all_reports.iter().any(|p| p.progress.fy == *y))
+        .map(|y| {
+            SummaryLine::new(
+                fy_label(tr, y),
+                format!("{base}?fy={}", y.year()),
+                &ctx.summary(&ctx.items, &by_year(y)),
+            )
+        })
+        .collect();
+    // Summaries the plan itself printed (kept apart from computed ones).
+    let recorded_cols: Vec<String> = ctx
+        .doc
+        .header
+        .recorded_summaries
+        .first()
+        .map(|r| r.counts.iter().map(|c| c.status.clone()).collect())
+        .unwrap_or_default();
+    let recorded = ctx
+        .doc
+        .header
+        .recorded_summaries
+        .iter()
+        .map(|r| SummaryLine {
+            label: format!("{} {}", fy_label(tr, r.fy), r.title),
+            href: String::new(),
+            counts: r.counts.iter().map(|c| c.count).collect(),
+            total: r.total,
+            unreported: 0,
+            achieved_pct: String::new(),
+        })
+        .collect();
+
+    // The cycle and who has not submitted.
+    let cycle = ctx.cycle(fy);
+    let cycle_text = match cycle {
+        None => tr.s("cycle.none").to_string(),
+        Some(c) if c.state == CycleState::Open => tr.s("cycle.open").to_string(),
+        Some(c) => tr.f(
+            "cycle.closed_at",
+            &[&jst(c.closed_at.as_deref().unwrap_or(""))],
+        ),
+    };
+    let done = |id: &str| {
+        reports
+            .get(id)
+            .is_some_and(|p| matches!(p.state, ItemState::Submitted | ItemState::Accepted))
+    };
+    let mut missing = Vec::new();
+    if cycle.is_some() {
+        for d in &dept_ids {
+            let theirs: Vec<_> = ctx
+                .items
+                .iter()
+                .filter(|i| i.dept_ids.iter().any(|x| x == d))
+                .collect();
+            let n = theirs.iter().filter(|i| !done(&i.id)).count();
+            if n > 0 {
+                missing.push(MissingLine {
+                    dept: ctx
+                        .dept_names
+                        .get(*d)
+                        .cloned()
+                        .unwrap_or_else(|| d.to_string()),
+                    missing: n,
+                    total: theirs.len(),
+                });
+            }
+        }
+        let unassigned: Vec<_> = ctx.items.iter().filter(|i| i.dept_ids.is_empty()).collect();
+        let n = unassigned.iter().filter(|i| !done(&i.id)).count();
+        if n > 0 {
+            missing.push(MissingLine {
+                dept: tr.s("dash.no_dept").to_string(),
+                missing: n,
+                total: unassigned.len(),
+            });
+        }
+    }
+
+    // Filters and the item list.
+    let status_q = q.status.as_deref().filter(|s| !s.is_empty());
+    let state_q = q.state.as_deref().filter(|s| !s.is_empty());
+    let dept_q = q.dept.as_deref().filter(|s| !s.is_empty());
+    let tag_q = q.tag.as_deref().filter(|s| !s.is_empty());
+    let sdg_q = q.sdg.as_deref().filter(|s| !s.is_empty());
+    let mut statuses = vec![opt("", tr.s("filter.all"), status_q)];
+    statuses.extend(
+        scale
+            .iter()
+            .zip(&status_cols)
+            .map(|(s, l)| opt(s.code.clone(), l.clone(), status_q)),
+    );
+    statuses.push(opt("-", tr.s("status.none"), status_q));
+    let mut states = vec![opt("", tr.s("filter.all"), state_q)];
+    states.push(opt("none", tr.s("state.none"), state_q));
+    states.extend(
+        ItemState::ALL
+            .iter()
+            .map(|s| opt(s.key(), tr.s(state_key(Some(*s))), state_q)),
+    );
+    let mut dept_opts = vec![opt("", tr.s("filter.all"), dept_q)];
+    dept_opts.extend(dept_ids.iter().map(|d| {
+        opt(
+            d.to_string(),
+            ctx.dept_names
+                .get(*d)
+                .cloned()
+                .unwrap_or_else(|| d.to_string()),
+            dept_q,
+        )
+    }));
+    let mut tag_opts = vec![opt("", tr.s("filter.all"), tag_q)];
+    for axis in &ctx.doc.header.axes {
+        let name = tr.pick(&axis.name, axis.name_en.as_deref());
+        if axis.kind == gyokaku_domain::AxisKind::Flag {
+            tag_opts.push(opt(axis.key.clone(), name.to_string(), tag_q));
+        }
+        for v in &axis.values {
+            tag_opts.push(opt(
+                format!("{}:{}", axis.key, v.code),
+                format!("{name}: {}", tr.pick(&v.label, v.label_en.as_deref())),
+                tag_q,
+            ));
+        }
+    }
+    let mut sdgs: Vec<u8> = ctx
+        .items
+        .iter()
+        .flat_map(|i| i.sdgs.iter().copied())
+        .collect();
+    sdgs.sort();
+    sdgs.dedup();
+    let mut sdg_opts = vec![opt("", tr.s("filter.all"), sdg_q)];
+    sdg_opts.extend(
+        sdgs.iter()
+            .map(|g| opt(g.to_string(), tr.f("filter.sdg", &[g]), sdg_q)),
+    );
+
+    let user = auth.user();
+    let items: Vec<ItemLine> = ctx
+        .items
+        .iter()
+        .filter(|i| {
+            let rep = reports.get(i.id.as_str());
+            let status = rep.and_then(|r| r.progress.status.as_deref());
+            status_q.is_none_or(|s| {
+                if s == "-" {
+                    status.is_none()
+                } else {
+                    status == Some(s)
+                }
+            }) && state_q.is_none_or(|s| match rep {
+                None => s == "none",
+                Some(r) => r.state.key() == s,
+            }) && dept_q.is_none_or(|d| i.dept_ids.iter().any(|x| x == d))
+                && tag_q.is_none_or(|t| i.tags.iter().any(|x| x == t))
+                && sdg_q.is_none_or(|g| i.sdgs.iter().any(|x| x.to_string() == g))
+        })
+        .map(|i| {
+            let rep = reports.get(i.id.as_str());
+            ItemLine {
+                href: format!("{base}/items/{}?{fy_q}", crate::error::url_encode(&i.id)),
+                number: i.number.clone(),
+                title: i.title.clone(),
+                depts: i.dept_names.join("、"),
+                status: ctx.status_label(tr, rep.and_then(|r| r.progress.status.as_deref())),
+                state: tr.s(state_key(rep.map(|r| r.state))).to_string(),
+                state_class: rep.map(|r| r.state.key()).unwrap_or("none"),
+                mine: user.role == Role::Editor && ctx.responsible(&auth, i),
+            }
+        })
+        .collect();
+    let opinions = state
+        .store
+        .reviews(&ctx.r, Some(fy), Some(""))
+        .await?
+        .into_iter()
+        .map(|r| OpinionLine {
+            author: r.author,
+            at: jst(&r.created_at),
+            body: r.body,
+        })
+        .collect();
+    let open = cycle.is_some_and(|c| c.state == CycleState::Open);
+    let includes_demo = reports.values().any(|p| p.progress.demo);
+    let page = DashboardPage {
+        chrome: Chrome::new(
+            &auth,
+            ctx.doc.header.plan.title.clone(),
+            format!("{base}?{fy_q}"),
+        )
+        .crumb(tr.s("home.title"), "/")
+        .with_notice(q.done.as_deref()),
+        base: base.clone(),
+        plan_title: ctx.doc.header.plan.title.clone(),
+        city: ctx.doc.header.city.name.clone(),
+        fy: fy.year(),
+        fy_text: fy_label(tr, fy),
+        years: ctx
+            .years()
+            .into_iter()
+            .map(|y| {
+                opt(
+                    y.year().to_string(),
+                    fy_label(tr, y),
+                    Some(&fy.year().to_string()),
+                )
+            })
+            .collect(),
+        cycle_text,
+        cycle_open: open,
+        cycle_exists: cycle.is_some(),
+        deadline: cycle.and_then(|c| c.deadline.clone()).unwrap_or_default(),
+        status_cols,
+        groups,
+        depts,
+        across,
+        recorded,
+        recorded_cols,
+        includes_demo,
+        missing,
+        statuses,
+        states,
+        dept_opts,
+        tag_opts,
+        sdg_opts,
+        showing: tr.f("dash.showing", &[&items.len(), &ctx.items.len()]),
+        items,
+        opinions,
+        can_opine: open && user.role == Role::Council,
+    };
+    html(&page)
+}
+
+/// The office opens a year (with a deadline), closes it, or reopens it.
+pub async fn cycle_action(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((city, plan)): Path<(String, String)>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    form.csrf(&auth)?;
+    if !policy::is_office(auth.user()) {
+        return Err(AppError::Forbidden);
+    }
+    let ctx = PlanCtx::load(&state, &city, &plan).await?;
+    let fy = ctx.pick_year(form.get("fy"))?;
+    let actor = &auth.user().login;
+    let done = match form.get("action") {
+        Some("open") => {
+            let deadline = match form.get("deadline") {
+                None => None,
+                Some(d) => Some(parse_deadline(d)?),
+            };
+            state
+                .store
+                .open_cycle(&ctx.r, fy, deadline.as_deref(), actor)
+                .await?;
+            "opened"
+        }
+        Some("close") => {
+            state.store.close_cycle(&ctx.r, fy, actor).await?;
+            "closed"
+        }
+        _ => {
+            return Err(AppError::BadRequest(
+                "操作が指定されていません".into(),
+                "no action given".into(),
+            ))
+        }
+    };
+    Ok(see_other(&format!("{}?fy={}", ctx.base(), fy.year()), done))
+}
+
+/// A deadline typed as 2026-05-31, 2026/5/31 or 令和8年5月31日.
+fn parse_deadline(s: &str) -> Result<String, AppError> {
+    let d = gyokaku_domain::PlanDate::parse(s).ok();
+    match d {
+        Some(d) if d.day.is_some() => Ok(format!(
+            "{:04}-{:02}-{:02}",
+            d.year,
+            d.month,
+            d.day.unwrap_or(1)
+        )),
+        _ => Err(AppError::BadRequest(
+            format!("提出期限「{s}」を日付として読めません（例: 2026-05-31、令和8年5月31日）"),
+            format!("cannot read the deadline '{s}' as a date (e.g. 2026-05-31, 令和8年5月31日)"),
+        )),
+    }
+}
+
+/// A council member's opinion on the whole plan's year.
+pub async fn plan_opinion(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((city, plan)): Path<(String, String)>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    form.csrf(&auth)?;
+    if auth.user().role != Role::Council {
+        return Err(AppError::Forbidden);
+    }
+    let ctx = PlanCtx::load(&state, &city, &plan).await?;
+    let fy = ctx.pick_year(form.get("fy"))?;
+    state
+        .store
+        .add_opinion(
+            &ctx.r,
+            None,
+            fy,
+            form.raw("body"),
+            &auth.user().login,
+            "council",
+        )
+        .await?;
+    Ok(see_other(
+        &format!("{}?fy={}", ctx.base(), fy.year()),
+        "opinion",
+    ))
+}
+
+pub struct AuditLine {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub key: String,
+    pub before: String,
+    pub after: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    chrome: Chrome,
+    heading: String,
+    lines: Vec<AuditLine>,
+}
+
+pub fn audit_lines(entries: Vec<gyokaku_store::AuditEntry>) -> Vec<AuditLine> {
+    entries
+        .into_iter()
+        .map(|e| AuditLine {
+            at: jst(&e.at),
+            actor: e.actor,
+            action: e.action,
+            entity: e.entity,
+            key: e.entity_key,
+            before: e.before.unwrap_or_default(),
+            after: e.after.unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// The office's log of every change to a plan.
+pub async fn audit(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((city, plan)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    if !policy::is_office(auth.user()) {
+        return Err(AppError::Forbidden);
+    }
+    let ctx = PlanCtx::load(&state, &city, &plan).await?;
+    let tr = auth.tr;
+    let lines = audit_lines(state.store.audit_log(&ctx.r, 500).await?);
+    html(&AuditPage {
+        chrome: Chrome::new(&auth, tr.s("audit.title"), format!("{}/audit", ctx.base()))
+            .crumb(tr.s("home.title"), "/")
+            .crumb(ctx.doc.header.plan.title.clone(), ctx.base()),
+        heading: format!("{} — {}", tr.s("audit.title"), ctx.doc.header.plan.title),
+        lines,
+    })
+}

@@ -1,0 +1,447 @@
+//! What pages show, computed from the plan and its reports: the shared
+//! page chrome, the plan context every plan page loads, and labels.
+
+use std::collections::{BTreeSet, HashMap};
+
+use gyokaku_domain::{walk_nodes, AxisMark, FiscalYear, Node, PlanDocument, StatusSummary};
+use gyokaku_store::{Cycle, CycleState, ItemState, PlanRef, Role, Store, StoredProgress};
+
+use crate::auth::Auth;
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::policy;
+use crate::AppState;
+
+/// The frame of every signed-in page: language, user, CSRF token, title.
+pub struct Chrome {
+    pub tr: Tr,
+    pub title: String,
+    pub user_name: String,
+    pub role_label: String,
+    pub csrf: String,
+    pub office: bool,
+    /// This page's path and query, for the language switch to return to.
+    pub here: String,
+    pub crumbs: Vec<(String, String)>,
+    /// A notice shown once after a redirect (`?done=…`).
+    pub notice: String,
+}
+
+impl Chrome {
+    pub fn new(auth: &Auth, title: impl Into<String>, here: impl Into<String>) -> Chrome {
+        let tr = auth.tr;
+        let user = auth.user();
+        Chrome {
+            tr,
+            title: title.into(),
+            user_name: user.display_name.clone(),
+            role_label: tr.s(role_key(user.role)).to_string(),
+            csrf: auth.session.csrf_token.clone(),
+            office: policy::is_office(user),
+            here: here.into(),
+            crumbs: Vec::new(),
+            notice: String::new(),
+        }
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.tr.lang.code()
+    }
+
+    pub fn other_lang(&self) -> &'static str {
+        self.tr.lang.other().code()
+    }
+
+    pub fn here_encoded(&self) -> String {
+        crate::error::url_encode(&self.here)
+    }
+
+    pub fn crumb(mut self, label: impl Into<String>, href: impl Into<String>) -> Chrome {
+        self.crumbs.push((label.into(), href.into()));
+        self
+    }
+
+    pub fn with_notice(mut self, done: Option<&str>) -> Chrome {
+        if let Some(key) = done.and_then(notice_key) {
+            self.notice = self.tr.s(key).to_string();
+        }
+        self
+    }
+}
+
+fn notice_key(done: &str) -> Option<&'static str> {
+    Some(match done {
+        "saved" => "notice.saved",
+        "submitted" => "notice.submitted",
+        "accepted" => "notice.accepted",
+        "returned" => "notice.returned",
+        "opinion" => "notice.opinion",
+        "opened" => "notice.opened",
+        "closed" => "notice.closed",
+        "user" => "notice.user",
+        "password" => "notice.password",
+        _ => return None,
+    })
+}
+
+pub fn role_key(role: Role) -> &'static str {
+    match role {
+        Role::Office => "role.office",
+        Role::Editor => "role.editor",
+        Role::Council => "role.council",
+        Role::Viewer => "role.viewer",
+    }
+}
+
+pub fn state_key(state: Option<ItemState>) -> &'static str {
+    match state {
+        None => "state.none",
+        Some(ItemState::Draft) => "state.draft",
+        Some(ItemState::Submitted) => "state.submitted",
+        Some(ItemState::Returned) => "state.returned",
+        Some(ItemState::Accepted) => "state.accepted",
+    }
+}
+
+/// One item (a leaf of the plan's tree) as lists show it.
+#[derive(Debug, Clone)]
+pub struct ItemInfo {
+    pub id: String,
+    /// 1-①, (3), No.12 — the number as the plan prints it.
+    pub number: String,
+    pub title: String,
+    pub group: Option<String>,
+    pub dept_ids: Vec<String>,
+    pub dept_names: Vec<String>,
+    /// `axis:code` for each value mark and `axis` for each flag.
+    pub tags: Vec<String>,
+    pub sdgs: Vec<u8>,
+}
+
+/// A plan as its pages need it.
+pub struct PlanCtx {
+    pub r: PlanRef,
+    pub doc: PlanDocument,
+    pub ancestry: HashMap<String, Vec<String>>,
+    pub dept_names: HashMap<String, String>,
+    pub cycles: Vec<Cycle>,
+    pub items: Vec<ItemInfo>,
+}
+
+impl PlanCtx {
+    pub async fn load(state: &AppState, city: &str, plan: &str) -> Result<PlanCtx, AppError> {
+        let code = gyokaku_domain::LocalGovCode::parse(city).map_err(|_| AppError::NotFound)?;
+        let r = PlanRef {
+            city: code,
+            plan: plan.to_string(),
+        };
+        let doc = match state.store.export_plan(&r).await {
+            Ok(d) => d,
+            Err(gyokaku_store::StoreError::NotFound(_)) => return Err(AppError::NotFound),
+            Err(e) => return Err(e.into()),
+        };
+        let cycles = state.store.cycles(&r).await?;
+        let ancestry = policy::ancestry(&doc.organisation);
+        let dept_names: HashMap<String, String> = doc
+            .organisation
+            .flatten()
+            .into_iter()
+            .map(|(d, _)| (d.id.clone(), d.name.clone()))
+            .collect();
+        let items = item_infos(&doc, &dept_names);
+        Ok(PlanCtx {
+            r,
+            doc,
+            ancestry,
+            dept_names,
+            cycles,
+            items,
+        })
+    }
+
+    pub fn city(&self) -> String {
+        self.r.city.to_string()
+    }
+
+    pub fn base(&self) -> String {
+        format!("/p/{}/{}", self.r.city, self.r.plan)
+    }
+
+    pub fn cycle(&self, fy: FiscalYear) -> Option<&Cycle> {
+        self.cycles.iter().find(|c| c.fy == fy)
+    }
+
+    pub fn cycle_state(&self, fy: FiscalYear) -> Option<CycleState> {
+        self.cycle(fy).map(|c| c.state)
+    }
+
+    /// The years a user can pick: the plan's period, every cycle, and
+    /// every year with a report.
+    pub fn years(&self) -> Vec<FiscalYear> {
+        let mut set: BTreeSet<FiscalYear> = BTreeSet::new();
+        if let Some(p) = self.doc.header.plan.period {
+            set.extend(p.years());
+        }
+        set.extend(self.cycles.iter().map(|c| c.fy));
+        set.extend(self.doc.progress.iter().map(|p| p.fy));
+        set.into_iter().collect()
+    }
+
+    /// The year a page shows unless asked: the newest open cycle, else the
+    /// newest cycle, else the newest year with reports, else the first
+    /// year of the plan.
+    pub fn default_year(&self) -> Option<FiscalYear> {
+        self.cycles
+            .iter()
+            .filter(|c| c.state == CycleState::Open)
+            .map(|c| c.fy)
+            .max()
+            .or_else(|| self.cycles.iter().map(|c| c.fy).max())
+            .or_else(|| self.doc.progress.iter().map(|p| p.fy).max())
+            .or_else(|| self.years().first().copied())
+    }
+
+    pub fn pick_year(&self, asked: Option<&str>) -> Result<FiscalYear, AppError> {
+        match asked.filter(|s| !s.is_empty()) {
+            Some(s) => FiscalYear::parse(s).map_err(|_| {
+                AppError::BadRequest(
+                    format!("年度「{s}」を読めません（例: 2025, R7, 令和7年度）"),
+                    format!("cannot read the fiscal year '{s}' (e.g. 2025, R7, 令和7年度)"),
+                )
+            }),
+            None => self
+                .default_year()
+                .or_else(|| FiscalYear::new(2025).ok())
+                .ok_or(AppError::NotFound),
+        }
+    }
+
+    pub fn item(&self, id: &str) -> Option<&ItemInfo> {
+        self.items.iter().find(|i| i.id == id)
+    }
+
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        walk_nodes(&self.doc.nodes)
+            .into_iter()
+            .find(|(n, _, _)| n.id == id)
+            .map(|(n, _, _)| n)
+    }
+
+    pub fn responsible(&self, auth: &Auth, item: &ItemInfo) -> bool {
+        policy::responsible(auth.user(), &self.city(), &item.dept_ids, &self.ancestry)
+    }
+
+    pub fn status_label(&self, tr: Tr, code: Option<&str>) -> String {
+        match code {
+            None => tr.s("status.none").to_string(),
+            Some(c) => self
+                .doc
+                .header
+                .status_scale
+                .iter()
+                .find(|s| s.code == c)
+                .map(|s| status_text(tr, s))
+                .unwrap_or_else(|| c.to_string()),
+        }
+    }
+
+    /// The status summary over `items` for a year's reports. Only reports
+    /// the office has accepted are counted: a draft or a submission waiting
+    /// for review counts as not reported.
+    pub fn summary<'a>(
+        &self,
+        items: impl IntoIterator<Item = &'a ItemInfo>,
+        reports: &HashMap<&str, &StoredProgress>,
+    ) -> StatusSummary {
+        let statuses = items.into_iter().map(|i| {
+            reports
+                .get(i.id.as_str())
+                .filter(|r| r.state == ItemState::Accepted)
+                .and_then(|r| r.progress.status.as_deref())
+        });
+        // Codes were checked against the scale when they were written.
+        StatusSummary::compute(&self.doc.header.status_scale, statuses).unwrap_or_else(|_| {
+            StatusSummary::compute(&self.doc.header.status_scale, std::iter::empty()).unwrap_or(
+                StatusSummary {
+                    rows: vec![],
+                    total: 0,
+                    unreported: 0,
+                    achieved: 0,
+                },
+            )
+        })
+    }
+}
+
+fn item_infos(doc: &PlanDocument, dept_names: &HashMap<String, String>) -> Vec<ItemInfo> {
+    struct Walk<'a> {
+        doc: &'a PlanDocument,
+        dept_names: &'a HashMap<String, String>,
+        out: Vec<ItemInfo>,
+    }
+    impl Walk<'_> {
+        fn label(&self, n: &Node, parent: Option<&Node>) -> String {
+            self.doc
+                .header
+                .levels
+                .iter()
+                .find(|l| l.key == n.level)
+                .map(|l| l.label(n.number, parent.and_then(|p| p.number)))
+                .unwrap_or_default()
+        }
+        /// Tags and SDGs are inherited: a mark on a policy applies to
+        /// every item under it.
+        fn node(
+            &mut self,
+            n: &Node,
+            parent: Option<&Node>,
+            group: &Option<String>,
+            tags: &[String],
+            sdgs: &[u8],
+        ) {
+            let mut tags = tags.to_vec();
+            for (axis, mark) in &n.axes {
+                match mark {
+                    AxisMark::Flag(true) => tags.push(axis.clone()),
+                    AxisMark::Flag(false) => {}
+                    AxisMark::Codes(codes) => {
+                        tags.extend(codes.iter().map(|c| format!("{axis}:{c}")))
+                    }
+                }
+            }
+            let mut sdgs = sdgs.to_vec();
+            sdgs.extend(n.sdgs.iter().copied());
+            if n.children.is_empty() {
+                tags.sort();
+                tags.dedup();
+                sdgs.sort();
+                sdgs.dedup();
+                self.out.push(ItemInfo {
+                    id: n.id.clone(),
+                    number: self.label(n, parent),
+                    title: n.title.clone(),
+                    group: group.clone(),
+                    dept_ids: n.departments.clone(),
+                    dept_names: n
+                        .departments
+                        .iter()
+                        .map(|d| self.dept_names.get(d).cloned().unwrap_or_else(|| d.clone()))
+                        .collect(),
+                    tags,
+                    sdgs,
+                });
+                return;
+            }
+            for c in &n.children {
+                self.node(c, Some(n), group, &tags, &sdgs);
+            }
+        }
+    }
+    let mut w = Walk {
+        doc,
+        dept_names,
+        out: Vec::new(),
+    };
+    for top in &doc.nodes {
+        let group = (!top.children.is_empty()).then(|| {
+            format!("{} {}", w.label(top, None), top.title)
+                .trim()
+                .to_string()
+        });
+        w.node(top, None, &group, &[], &[]);
+    }
+    w.out
+}
+
+/// A status as lists show it: its label, prefixed by its code unless the
+/// label already starts with it (A 計画どおり, ◎ 達成).
+pub fn status_text(tr: Tr, s: &gyokaku_domain::StatusLevel) -> String {
+    let label = tr.pick(&s.label, s.label_en.as_deref());
+    if label.starts_with(s.code.as_str()) {
+        label.to_string()
+    } else {
+        format!("{} {}", s.code, label)
+    }
+}
+
+/// A row of a summary table, ready to print.
+pub struct SummaryLine {
+    pub label: String,
+    pub href: String,
+    pub counts: Vec<u32>,
+    pub total: u32,
+    pub unreported: u32,
+    pub achieved_pct: String,
+}
+
+impl SummaryLine {
+    pub fn new(
+        label: impl Into<String>,
+        href: impl Into<String>,
+        s: &StatusSummary,
+    ) -> SummaryLine {
+        SummaryLine {
+            label: label.into(),
+            href: href.into(),
+            counts: s.rows.iter().map(|r| r.count).collect(),
+            total: s.total,
+            unreported: s.unreported,
+            achieved_pct: s
+                .achieved_percent()
+                .map(|p| format!("{p}%"))
+                .unwrap_or_else(|| "—".into()),
+        }
+    }
+}
+
+/// A fiscal year as the UI writes it: 令和7(2025)年度 or FY2025.
+pub fn fy_label(tr: Tr, fy: FiscalYear) -> String {
+    if tr.is_en() {
+        format!("FY{} ({})", fy.year(), fy.short())
+    } else {
+        fy.wareki_with_western()
+    }
+}
+
+/// An instant stored as `YYYY-MM-DDTHH:MM:SSZ`, shown in JST.
+pub fn jst(iso: &str) -> String {
+    // The stored form is fixed; anything else is shown as stored.
+    let parse = || -> Option<String> {
+        let (date, time) = iso.strip_suffix('Z')?.split_once('T')?;
+        let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
+        let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+        let mut t = time.split(':').map(|p| p.parse::<i64>().ok());
+        let (hh, mm) = (t.next()??, t.next()??);
+        let h = hh + 9;
+        let (day, h) = if h >= 24 { (day + 1, h - 24) } else { (day, h) };
+        let dim = match m {
+            2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        let (y, m, day) = if day > dim {
+            if m == 12 {
+                (y + 1, 1, 1)
+            } else {
+                (y, m + 1, 1)
+            }
+        } else {
+            (y, m, day)
+        };
+        Some(format!("{y:04}-{m:02}-{day:02} {h:02}:{mm:02}"))
+    };
+    parse().unwrap_or_else(|| iso.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn jst_rolls_over() {
+        assert_eq!(super::jst("2025-03-31T15:30:00Z"), "2025-04-01 00:30");
+        assert_eq!(super::jst("2024-12-31T20:00:00Z"), "2025-01-01 05:00");
+        assert_eq!(super::jst("2024-02-28T16:00:00Z"), "2024-02-29 01:00");
+        assert_eq!(super::jst("2025-06-01T00:00:00Z"), "2025-06-01 09:00");
+        assert_eq!(super::jst("junk"), "junk");
+    }
+}
