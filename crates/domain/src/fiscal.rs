@@ -1,6 +1,6 @@
 //! 財政健全化判断比率 and related fiscal indices.
 
-use serde::{Deserialize, Serialize};
+use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::numbers::Decimal;
 
@@ -53,9 +53,46 @@ impl FiscalRatio {
         }
     }
 
+    pub fn en(self) -> &'static str {
+        match self {
+            FiscalRatio::RealDeficitRatio => "real deficit ratio",
+            FiscalRatio::ConsolidatedRealDeficitRatio => "consolidated real deficit ratio",
+            FiscalRatio::RealDebtServiceRatio => "real debt service ratio",
+            FiscalRatio::FutureBurdenRatio => "future burden ratio",
+            FiscalRatio::FiscalCapabilityIndex => "fiscal capability index",
+            FiscalRatio::CurrentBalanceRatio => "current balance ratio",
+        }
+    }
+
     pub fn from_key(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.key() == s)
     }
+
+    /// One of the four 健全化判断比率 of the 財政健全化法, which have
+    /// statutory thresholds and print "—" when there is no deficit or burden.
+    pub fn is_soundness_ratio(self) -> bool {
+        !matches!(
+            self,
+            FiscalRatio::FiscalCapabilityIndex | FiscalRatio::CurrentBalanceRatio
+        )
+    }
+
+    /// Which way is better: lower for the four soundness ratios and
+    /// 経常収支比率 (less rigid), higher for 財政力指数.
+    pub fn better(self) -> Better {
+        match self {
+            FiscalRatio::FiscalCapabilityIndex => Better::Higher,
+            _ => Better::Lower,
+        }
+    }
+}
+
+/// Which way a ratio is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Better {
+    Lower,
+    Higher,
 }
 
 /// A ratio's value: a number, or "—" where the ratio is not produced
@@ -75,6 +112,21 @@ impl RatioValue {
             return Some(RatioValue::NotApplicable);
         }
         Decimal::parse(t).ok().map(RatioValue::Number)
+    }
+}
+
+/// Written as the plans print it: `"8.2"`, `"—"`.
+impl Serialize for RatioValue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for RatioValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        RatioValue::parse(&s)
+            .ok_or_else(|| de::Error::custom(format!("'{s}' is neither a number nor —")))
     }
 }
 

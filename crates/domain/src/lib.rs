@@ -2,7 +2,9 @@
 //! (行政改革大綱 / 実施計画). No I/O, no async.
 #![forbid(unsafe_code)]
 
+pub mod achievement;
 pub mod fiscal;
+pub mod fiscal_health;
 pub mod indicator;
 pub mod lgcode;
 pub mod numbers;
@@ -12,7 +14,15 @@ pub mod status;
 pub mod text;
 pub mod wareki;
 
-pub use fiscal::{FiscalRatio, RatioValue};
+pub use achievement::{
+    assess, assess_all, summarise, AchievementSummary, Actual, Assessment, BoundKind, Evaluation,
+    EvaluationKind, ExpectedPath, Heading, KeepRule, Ratio, Sign, Trajectory, Unassessable,
+};
+pub use fiscal::{Better, FiscalRatio, RatioValue};
+pub use fiscal_health::{
+    applicable_thresholds, check_observation, flag_value, rank_peers, statutory_thresholds,
+    FiscalFlag, PeerRanking, PeerRow, RatioCheck, RatioThresholds, Threshold,
+};
 pub use indicator::{Baseline, IndicatorKind, Target, TargetKind};
 pub use lgcode::LocalGovCode;
 pub use numbers::{Decimal, Numbering, Yen};

@@ -110,8 +110,14 @@ impl Decimal {
         self.mantissa < 0
     }
 
+    /// A decimal from its digits and the number of fraction digits:
+    /// `from_parts(1259, 2)` is 12.59. `None` past the supported scale.
+    pub(crate) fn from_parts(mantissa: i128, scale: u8) -> Option<Self> {
+        (scale <= MAX_SCALE).then_some(Decimal { mantissa, scale })
+    }
+
     /// Mantissas of both at the same scale, for exact comparison and sums.
-    fn aligned(self, other: Decimal) -> (i128, i128, u8) {
+    pub(crate) fn aligned(self, other: Decimal) -> (i128, i128, u8) {
         let scale = self.scale.max(other.scale);
         let a = self.mantissa * 10i128.pow((scale - self.scale) as u32);
         let b = other.mantissa * 10i128.pow((scale - other.scale) as u32);
