@@ -188,7 +188,15 @@ pub const DEMO_PASSWORD: &str = "gyokaku-demo";
 
 /// The demo's accounts: one per role. The department editor works for
 /// 石岡市's 総務課, whose items come first in that plan.
-pub const DEMO_USERS: [(&str, &str, Role, &[(&str, &str)]); 4] = [
+/// (login, display name, role, departments as (city code, department id)).
+pub type DemoUser = (
+    &'static str,
+    &'static str,
+    Role,
+    &'static [(&'static str, &'static str)],
+);
+
+pub const DEMO_USERS: [DemoUser; 4] = [
     ("office", "行革 太郎（デモ）", Role::Office, &[]),
     (
         "editor",

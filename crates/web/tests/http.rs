@@ -1,0 +1,1119 @@
+//! The web app over real HTTP: the app is started on port 0 on a real
+//! SQLite file and on a real PostgreSQL database (GYOKAKU_TEST_POSTGRES_URL,
+//! which scripts/test provides), and driven by an HTTP client that keeps
+//! cookies and CSRF tokens as a browser does.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use gyokaku_domain::{walk_nodes, FiscalYear, PlanDocument, StatusLevel};
+use gyokaku_store::{DeptRef, NewUser, OnExisting, PlanRef, Role, SqlStore, Store};
+use reqwest::StatusCode;
+use sqlx::Connection;
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+const PASSWORD: &str = "correct-horse-battery";
+const CITY: &str = "082058";
+const PLAN: &str = "/p/082058/challenge";
+
+async fn sqlite_store() -> (SqlStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("web.sqlite").display());
+    (SqlStore::connect(&url).await.unwrap(), dir)
+}
+
+async fn postgres_store() -> Option<SqlStore> {
+    let Ok(admin) = std::env::var("GYOKAKU_TEST_POSTGRES_URL") else {
+        if std::env::var("GYOKAKU_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+            panic!("GYOKAKU_REQUIRE_POSTGRES=1 but GYOKAKU_TEST_POSTGRES_URL is not set");
+        }
+        eprintln!("SKIPPED on PostgreSQL: set GYOKAKU_TEST_POSTGRES_URL (scripts/test does)");
+        return None;
+    };
+    let name = format!(
+        "gyokaku_w_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let (base, _) = admin.rsplit_once('/').unwrap();
+    Some(SqlStore::connect(&format!("{base}/{name}")).await.unwrap())
+}
+
+/// 石岡市's plan with a three-step scale (the draft plan defines none).
+fn ishioka() -> PlanDocument {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/ishioka");
+    let mut doc = gyokaku_interchange::read_plan_dir(&dir).unwrap();
+    doc.header.status_scale = [
+        ("A", "順調", true),
+        ("B", "概ね順調", true),
+        ("C", "遅れ", false),
+    ]
+    .into_iter()
+    .map(|(code, label, achieved)| StatusLevel {
+        code: code.into(),
+        label: label.into(),
+        label_en: None,
+        achieved,
+    })
+    .collect();
+    doc
+}
+
+/// The running app and what the stories need to know about its data.
+struct App {
+    base: String,
+    store: SqlStore,
+    /// An item of 総務課 (the editor's department).
+    own_item: String,
+    /// An item no department of the editor is responsible for.
+    other_item: String,
+    server: tokio::task::JoinHandle<()>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+async fn start(store: SqlStore, dir: Option<tempfile::TempDir>) -> App {
+    let doc = ishioka();
+    let leaves: Vec<_> = walk_nodes(&doc.nodes)
+        .into_iter()
+        .filter(|(n, _, _)| n.children.is_empty())
+        .map(|(n, _, _)| n.clone())
+        .collect();
+    let own_item = leaves
+        .iter()
+        .find(|n| n.departments == ["総務課"])
+        .unwrap()
+        .id
+        .clone();
+    let other_item = leaves
+        .iter()
+        .find(|n| !n.departments.is_empty() && !n.departments.iter().any(|d| d == "総務課"))
+        .unwrap()
+        .id
+        .clone();
+    store
+        .import_plan(&doc, OnExisting::Refuse, "test")
+        .await
+        .unwrap();
+    let hash = gyokaku_web::hash_password(PASSWORD.into()).await.unwrap();
+    for (login, role, depts) in [
+        ("office", Role::Office, vec![]),
+        ("editor", Role::Editor, vec!["総務課"]),
+        ("editor2", Role::Editor, vec!["行革推進課"]),
+        ("council", Role::Council, vec![]),
+        ("viewer", Role::Viewer, vec![]),
+    ] {
+        store
+            .create_user(
+                &NewUser {
+                    login: login.into(),
+                    display_name: format!("{login} さん"),
+                    password_hash: hash.clone(),
+                    role,
+                    departments: depts
+                        .into_iter()
+                        .map(|d| DeptRef {
+                            city: CITY.into(),
+                            dept: d.into(),
+                        })
+                        .collect(),
+                },
+                "test",
+            )
+            .await
+            .unwrap();
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = gyokaku_web::router(gyokaku_web::state(store.clone(), false));
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    App {
+        base,
+        store,
+        own_item,
+        other_item,
+        server,
+        _dir: dir,
+    }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects.
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+    cookies: HashMap<String, String>,
+    csrf: String,
+}
+
+struct Page {
+    status: StatusCode,
+    location: String,
+    body: String,
+}
+
+impl Page {
+    fn has(&self, text: &str) -> bool {
+        self.body.contains(text)
+    }
+}
+
+fn attr_after(html: &str, marker: &str) -> Option<String> {
+    let at = html.find(marker)? + marker.len();
+    let rest = &html[at..];
+    let end = rest.find('"')?;
+    Some(rest[..end].to_string())
+}
+
+impl Browser {
+    fn new(app: &App) -> Browser {
+        Browser {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: app.base.clone(),
+            cookies: HashMap::new(),
+            csrf: String::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn finish(&mut self, res: reqwest::Response) -> Page {
+        let status = res.status();
+        for c in res.headers().get_all("set-cookie") {
+            let c = c.to_str().unwrap();
+            let (kv, _) = c.split_once(';').unwrap_or((c, ""));
+            let (k, v) = kv.split_once('=').unwrap();
+            if v.is_empty() || c.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.into(), v.into());
+            }
+        }
+        let location = res
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let body = res.text().await.unwrap();
+        if let Some(t) = attr_after(&body, "name=\"_csrf\" value=\"") {
+            self.csrf = t;
+        }
+        Page {
+            status,
+            location,
+            body,
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.finish(res).await
+    }
+
+    /// Posts a form with this session's CSRF token (unless the form
+    /// already names `_csrf`).
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut form: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        if !fields.iter().any(|(k, _)| *k == "_csrf") {
+            form.push(("_csrf".into(), self.csrf.clone()));
+        }
+        self.post_raw(path, &form, None).await
+    }
+
+    async fn post_raw(
+        &mut self,
+        path: &str,
+        form: &[(String, String)],
+        origin: Option<&str>,
+    ) -> Page {
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .form(form);
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        let res = req.send().await.unwrap();
+        self.finish(res).await
+    }
+
+    async fn login_as(app: &App, login: &str) -> Browser {
+        let mut b = Browser::new(app);
+        let page = b.login(login, PASSWORD).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{login} logs in");
+        let home = b.get("/").await;
+        assert_eq!(home.status, StatusCode::OK);
+        b
+    }
+
+    async fn login(&mut self, login: &str, password: &str) -> Page {
+        let form = self.get("/login").await;
+        let pre = attr_after(&form.body, "name=\"_pre\" value=\"").unwrap();
+        let fields = vec![
+            ("_pre".to_string(), pre),
+            ("login".to_string(), login.to_string()),
+            ("password".to_string(), password.to_string()),
+            ("next".to_string(), "/".to_string()),
+        ];
+        self.post_raw("/login", &fields, None).await
+    }
+}
+
+fn item_path(item: &str) -> String {
+    format!("{PLAN}/items/{item}/2025")
+}
+
+/// The cells of the first body row of the first summary table (全体):
+/// counts per status, total, unreported, share achieved.
+fn whole_row(html: &str) -> Vec<String> {
+    let table = &html[html.find("class=\"summary\"").unwrap()..];
+    let row = &table[table.find("<tbody>").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    row.split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c[..c.find("</td>").unwrap()].to_string())
+        .collect()
+}
+
+/// The whole yearly cycle, in the order a city lives it.
+async fn whole_cycle(app: App) {
+    let mut office = Browser::login_as(&app, "office").await;
+    let mut editor = Browser::login_as(&app, "editor").await;
+    let mut council = Browser::login_as(&app, "council").await;
+    let own = app.own_item.clone();
+
+    // Before the office opens the year, nobody can report.
+    editor.get(&format!("{PLAN}/items/{own}?fy=2025")).await;
+    let early = editor
+        .post(&item_path(&own), &[("action", "save"), ("result", "x")])
+        .await;
+    assert_eq!(early.status, StatusCode::FORBIDDEN);
+
+    office.get(&format!("{PLAN}?fy=2025")).await;
+    let opened = office
+        .post(
+            &format!("{PLAN}/cycle"),
+            &[
+                ("fy", "2025"),
+                ("action", "open"),
+                ("deadline", "令和8年5月31日"),
+            ],
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER);
+    let dash = office.get(&opened.location).await;
+    assert!(dash.has("2026-05-31"), "deadline shown as a date");
+    assert!(
+        dash.has("id=\"missing\""),
+        "departments yet to submit are listed"
+    );
+    let before = whole_row(&dash.body);
+
+    // The editor saves a draft, with amounts typed the Japanese way.
+    let page = editor.get(&format!("{PLAN}/items/{own}?fy=2025")).await;
+    assert!(page.has("id=\"edit-form\""));
+    let saved = editor
+        .post(
+            &item_path(&own),
+            &[
+                ("action", "save"),
+                ("version", ""),
+                ("status", "A"),
+                ("result", "研修を3回実施した。"),
+                ("self_evaluation", "順調"),
+                ("direction", "継続"),
+                ("spending_cut", "300万円"),
+                ("revenue", "1.2億円"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let r = PlanRef {
+        city: CITY.parse().unwrap(),
+        plan: "challenge".into(),
+    };
+    let fy = FiscalYear::new(2025).unwrap();
+    let stored = app.store.progress(&r, &own, fy).await.unwrap().unwrap();
+    assert_eq!(stored.progress.spending_cut.unwrap().0, 3_000_000);
+    assert_eq!(stored.progress.revenue.unwrap().0, 120_000_000);
+    assert_eq!(stored.state.key(), "draft");
+
+    // Submit, from the page's own version.
+    let page = editor.get(&format!("{PLAN}/items/{own}?fy=2025")).await;
+    let version = attr_after(&page.body, "name=\"version\" value=\"").unwrap();
+    assert_eq!(version, "1");
+    let submitted = editor
+        .post(
+            &item_path(&own),
+            &[
+                ("action", "submit"),
+                ("version", &version),
+                ("status", "A"),
+                ("result", "研修を3回実施した。"),
+                ("direction", "継続"),
+            ],
+        )
+        .await;
+    assert_eq!(submitted.status, StatusCode::SEE_OTHER);
+    let page = editor.get(&submitted.location).await;
+    assert!(page.has("提出しました"));
+    assert!(
+        !page.has("id=\"edit-form\""),
+        "a submitted report is frozen"
+    );
+
+    // The office returns it with a comment; a return needs one.
+    let page = office.get(&format!("{PLAN}/items/{own}?fy=2025")).await;
+    assert!(page.has("id=\"review-form\""));
+    let v = attr_after(
+        &page.body[page.body.find("review-form").unwrap()..],
+        "name=\"version\" value=\"",
+    )
+    .unwrap();
+    let empty = office
+        .post(
+            &format!("{}/review", item_path(&own)),
+            &[("decision", "return"), ("comment", " "), ("version", &v)],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    let returned = office
+        .post(
+            &format!("{}/review", item_path(&own)),
+            &[
+                ("decision", "return"),
+                ("comment", "実施回数の根拠を追記してください"),
+                ("version", &v),
+            ],
+        )
+        .await;
+    assert_eq!(returned.status, StatusCode::SEE_OTHER);
+
+    // The editor sees why, fixes and resubmits.
+    let page = editor.get(&format!("{PLAN}/items/{own}?fy=2025")).await;
+    assert!(page.has("実施回数の根拠を追記してください"));
+    assert!(
+        page.has("id=\"edit-form\""),
+        "a returned report is editable"
+    );
+    let v = attr_after(&page.body, "name=\"version\" value=\"").unwrap();
+    let resubmitted = editor
+        .post(
+            &item_path(&own),
+            &[
+                ("action", "submit"),
+                ("version", &v),
+                ("status", "A"),
+                ("result", "研修を3回（4月・8月・1月）実施した。"),
+                ("direction", "継続"),
+            ],
+        )
+        .await;
+    assert_eq!(resubmitted.status, StatusCode::SEE_OTHER);
+
+    // The office accepts; the summary changes.
+    let page = office.get(&format!("{PLAN}/items/{own}?fy=2025")).await;
+    let v = attr_after(
+        &page.body[page.body.find("review-form").unwrap()..],
+        "name=\"version\" value=\"",
+    )
+    .unwrap();
+    let accepted = office
+        .post(
+            &format!("{}/review", item_path(&own)),
+            &[("decision", "accept"), ("comment", ""), ("version", &v)],
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER);
+    let dash = office.get(&format!("{PLAN}?fy=2025")).await;
+    let after = whole_row(&dash.body);
+    let n = |row: &[String], i: usize| row[i].parse::<u32>().unwrap();
+    assert_eq!(
+        n(&after, 0),
+        n(&before, 0) + 1,
+        "one more A: {before:?} → {after:?}"
+    );
+    assert_eq!(n(&after, 3), n(&before, 3) + 1, "total");
+    assert_eq!(n(&after, 4) + 1, n(&before, 4), "one fewer unreported");
+
+    // The council gives opinions on the item and on the plan.
+    council.get(&format!("{PLAN}/items/{own}?fy=2025")).await;
+    let op = council
+        .post(
+            &format!("{}/opinion", item_path(&own)),
+            &[("body", "成果指標も示すとよい")],
+        )
+        .await;
+    assert_eq!(op.status, StatusCode::SEE_OTHER);
+    council.get(&format!("{PLAN}?fy=2025")).await;
+    let op = council
+        .post(
+            &format!("{PLAN}/opinion"),
+            &[("fy", "2025"), ("body", "全体として順調")],
+        )
+        .await;
+    assert_eq!(op.status, StatusCode::SEE_OTHER);
+    let dash = office.get(&format!("{PLAN}?fy=2025")).await;
+    assert!(dash.has("全体として順調"));
+
+    // The office closes the year: frozen for everyone, reopening audited.
+    let closed = office
+        .post(
+            &format!("{PLAN}/cycle"),
+            &[("fy", "2025"), ("action", "close")],
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER);
+    let other = app.other_item.clone();
+    let mut editor2 = Browser::login_as(&app, "editor2").await;
+    editor2.get(&format!("{PLAN}/items/{other}?fy=2025")).await;
+    let late = office
+        .post(&item_path(&other), &[("action", "save"), ("result", "x")])
+        .await;
+    assert_eq!(
+        late.status,
+        StatusCode::FORBIDDEN,
+        "closed year is frozen, even for the office"
+    );
+    let page = council.get(&format!("{PLAN}/items/{own}?fy=2025")).await;
+    assert!(!page.has("id=\"opinion\""), "no opinions on a closed year");
+    let reopened = office
+        .post(
+            &format!("{PLAN}/cycle"),
+            &[("fy", "2025"), ("action", "open")],
+        )
+        .await;
+    assert_eq!(reopened.status, StatusCode::SEE_OTHER);
+    let actions: Vec<String> = app
+        .store
+        .audit_log(&r, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for a in [
+        "open_cycle",
+        "save_item",
+        "submit_item",
+        "return_item",
+        "accept_item",
+        "add_opinion",
+        "close_cycle",
+        "reopen_cycle",
+    ] {
+        assert!(
+            actions.iter().any(|x| x == a),
+            "audited: {a} in {actions:?}"
+        );
+    }
+    let log = office.get(&format!("{PLAN}/audit")).await;
+    assert!(log.has("reopen_cycle") && log.has("研修を3回"));
+    let item = office.get(&format!("{PLAN}/items/{own}?fy=2025")).await;
+    assert!(item.has("id=\"changes\""), "the item shows its own changes");
+}
+
+/// Every route for every role, allowed and denied, including another
+/// department's item by direct URL.
+async fn authorisation_matrix(app: App) {
+    {
+        let mut office = Browser::login_as(&app, "office").await;
+        office.get(PLAN).await;
+        let opened = office
+            .post(
+                &format!("{PLAN}/cycle"),
+                &[("fy", "2025"), ("action", "open")],
+            )
+            .await;
+        assert_eq!(opened.status, StatusCode::SEE_OTHER);
+    }
+    let own = app.own_item.clone();
+    let other = app.other_item.clone();
+    let editor_id = app
+        .store
+        .users()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.login == "editor")
+        .unwrap()
+        .id;
+    let user_page = format!("/admin/users/{editor_id}");
+    let gets: Vec<(String, [bool; 4])> = vec![
+        // (path, allowed for [office, editor, council, viewer])
+        ("/".into(), [true, true, true, true]),
+        (PLAN.into(), [true, true, true, true]),
+        (format!("{PLAN}?fy=2024&status=-"), [true, true, true, true]),
+        (
+            format!("{PLAN}/items/{own}?fy=2025"),
+            [true, true, true, true],
+        ),
+        (
+            format!("{PLAN}/items/{other}?fy=2025"),
+            [true, true, true, true],
+        ),
+        (format!("{PLAN}/audit"), [true, false, false, false]),
+        ("/admin/users".into(), [true, false, false, false]),
+        (user_page.clone(), [true, false, false, false]),
+        ("/admin/audit".into(), [true, false, false, false]),
+        ("/account".into(), [true, true, true, true]),
+    ];
+    let save = |item: &str| {
+        (
+            item_path(item),
+            vec![("action", "save"), ("result", "matrix")],
+        )
+    };
+    type Post<'a> = (String, Vec<(&'a str, &'a str)>);
+    let posts: Vec<(Post, [bool; 4])> = vec![
+        (save(&own), [true, true, false, false]),
+        (save(&other), [true, false, false, false]),
+        (
+            (
+                format!("{}/review", item_path(&own)),
+                vec![("decision", "accept"), ("version", "1")],
+            ),
+            [true, false, false, false],
+        ),
+        (
+            (
+                format!("{}/opinion", item_path(&own)),
+                vec![("body", "意見")],
+            ),
+            [false, false, true, false],
+        ),
+        (
+            (
+                format!("{PLAN}/opinion"),
+                vec![("fy", "2025"), ("body", "意見")],
+            ),
+            [false, false, true, false],
+        ),
+        (
+            (
+                format!("{PLAN}/cycle"),
+                vec![("fy", "2025"), ("action", "open")],
+            ),
+            [true, false, false, false],
+        ),
+        (
+            (
+                "/admin/users".into(),
+                vec![
+                    ("login", "newbie"),
+                    ("display_name", "新人"),
+                    ("role", "viewer"),
+                    ("password", "long-enough-password"),
+                    ("password2", "long-enough-password"),
+                ],
+            ),
+            [true, false, false, false],
+        ),
+        (
+            (
+                user_page.clone(),
+                vec![
+                    ("display_name", "editor さん"),
+                    ("role", "editor"),
+                    ("active", "1"),
+                    ("dept", "082058/総務課"),
+                    ("version", "1"),
+                ],
+            ),
+            [true, false, false, false],
+        ),
+    ];
+    let roles = ["office", "editor", "council", "viewer"];
+    for (i, role) in roles.iter().enumerate() {
+        let mut b = Browser::login_as(&app, role).await;
+        for (path, allowed) in &gets {
+            let page = b.get(path).await;
+            if allowed[i] {
+                assert_eq!(page.status, StatusCode::OK, "{role} GET {path}");
+            } else {
+                assert_eq!(page.status, StatusCode::FORBIDDEN, "{role} GET {path}");
+            }
+        }
+        for ((path, fields), allowed) in &posts {
+            b.get("/account").await;
+            let page = b.post(path, fields).await;
+            if allowed[i] {
+                assert!(
+                    page.status != StatusCode::FORBIDDEN && page.status.as_u16() < 500,
+                    "{role} POST {path}: {}",
+                    page.status
+                );
+            } else {
+                assert_eq!(page.status, StatusCode::FORBIDDEN, "{role} POST {path}");
+            }
+        }
+    }
+    // Without a session every page sends the browser to the login page.
+    let mut anon = Browser::new(&app);
+    for (path, _) in &gets {
+        let page = anon.get(path).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "anonymous GET {path}");
+        assert!(
+            page.location.starts_with("/login?next="),
+            "{}",
+            page.location
+        );
+    }
+    for ((path, fields), _) in &posts {
+        let page = anon.post(path, fields).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "anonymous POST {path}");
+        assert!(page.location.starts_with("/login"));
+    }
+    // The matrix changed nothing it was denied: the other department's
+    // item has no report from the editor.
+    let r = PlanRef {
+        city: CITY.parse().unwrap(),
+        plan: "challenge".into(),
+    };
+    let other_report = app
+        .store
+        .progress(&r, &other, FiscalYear::new(2025).unwrap())
+        .await
+        .unwrap();
+    assert!(other_report.is_none_or(|p| p.updated_by == "office"));
+}
+
+/// CSRF tokens, Origin checks, cookie attributes and security headers.
+async fn csrf_and_headers(app: App) {
+    let mut b = Browser::new(&app);
+    let login_page = b.get("/login").await;
+    assert!(login_page.has("name=\"_pre\""));
+    // A login posted without the pre-session token is refused.
+    let forged = b
+        .post_raw(
+            "/login",
+            &[
+                ("login".into(), "office".into()),
+                ("password".into(), PASSWORD.into()),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let mut office = Browser::login_as(&app, "office").await;
+    let res = reqwest::Client::new()
+        .get(format!("{}/", app.base))
+        .header("cookie", office.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    let h = res.headers();
+    assert!(h["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'self'"));
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["cache-control"], "no-store");
+
+    office.get(PLAN).await;
+    let open = [
+        ("fy".to_string(), "2025".to_string()),
+        ("action".to_string(), "open".to_string()),
+    ];
+    let no_token = office.post_raw(&format!("{PLAN}/cycle"), &open, None).await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN, "no CSRF token");
+    let mut wrong = open.to_vec();
+    wrong.push(("_csrf".into(), "0".repeat(64)));
+    let bad = office
+        .post_raw(&format!("{PLAN}/cycle"), &wrong, None)
+        .await;
+    assert_eq!(bad.status, StatusCode::FORBIDDEN, "wrong CSRF token");
+    let mut right = open.to_vec();
+    right.push(("_csrf".into(), office.csrf.clone()));
+    let foreign = office
+        .post_raw(
+            &format!("{PLAN}/cycle"),
+            &right,
+            Some("https://evil.example"),
+        )
+        .await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN, "foreign Origin");
+    let ok = office
+        .post_raw(&format!("{PLAN}/cycle"), &right, None)
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let r = PlanRef {
+        city: CITY.parse().unwrap(),
+        plan: "challenge".into(),
+    };
+    assert_eq!(
+        app.store.cycles(&r).await.unwrap().len(),
+        1,
+        "only the genuine request opened the year"
+    );
+
+    // Session cookie attributes; logout ends the session for real.
+    let mut b = Browser::new(&app);
+    let form = b.get("/login").await;
+    let pre = attr_after(&form.body, "name=\"_pre\" value=\"").unwrap();
+    let res = b
+        .http
+        .post(format!("{}/login", app.base))
+        .header("cookie", format!("gyokaku_pre={pre}"))
+        .form(&[
+            ("_pre", pre.as_str()),
+            ("login", "viewer"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("gyokaku_session="))
+        .unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let token = cookie["gyokaku_session=".len()..cookie.find(';').unwrap()].to_string();
+    let mut viewer = Browser::new(&app);
+    viewer.cookies.insert("gyokaku_session".into(), token);
+    assert_eq!(viewer.get("/").await.status, StatusCode::OK);
+    let out = viewer.post("/logout", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let again = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/", app.base))
+        .header(
+            "cookie",
+            format!(
+                "gyokaku_session={}",
+                &cookie["gyokaku_session=".len()..cookie.find(';').unwrap()]
+            ),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        again.status(),
+        StatusCode::SEE_OTHER,
+        "the old token is dead after logout"
+    );
+}
+
+/// Repeated failures lock a login, even against the right password.
+async fn login_throttling(app: App) {
+    let mut b = Browser::new(&app);
+    let unknown = b.login("nobody", "whatever").await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert!(unknown.has("ログインIDまたはパスワードが正しくありません"));
+    for _ in 0..4 {
+        let p = b.login("council", "wrong-password").await;
+        assert_eq!(p.status, StatusCode::UNAUTHORIZED);
+        assert!(p.has("正しくありません"));
+    }
+    let fifth = b.login("council", "wrong-password").await;
+    assert!(
+        fifth.has("ロックされています"),
+        "locked after five failures"
+    );
+    let right = b.login("council", PASSWORD).await;
+    assert_eq!(right.status, StatusCode::UNAUTHORIZED, "still locked");
+    assert!(right.has("ロックされています"));
+    // Another login is not affected.
+    let other = b.login("viewer", PASSWORD).await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER);
+}
+
+/// Two people edit the same item: the second save is refused with both
+/// versions shown and the second person's text kept in the form.
+async fn conflict_loses_nothing(app: App) {
+    let mut office = Browser::login_as(&app, "office").await;
+    office.get(PLAN).await;
+    office
+        .post(
+            &format!("{PLAN}/cycle"),
+            &[("fy", "2025"), ("action", "open")],
+        )
+        .await;
+    let own = app.own_item.clone();
+    let mut tab_a = Browser::login_as(&app, "editor").await;
+    let mut tab_b = Browser::login_as(&app, "editor").await;
+    tab_a.get(&format!("{PLAN}/items/{own}?fy=2025")).await;
+    tab_b.get(&format!("{PLAN}/items/{own}?fy=2025")).await;
+    let a = tab_a
+        .post(
+            &item_path(&own),
+            &[
+                ("action", "save"),
+                ("version", ""),
+                ("result", "Aさんの実績"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let b = tab_b
+        .post(
+            &item_path(&own),
+            &[
+                ("action", "save"),
+                ("version", ""),
+                ("result", "Bさんの実績"),
+            ],
+        )
+        .await;
+    assert_eq!(b.status, StatusCode::CONFLICT);
+    assert!(b.has("Aさんの実績"), "the saved version is shown");
+    assert!(b.has("Bさんの実績"), "what B typed is kept");
+    assert!(b.has("id=\"conflict-h\""));
+    // B's form now carries the current version: saving again overwrites
+    // deliberately.
+    let v = attr_after(
+        &b.body[b.body.find("edit-form").unwrap()..],
+        "name=\"version\" value=\"",
+    )
+    .unwrap();
+    assert_eq!(v, "1");
+    let b2 = tab_b
+        .post(
+            &item_path(&own),
+            &[
+                ("action", "save"),
+                ("version", &v),
+                ("result", "Bさんの実績"),
+            ],
+        )
+        .await;
+    assert_eq!(b2.status, StatusCode::SEE_OTHER);
+}
+
+/// Bad input is named by field, in the user's language, and nothing is
+/// written.
+async fn bad_input_is_named(app: App) {
+    let mut office = Browser::login_as(&app, "office").await;
+    office.get(PLAN).await;
+    office
+        .post(
+            &format!("{PLAN}/cycle"),
+            &[("fy", "2025"), ("action", "open")],
+        )
+        .await;
+    let own = app.own_item.clone();
+    let mut editor = Browser::login_as(&app, "editor").await;
+    editor.get(&format!("{PLAN}/items/{own}?fy=2025")).await;
+    let bad = editor
+        .post(
+            &item_path(&own),
+            &[
+                ("action", "save"),
+                ("status", "Z"),
+                ("direction", "拡大"),
+                ("spending_cut", "三百万"),
+                ("result", "消えてはいけない文章"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.has("評価「Z」"), "status named");
+    assert!(bad.has("「拡大」"), "direction named");
+    assert!(bad.has("歳出削減額"), "amount field named");
+    assert!(bad.has("消えてはいけない文章"), "typed text kept");
+    let r = PlanRef {
+        city: CITY.parse().unwrap(),
+        plan: "challenge".into(),
+    };
+    assert!(app
+        .store
+        .progress(&r, &own, FiscalYear::new(2025).unwrap())
+        .await
+        .unwrap()
+        .is_none());
+    // In English the same errors are in English.
+    editor.get("/lang/en?next=/").await;
+    editor.get(&format!("{PLAN}/items/{own}?fy=2025")).await;
+    let bad = editor
+        .post(
+            &item_path(&own),
+            &[("action", "save"), ("direction", "拡大")],
+        )
+        .await;
+    assert!(bad.has("is not one of the choices"));
+    assert!(bad.has("lang=\"en\""));
+}
+
+/// Accounts: the office creates one; its owner changes the password; the
+/// old password stops working.
+async fn accounts(app: App) {
+    let mut office = Browser::login_as(&app, "office").await;
+    office.get("/admin/users").await;
+    let short = office
+        .post(
+            "/admin/users",
+            &[
+                ("login", "tanaka"),
+                ("display_name", "田中"),
+                ("role", "editor"),
+                ("password", "short"),
+                ("password2", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::BAD_REQUEST);
+    assert!(short.has("10文字以上"));
+    assert!(short.has("担当課を1つ以上"), "an editor needs a department");
+    let made = office
+        .post(
+            "/admin/users",
+            &[
+                ("login", "tanaka"),
+                ("display_name", "田中"),
+                ("role", "editor"),
+                ("dept", "082058/総務課"),
+                ("password", "first-password-1"),
+                ("password2", "first-password-1"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let mut tanaka = Browser::new(&app);
+    assert_eq!(
+        tanaka.login("tanaka", "first-password-1").await.status,
+        StatusCode::SEE_OTHER
+    );
+    tanaka.get("/account").await;
+    let wrong = tanaka
+        .post(
+            "/account",
+            &[
+                ("current", "nope"),
+                ("password", "second-password-2"),
+                ("password2", "second-password-2"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    let changed = tanaka
+        .post(
+            "/account",
+            &[
+                ("current", "first-password-1"),
+                ("password", "second-password-2"),
+                ("password2", "second-password-2"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER);
+    let mut fresh = Browser::new(&app);
+    assert_eq!(
+        fresh.login("tanaka", "first-password-1").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        fresh.login("tanaka", "second-password-2").await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Deactivating ends the user's sessions at once.
+    let users = app.store.users().await.unwrap();
+    let t = users.iter().find(|u| u.login == "tanaka").unwrap();
+    office.get(&format!("/admin/users/{}", t.id)).await;
+    let off = office
+        .post(
+            &format!("/admin/users/{}", t.id),
+            &[
+                ("display_name", "田中"),
+                ("role", "editor"),
+                ("dept", "082058/総務課"),
+                ("version", &t.version.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER, "{}", off.body);
+    assert_eq!(
+        fresh.get("/").await.status,
+        StatusCode::SEE_OTHER,
+        "session ended"
+    );
+    let log = app.store.audit_log_all(50).await.unwrap();
+    assert!(log
+        .iter()
+        .any(|e| e.action == "create_user" && e.entity_key == "tanaka"));
+    assert!(log
+        .iter()
+        .any(|e| e.action == "set_password" && e.entity_key == "tanaka"));
+    assert!(
+        log.iter()
+            .all(|e| !e.after.as_deref().unwrap_or("").contains("argon2")),
+        "no hash in the log"
+    );
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident => $story:ident;)*) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let (store, dir) = super::sqlite_store().await;
+                    super::$story(super::start(store, Some(dir)).await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(store) = super::postgres_store().await {
+                        super::$story(super::start(store, None).await).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends! {
+    the_whole_yearly_cycle_works_over_http => whole_cycle;
+    every_route_checks_every_role => authorisation_matrix;
+    forms_need_csrf_tokens_and_pages_send_security_headers => csrf_and_headers;
+    repeated_login_failures_lock_the_login => login_throttling;
+    a_save_over_a_newer_version_is_refused_and_loses_nothing => conflict_loses_nothing;
+    bad_input_is_named_and_nothing_is_written => bad_input_is_named;
+    accounts_are_created_and_passwords_changed => accounts;
+}
