@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod bench_web;
 mod demo;
 mod report;
 
@@ -171,6 +172,23 @@ enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         indicators: usize,
         /// A PostgreSQL URL to benchmark as well.
+        #[arg(long)]
+        postgres: Option<String>,
+    },
+    /// Load the web app's dashboard and an item page with wrk, beside nginx
+    /// serving the same bytes as a static file; needs wrk and nginx.
+    ///
+    /// Example: gyokaku bench web --items 500 --years 5 --seconds 10
+    Web {
+        #[arg(long, default_value_t = 500)]
+        items: usize,
+        #[arg(long, default_value_t = 5)]
+        years: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u32,
+        #[arg(long, default_value_t = 16)]
+        connections: u32,
+        /// Run the app on this PostgreSQL database instead of SQLite.
         #[arg(long)]
         postgres: Option<String>,
     },
@@ -581,6 +599,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             indicators,
             postgres,
         }) => bench::run(items, years, indicators, postgres).await,
+        Command::Bench(BenchCommand::Web {
+            items,
+            years,
+            seconds,
+            connections,
+            postgres,
+        }) => bench_web::run(items, years, seconds, connections, postgres).await,
     }
 }
 
@@ -602,6 +627,8 @@ fn main() -> ExitCode {
         tracing_subscriber::fmt()
             .with_max_level(tracing::Level::INFO)
             .with_target(false)
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::stderr().is_terminal())
             .init();
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()

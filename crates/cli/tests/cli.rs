@@ -169,9 +169,9 @@ fn report_status_matches_the_demo_progress() {
             "report",
             "status",
             "--city",
-            "102113",
+            "082058",
             "--fy",
-            "令和7年度",
+            "令和6年度",
             "--format",
             "json",
         ],
@@ -180,15 +180,15 @@ fn report_status_matches_the_demo_progress() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["includes_demo"], true);
 
-    let dest = tmp.path().join("annaka");
+    let dest = tmp.path().join("ishioka");
     assert!(gyokaku(
         &db,
         &[
             "export",
             "--city",
-            "102113",
+            "082058",
             "--plan",
-            "taiko-4",
+            "challenge",
             "--out",
             dest.to_str().unwrap()
         ]
@@ -203,14 +203,18 @@ fn report_status_matches_the_demo_progress() {
             &rec[8], "true",
             "demo progress must stay marked as demo in the files"
         );
-        if &rec[1] == "2025" {
+        if &rec[1] == "2024" {
             *counts.entry(rec[2].to_string()).or_default() += 1;
         }
     }
     let total: u64 = counts.values().sum();
-    assert_eq!(total, 24, "安中市 has 24 推進項目");
+    assert_eq!(
+        total, 26,
+        "石岡市 has 26 取組, all reported for the closed year R6"
+    );
     assert_eq!(report["whole"]["total"], total);
-    let achieved: u64 = ["全体の目標達成", "年度目標達成", "年度目標一部達成"]
+    // The demo scale for plans without one: A and B count as achieved.
+    let achieved: u64 = ["A", "B"]
         .iter()
         .map(|s| counts.get(*s).copied().unwrap_or(0))
         .sum();
@@ -227,7 +231,7 @@ fn report_status_matches_the_demo_progress() {
             "{code}"
         );
     }
-    let table = gyokaku(&db, &["report", "status", "--city", "102113", "--fy", "R7"]);
+    let table = gyokaku(&db, &["report", "status", "--city", "082058", "--fy", "R6"]);
     assert!(text(&table.stdout).contains("※ デモ用の架空データを含みます"));
 }
 

@@ -626,6 +626,7 @@ async fn write_indicator_value(
     if before.as_ref().map(|(b, _)| b) == Some(&value) {
         return Ok(());
     }
+    crate::sql::bump_revision(tx, plan_id).await?;
     match &before {
         None => {
             sqlx::query(

@@ -11,6 +11,7 @@ pub enum StoreError {
     /// the caller can show both and lose nothing.
     #[error("{}", self.both())]
     Conflict { expected: i64, current: i64 },
+    /// Bad input, written "日本語 / English".
     #[error("{}", self.both())]
     Invalid(String),
     #[error("database error: {0}")]
@@ -29,7 +30,8 @@ impl Bilingual for StoreError {
             StoreError::Conflict { expected, current } => format!(
                 "他の人が先に更新しました（編集の基にした版 {expected}、現在の版 {current}）。入力内容は失われていません。最新の内容と比べてから保存し直してください"
             ),
-            StoreError::Invalid(m) => m.clone(),
+            // Messages are written "日本語 / English".
+            StoreError::Invalid(m) => m.split_once(" / ").map_or(m.as_str(), |(ja, _)| ja).to_string(),
             other => other.en(),
         }
     }
@@ -40,7 +42,7 @@ impl Bilingual for StoreError {
             StoreError::Conflict { expected, current } => format!(
                 "someone saved first (your edit was based on version {expected}, the current version is {current}); nothing you typed is lost: compare and save again"
             ),
-            StoreError::Invalid(m) => m.clone(),
+            StoreError::Invalid(m) => m.split_once(" / ").map_or(m.as_str(), |(_, en)| en).to_string(),
             StoreError::Database(e) => format!("database error: {e}"),
             StoreError::Corrupt(m) => format!("stored data is damaged: {m}"),
             StoreError::UnsupportedUrl(u) => format!("unsupported database URL '{u}' (use sqlite://PATH or postgres://…)"),

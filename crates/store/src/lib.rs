@@ -9,6 +9,7 @@ mod clock;
 mod cycle;
 mod error;
 mod migrate;
+mod pages;
 mod report;
 mod sql;
 
@@ -19,6 +20,7 @@ pub use accounts::{DeptRef, NewUser, Role, Session, User, UserUpdate};
 pub use clock::{iso_in, now_iso, now_unix};
 pub use cycle::{Cycle, CycleState, ItemEdit, ItemState, ReviewEntry, ReviewKind};
 pub use error::{Result, StoreError};
+pub use pages::{PlanStamp, StatusCount};
 pub use report::StatusReport;
 pub use sql::{Backend, SqlStore};
 
@@ -105,7 +107,8 @@ pub trait Store {
         node: &str,
         fy: FiscalYear,
     ) -> Result<Option<StoredProgress>>;
-    /// The status summary for a year: whole plan and per top-level node.
+    /// The status summary for a year: whole plan and per top-level node,
+    /// counting the reports the office has accepted.
     async fn status_report(&self, plan: &PlanRef, fy: FiscalYear) -> Result<StatusReport>;
     async fn audit_log(&self, plan: &PlanRef, limit: i64) -> Result<Vec<AuditEntry>>;
 }

@@ -23,6 +23,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_cycle.sql"),
         postgres: include_str!("../migrations/postgres/0002_cycle.sql"),
     },
+    Migration {
+        version: 3,
+        sqlite: include_str!("../migrations/sqlite/0003_revision.sql"),
+        postgres: include_str!("../migrations/postgres/0003_revision.sql"),
+    },
 ];
 
 /// Splits a migration file into statements. Migration files keep each

@@ -274,6 +274,15 @@ pub(crate) fn stored_progress_from_row(r: &AnyRow) -> Result<StoredProgress> {
     })
 }
 
+/// Marks a plan's reports or actuals as changed (see `plan_stamp`).
+pub(crate) async fn bump_revision(tx: &mut Tx, plan_id: i64) -> Result<()> {
+    sqlx::query("UPDATE plans SET revision = revision + 1 WHERE id = $1")
+        .bind(plan_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Writes one item's progress for a year in `tx`, checking the version the
 /// edit was based on, and audits it. Returns the new version.
 #[allow(clippy::too_many_arguments)]
@@ -314,6 +323,7 @@ pub(crate) async fn write_progress(
     .await?;
     let key = format!("{}/{}", progress.node, progress.fy.year());
     let after = Some(progress_json(progress, state));
+    bump_revision(tx, plan_id).await?;
     let new_version = match (current, expected_version) {
         (None, None) => {
             insert_progress(tx, node_id, progress, state, actor)
@@ -1000,7 +1010,18 @@ impl Store for SqlStore {
     }
 
     async fn status_report(&self, plan: &PlanRef, fy: FiscalYear) -> Result<StatusReport> {
-        let doc = self.export_plan(plan).await?;
+        let mut doc = self.export_plan(plan).await?;
+        // Only reports the office has accepted count; a draft or a report
+        // waiting for review is not yet a result.
+        let accepted: std::collections::HashSet<String> = self
+            .reports(plan, Some(fy))
+            .await?
+            .into_iter()
+            .filter(|p| p.state == ItemState::Accepted)
+            .map(|p| p.progress.node)
+            .collect();
+        doc.progress
+            .retain(|p| p.fy != fy || accepted.contains(&p.node));
         StatusReport::compute(&doc, fy)
             .map_err(|code| corrupt(format!("status {code} not on the scale")))
     }

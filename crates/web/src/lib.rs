@@ -29,6 +29,8 @@ pub use error::AppError;
 #[derive(Clone)]
 pub struct AppState {
     pub store: SqlStore,
+    /// Plan structures, cached until a plan is re-imported.
+    plans: std::sync::Arc<views::PlanCache>,
     /// Mark cookies `Secure` (the app is served over https).
     pub secure_cookies: bool,
 }
@@ -144,6 +146,15 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::i
         .await
 }
 
+/// Serves the app on `listener` until the task is dropped (benchmarks and
+/// tests, which stop it themselves).
+pub async fn serve_until_dropped(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).await
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -170,6 +181,7 @@ async fn shutdown_signal() {
 pub fn state(store: SqlStore, secure_cookies: bool) -> AppState {
     AppState {
         store,
+        plans: Default::default(),
         secure_cookies,
     }
 }

@@ -2,9 +2,12 @@
 //! page chrome, the plan context every plan page loads, and labels.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, RwLock};
 
 use gyokaku_domain::{walk_nodes, AxisMark, FiscalYear, Node, PlanDocument, StatusSummary};
-use gyokaku_store::{Cycle, CycleState, ItemState, PlanRef, Role, Store, StoredProgress};
+use gyokaku_store::{
+    Cycle, CycleState, ItemState, PlanRef, Role, StatusCount, Store, StoreError, StoredProgress,
+};
 
 use crate::auth::Auth;
 use crate::error::AppError;
@@ -118,14 +121,122 @@ pub struct ItemInfo {
     pub sdgs: Vec<u8>,
 }
 
-/// A plan as its pages need it.
-pub struct PlanCtx {
-    pub r: PlanRef,
+/// A plan's structure (everything but reports and actuals) with what
+/// pages derive from it. Cached per plan until the plan is re-imported.
+pub struct PlanStructure {
     pub doc: PlanDocument,
     pub ancestry: HashMap<String, Vec<String>>,
     pub dept_names: HashMap<String, String>,
-    pub cycles: Vec<Cycle>,
     pub items: Vec<ItemInfo>,
+}
+
+impl PlanStructure {
+    fn new(mut doc: PlanDocument) -> PlanStructure {
+        // Reports and actuals change all the time; pages read them apart.
+        doc.progress = Vec::new();
+        doc.indicator_values = Vec::new();
+        let ancestry = policy::ancestry(&doc.organisation);
+        let dept_names: HashMap<String, String> = doc
+            .organisation
+            .flatten()
+            .into_iter()
+            .map(|(d, _)| (d.id.clone(), d.name.clone()))
+            .collect();
+        let items = item_infos(&doc, &dept_names);
+        PlanStructure {
+            doc,
+            ancestry,
+            dept_names,
+            items,
+        }
+    }
+}
+
+/// What is cached of one plan: its structure, and reports read at one
+/// revision (dropped as soon as the revision moves on).
+struct CachedPlan {
+    structure_stamp: String,
+    structure: Arc<PlanStructure>,
+    live: Mutex<Live>,
+}
+
+#[derive(Default)]
+struct Live {
+    revision: i64,
+    counts: Option<Arc<Vec<StatusCount>>>,
+    years: HashMap<FiscalYear, Arc<Vec<StoredProgress>>>,
+}
+
+/// Plans by (city, plan). Every request still reads the plan's stamp, so
+/// a change made by any process (several app servers on one PostgreSQL)
+/// is seen at once.
+#[derive(Default)]
+pub struct PlanCache(RwLock<HashMap<(String, String), Arc<CachedPlan>>>);
+
+fn not_found(e: StoreError) -> AppError {
+    match e {
+        StoreError::NotFound(_) => AppError::NotFound,
+        e => e.into(),
+    }
+}
+
+impl PlanCache {
+    async fn entry(
+        &self,
+        state: &AppState,
+        r: &PlanRef,
+    ) -> Result<(Arc<CachedPlan>, i64), AppError> {
+        let stamp = state.store.plan_stamp(r).await.map_err(not_found)?;
+        let key = (r.city.to_string(), r.plan.clone());
+        let cached = self.0.read().ok().and_then(|m| m.get(&key).cloned());
+        if let Some(c) = cached.filter(|c| c.structure_stamp == stamp.structure) {
+            return Ok((c, stamp.revision));
+        }
+        let doc = state.store.export_plan(r).await.map_err(not_found)?;
+        let fresh = Arc::new(CachedPlan {
+            structure_stamp: stamp.structure,
+            structure: Arc::new(PlanStructure::new(doc)),
+            live: Mutex::new(Live::default()),
+        });
+        if let Ok(mut m) = self.0.write() {
+            m.insert(key, fresh.clone());
+        }
+        Ok((fresh, stamp.revision))
+    }
+}
+
+impl CachedPlan {
+    /// The live cache, emptied if the plan has changed since it was filled.
+    fn live_at(&self, revision: i64) -> std::sync::MutexGuard<'_, Live> {
+        let mut live = self.live.lock().unwrap_or_else(|p| p.into_inner());
+        if live.revision != revision {
+            *live = Live {
+                revision,
+                ..Live::default()
+            };
+        }
+        live
+    }
+}
+
+/// A plan as its pages need it: the cached structure, and the cycles and
+/// reporting years read fresh on every request.
+pub struct PlanCtx {
+    pub r: PlanRef,
+    pub s: Arc<PlanStructure>,
+    pub cycles: Vec<Cycle>,
+    pub report_years: Vec<FiscalYear>,
+    /// Reports per year, state and status.
+    pub counts: Arc<Vec<StatusCount>>,
+    cached: Arc<CachedPlan>,
+    revision: i64,
+}
+
+impl std::ops::Deref for PlanCtx {
+    type Target = PlanStructure;
+    fn deref(&self) -> &PlanStructure {
+        &self.s
+    }
 }
 
 impl PlanCtx {
@@ -135,28 +246,48 @@ impl PlanCtx {
             city: code,
             plan: plan.to_string(),
         };
-        let doc = match state.store.export_plan(&r).await {
-            Ok(d) => d,
-            Err(gyokaku_store::StoreError::NotFound(_)) => return Err(AppError::NotFound),
-            Err(e) => return Err(e.into()),
-        };
+        let (cached, revision) = state.plans.entry(state, &r).await?;
+        let s = cached.structure.clone();
         let cycles = state.store.cycles(&r).await?;
-        let ancestry = policy::ancestry(&doc.organisation);
-        let dept_names: HashMap<String, String> = doc
-            .organisation
-            .flatten()
-            .into_iter()
-            .map(|(d, _)| (d.id.clone(), d.name.clone()))
-            .collect();
-        let items = item_infos(&doc, &dept_names);
+        let known = cached.live_at(revision).counts.clone();
+        let counts = match known {
+            Some(c) => c,
+            None => {
+                let fresh = Arc::new(state.store.report_counts(&r).await?);
+                cached.live_at(revision).counts = Some(fresh.clone());
+                fresh
+            }
+        };
+        let mut report_years: Vec<FiscalYear> = counts.iter().map(|c| c.fy).collect();
+        report_years.sort();
+        report_years.dedup();
         Ok(PlanCtx {
             r,
-            doc,
-            ancestry,
-            dept_names,
+            s,
             cycles,
-            items,
+            report_years,
+            counts,
+            cached,
+            revision,
         })
+    }
+
+    /// The reports of one year, read once per revision of the plan.
+    pub async fn year_reports(
+        &self,
+        state: &AppState,
+        fy: FiscalYear,
+    ) -> Result<Arc<Vec<StoredProgress>>, AppError> {
+        let known = self.cached.live_at(self.revision).years.get(&fy).cloned();
+        if let Some(r) = known {
+            return Ok(r);
+        }
+        let fresh = Arc::new(state.store.year_reports(&self.r, fy).await?);
+        self.cached
+            .live_at(self.revision)
+            .years
+            .insert(fy, fresh.clone());
+        Ok(fresh)
     }
 
     pub fn city(&self) -> String {
@@ -183,8 +314,18 @@ impl PlanCtx {
             set.extend(p.years());
         }
         set.extend(self.cycles.iter().map(|c| c.fy));
-        set.extend(self.doc.progress.iter().map(|p| p.fy));
+        set.extend(self.report_years.iter().copied());
         set.into_iter().collect()
+    }
+
+    /// `years()` with `fy` (the year on show) among them.
+    pub fn years_with(&self, fy: FiscalYear) -> Vec<FiscalYear> {
+        let mut y = self.years();
+        if !y.contains(&fy) {
+            y.push(fy);
+            y.sort();
+        }
+        y
     }
 
     /// The year a page shows unless asked: the newest open cycle, else the
@@ -197,7 +338,7 @@ impl PlanCtx {
             .map(|c| c.fy)
             .max()
             .or_else(|| self.cycles.iter().map(|c| c.fy).max())
-            .or_else(|| self.doc.progress.iter().map(|p| p.fy).max())
+            .or_else(|| self.report_years.last().copied())
             .or_else(|| self.years().first().copied())
     }
 
@@ -253,24 +394,43 @@ impl PlanCtx {
         items: impl IntoIterator<Item = &'a ItemInfo>,
         reports: &HashMap<&str, &StoredProgress>,
     ) -> StatusSummary {
-        let statuses = items.into_iter().map(|i| {
-            reports
-                .get(i.id.as_str())
-                .filter(|r| r.state == ItemState::Accepted)
-                .and_then(|r| r.progress.status.as_deref())
-        });
-        // Codes were checked against the scale when they were written.
-        StatusSummary::compute(&self.doc.header.status_scale, statuses).unwrap_or_else(|_| {
-            StatusSummary::compute(&self.doc.header.status_scale, std::iter::empty()).unwrap_or(
-                StatusSummary {
-                    rows: vec![],
-                    total: 0,
-                    unreported: 0,
-                    achieved: 0,
-                },
-            )
-        })
+        // Outer None: no accepted report; inner None: accepted, no status.
+        let accepted: Vec<Option<Option<&str>>> = items
+            .into_iter()
+            .map(|i| {
+                reports
+                    .get(i.id.as_str())
+                    .filter(|r| r.state == ItemState::Accepted)
+                    .map(|r| r.progress.status.as_deref())
+            })
+            .collect();
+        summarise(&self.doc.header.status_scale, &accepted)
     }
+}
+
+/// The status summary of items given each one's accepted report (if any)
+/// and its status. A plan without a scale counts accepted reports as
+/// reported, so its summary is the share of items reported.
+pub fn summarise(
+    scale: &[gyokaku_domain::StatusLevel],
+    accepted: &[Option<Option<&str>>],
+) -> StatusSummary {
+    let reported = accepted.iter().filter(|a| a.is_some()).count() as u32;
+    if scale.is_empty() {
+        return StatusSummary {
+            rows: vec![],
+            total: reported,
+            unreported: accepted.len() as u32 - reported,
+            achieved: 0,
+        };
+    }
+    // Codes were checked against the scale when they were written.
+    StatusSummary::compute(scale, accepted.iter().map(|a| a.flatten())).unwrap_or(StatusSummary {
+        rows: vec![],
+        total: 0,
+        unreported: accepted.len() as u32,
+        achieved: 0,
+    })
 }
 
 fn item_infos(doc: &PlanDocument, dept_names: &HashMap<String, String>) -> Vec<ItemInfo> {

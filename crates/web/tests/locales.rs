@@ -56,7 +56,14 @@ fn japanese_and_english_have_the_same_keys_and_cover_every_use() {
         .map(|k| k.split('.').next().unwrap().to_string())
         .collect();
     let used = used_keys(&prefixes);
-    assert!(used.len() > 100, "the scan finds the keys in use ({})", used.len());
+    assert!(
+        used.len() > 100,
+        "the scan finds the keys in use ({})",
+        used.len()
+    );
     let missing: Vec<_> = used.difference(&ja).collect();
-    assert!(missing.is_empty(), "used but not in the locale files: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "used but not in the locale files: {missing:?}"
+    );
 }

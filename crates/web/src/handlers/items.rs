@@ -228,8 +228,9 @@ async fn render(
     let n = ctx.node(node).ok_or(AppError::NotFound)?;
     let base = ctx.base();
     let (rights, current) = rights_for(state, auth, ctx, node, fy).await?;
-    let all = state.store.reports(&ctx.r, None).await?;
-    let mine: Vec<&StoredProgress> = all.iter().filter(|p| p.progress.node == node).collect();
+    let all = state.store.item_reports(&ctx.r, node).await?;
+    let mine: Vec<&StoredProgress> = all.iter().collect();
+    let values = state.store.item_indicator_values(&ctx.r, node).await?;
     let mut years = ctx.years();
     years.retain(|y| {
         n.schedule.contains_key(y)
@@ -281,9 +282,7 @@ async fn render(
     let stored_values: Vec<(String, String)> = inds
         .iter()
         .map(|i| {
-            let v = ctx
-                .doc
-                .indicator_values
+            let v = values
                 .iter()
                 .find(|v| v.indicator == i.id && v.fy == fy)
                 .map(|v| v.value.to_string())
@@ -335,9 +334,7 @@ async fn render(
                     }
                 })
                 .unwrap_or_default(),
-            values: ctx
-                .doc
-                .indicator_values
+            values: values
                 .iter()
                 .filter(|v| v.indicator == i.id)
                 .map(|v| (v.fy.short(), v.value.to_string()))
@@ -384,11 +381,15 @@ async fn render(
             .collect(),
     );
     let scale = &ctx.doc.header.status_scale;
-    let mut status_opts = vec![Opt {
-        value: String::new(),
-        label: tr.s("status.choose").to_string(),
-        selected: form.status.is_empty(),
-    }];
+    // A plan without a scale has no status to choose.
+    let mut status_opts = Vec::new();
+    if !scale.is_empty() {
+        status_opts.push(Opt {
+            value: String::new(),
+            label: tr.s("status.choose").to_string(),
+            selected: form.status.is_empty(),
+        });
+    }
     status_opts.extend(scale.iter().map(|s| Opt {
         value: s.code.clone(),
         label: ctx.status_label(tr, Some(&s.code)),
@@ -468,7 +469,7 @@ async fn render(
         depts: item.dept_names.join("、"),
         fy_text: fy_label(tr, fy),
         years: ctx
-            .years()
+            .years_with(fy)
             .into_iter()
             .map(|y| Opt {
                 value: y.year().to_string(),

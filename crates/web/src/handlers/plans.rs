@@ -8,7 +8,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use gyokaku_domain::FiscalYear;
 use gyokaku_store::{CycleState, ItemState, Role, Store, StoredProgress};
 
 use crate::auth::Auth;
@@ -16,7 +15,9 @@ use crate::error::AppError;
 use crate::form::FormData;
 use crate::handlers::{html, see_other};
 use crate::policy;
-use crate::views::{fy_label, jst, state_key, status_text, Chrome, PlanCtx, SummaryLine};
+use crate::views::{
+    fy_label, jst, state_key, status_text, summarise, Chrome, PlanCtx, SummaryLine,
+};
 use crate::AppState;
 
 pub struct PlanLine {
@@ -160,15 +161,16 @@ pub async fn dashboard(
     let tr = auth.tr;
     let ctx = PlanCtx::load(&state, &city, &plan).await?;
     let fy = ctx.pick_year(q.fy.as_deref())?;
-    let all_reports = state.store.reports(&ctx.r, None).await?;
-    let by_year = |y: FiscalYear| -> HashMap<&str, &StoredProgress> {
-        all_reports
-            .iter()
-            .filter(|p| p.progress.fy == y)
-            .map(|p| (p.progress.node.as_str(), p))
-            .collect()
-    };
-    let reports = by_year(fy);
+    let year_reports = ctx.year_reports(&state, fy).await?;
+    let reports: HashMap<&str, &StoredProgress> = year_reports
+        .iter()
+        .map(|p| (p.progress.node.as_str(), p))
+        .collect();
+    let counts: Vec<_> = ctx
+        .counts
+        .iter()
+        .filter(|c| c.state == ItemState::Accepted)
+        .collect();
     let scale = &ctx.doc.header.status_scale;
     let status_cols: Vec<String> = scale.iter().map(|s| status_text(tr, s)).collect();
     let base = ctx.base();
@@ -215,15 +217,20 @@ pub async fn dashboard(
     let across = ctx
         .years()
         .into_iter()
-        .filter(|y| all_reports.iter().any(|p| p.progress.fy == *y))
+        .filter(|y| counts.iter().any(|c| c.fy == *y))
         .map(|y| {
-            SummaryLine::new(
-                fy_label(tr, y),
-                format!("{base}?fy={}", y.year()),
-                &ctx.summary(&ctx.items, &by_year(y)),
-            )
+            let mut accepted: Vec<Option<Option<&str>>> = counts
+                .iter()
+                .filter(|c| c.fy == y)
+                .flat_map(|c| {
+                    std::iter::repeat_n(Some(c.status.as_deref()), c.count.max(0) as usize)
+                })
+                .collect();
+            accepted.resize(ctx.items.len().max(accepted.len()), None);
+            let summary = summarise(&ctx.doc.header.status_scale, &accepted);
+            SummaryLine::new(fy_label(tr, y), format!("{base}?fy={}", y.year()), &summary)
         })
-        .collect();
+        .collect::<Vec<_>>();
     // Summaries the plan itself printed (kept apart from computed ones).
     let recorded_cols: Vec<String> = ctx
         .doc
