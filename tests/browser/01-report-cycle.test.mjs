@@ -104,7 +104,7 @@ describe('a department reports, the office returns and then accepts (石岡市 1
 
     const form = editor.locator('#edit-form');
     await form.waitFor();
-    // 石岡 has no status scale: nothing to choose as a status (see the todo below).
+    // 石岡 has no status scale: nothing to choose as a status (tested below).
     assert.deepEqual(await choosable(editor.locator('#status option')), []);
     await editor.getByLabel('取組実績').fill(first.result);
     await editor.getByLabel('自己評価').fill(first.self);
@@ -213,11 +213,9 @@ describe('a department reports, the office returns and then accepts (石岡市 1
     noProblems(editor);
   });
 
-  // Known app bugs, kept as todo tests: they are reported and do not fail
-  // the run; when one passes, drop its `todo`.
+  // Once kept as todo tests for app bugs, fixed since.
   it(
     'shows no status select on a plan without a status scale',
-    { todo: 'app bug: item.html shows #status whenever status_opts is non-empty, and it always holds the placeholder' },
     async () => {
       const page = await as(browser, 'editor', item(ISHIOKA, '1-4'));
       await page.locator('#edit-form').waitFor();
@@ -228,7 +226,6 @@ describe('a department reports, the office returns and then accepts (石岡市 1
 
   it(
     'offers the year shown in the year select of a plan without a period',
-    { todo: 'app bug: PlanCtx::years() (crates/web/src/views.rs) leaves out the year shown; 石岡 has no plan period' },
     async () => {
       const page = await as(browser, 'viewer', dashboard(ISHIOKA, 2026));
       assert.match(await page.locator('#cycle-h').innerText(), /令和8\(2026\)年度/);

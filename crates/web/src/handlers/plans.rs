@@ -421,7 +421,7 @@ pub async fn dashboard(
         fy: fy.year(),
         fy_text: fy_label(tr, fy),
         years: ctx
-            .years()
+            .years_with(fy)
             .into_iter()
             .map(|y| {
                 opt(
