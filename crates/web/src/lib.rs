@@ -72,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(same_origin))
+        .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
 
@@ -83,6 +84,22 @@ async fn static_css() -> impl IntoResponse {
         ],
         include_str!("../static/app.css"),
     )
+}
+
+/// One structured log line per request: method, path, status, time.
+async fn log_request(req: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let res = next.run(req).await;
+    let status = res.status().as_u16();
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if status >= 500 {
+        tracing::error!(%method, %path, status, ms, "request");
+    } else {
+        tracing::info!(%method, %path, status, ms, "request");
+    }
+    res
 }
 
 /// Headers on every response: no framing, no sniffing, a strict content
