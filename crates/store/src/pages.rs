@@ -178,3 +178,35 @@ impl SqlStore {
         Ok(out)
     }
 }
+
+impl SqlStore {
+    /// Every actual of a plan's indicators, with when it was last written.
+    pub async fn plan_indicator_values(
+        &self,
+        plan: &PlanRef,
+    ) -> Result<Vec<(IndicatorValue, String)>> {
+        sqlx::query(
+            "SELECT i.indicator_key, v.fy, v.value, v.note, v.demo, v.updated_at FROM indicator_values v \
+             JOIN indicators i ON i.id = v.indicator_id JOIN plans pl ON pl.id = i.plan_id \
+             WHERE pl.city_code = $1 AND pl.plan_key = $2 ORDER BY i.position, v.fy",
+        )
+        .bind(plan.city.to_string())
+        .bind(&plan.plan)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| -> Result<(IndicatorValue, String)> {
+            Ok((
+                IndicatorValue {
+                    indicator: r.try_get(0)?,
+                    fy: fy_of(r.try_get(1)?)?,
+                    value: Decimal::parse(&r.try_get::<String, _>(2)?).map_err(corrupt)?,
+                    note: r.try_get(3)?,
+                    demo: r.try_get::<i64, _>(4)? != 0,
+                },
+                r.try_get(5)?,
+            ))
+        })
+        .collect()
+    }
+}

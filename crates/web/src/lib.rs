@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod auth;
+mod charts;
 mod error;
 mod form;
 mod handlers;
@@ -37,7 +38,7 @@ pub struct AppState {
 
 /// All routes of the app.
 pub fn router(state: AppState) -> Router {
-    use handlers::{account, admin, items, plans, session};
+    use handlers::{account, admin, fiscal, indicators, items, plans, session};
     Router::new()
         .route("/", get(plans::home))
         .route("/login", get(session::login_form).post(session::login))
@@ -53,7 +54,9 @@ pub fn router(state: AppState) -> Router {
             get(admin::user_page).post(admin::update_user),
         )
         .route("/admin/audit", get(admin::audit))
+        .route("/indicators", get(indicators::registry))
         .route("/p/{city}/{plan}", get(plans::dashboard))
+        .route("/p/{city}/{plan}/fiscal", get(fiscal::page))
         .route("/p/{city}/{plan}/cycle", post(plans::cycle_action))
         .route("/p/{city}/{plan}/opinion", post(plans::plan_opinion))
         .route("/p/{city}/{plan}/audit", get(plans::audit))

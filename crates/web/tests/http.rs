@@ -66,7 +66,21 @@ fn ishioka() -> PlanDocument {
         achieved,
     })
     .collect();
+    // One actual, for the registry: 職員提案の提案数 (baseline 20 in R2,
+    // target 30 in R5) reached 25 in R4.
+    doc.indicator_values.push(gyokaku_domain::IndicatorValue {
+        indicator: "r1-1".into(),
+        fy: FiscalYear::new(2022).unwrap(),
+        value: gyokaku_domain::Decimal::parse("25").unwrap(),
+        note: None,
+        demo: false,
+    });
     doc
+}
+
+fn annaka() -> PlanDocument {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/annaka");
+    gyokaku_interchange::read_plan_dir(&dir).unwrap()
 }
 
 /// The running app and what the stories need to know about its data.
@@ -108,6 +122,10 @@ async fn start(store: SqlStore, dir: Option<tempfile::TempDir>) -> App {
         .clone();
     store
         .import_plan(&doc, OnExisting::Refuse, "test")
+        .await
+        .unwrap();
+    store
+        .import_plan(&annaka(), OnExisting::Refuse, "test")
         .await
         .unwrap();
     let hash = gyokaku_web::hash_password(PASSWORD.into()).await.unwrap();
@@ -1084,6 +1102,53 @@ async fn accounts(app: App) {
     );
 }
 
+/// The indicator registry judges achievement by the documented method, and
+/// the fiscal page ranks 安中市 among its peers as 図表-5 does.
+async fn registry_and_fiscal(app: App) {
+    let mut viewer = Browser::login_as(&app, "viewer").await;
+    let reg = viewer
+        .get("/indicators?plan=082058/challenge&as_of=2022")
+        .await;
+    assert_eq!(reg.status, StatusCode::OK);
+    let row = &reg.body[reg.body.find("職員提案の提案数").expect("listed")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    // (25 − 20) / (30 − 20) = 50 %, against 2/3 expected by R4: 75 % of
+    // the expected progress, so moderate (60–95 %).
+    assert!(row.contains("50.0%"), "{row}");
+    assert!(row.contains("やや遅れ"), "{row}");
+    let moderate = viewer.get("/indicators?class=moderate&as_of=2022").await;
+    assert!(moderate.has("職員提案の提案数"));
+    let achieved = viewer.get("/indicators?class=achieved&as_of=2022").await;
+    assert!(!achieved.has("職員提案の提案数"));
+    let searched = viewer
+        .get("/indicators?q=%E6%8A%95%E7%A5%A8%E7%8E%87")
+        .await;
+    assert!(
+        searched.has("選挙投票率") && !searched.has("職員提案の提案数"),
+        "keyword search"
+    );
+    // Pending baselines are counted apart, never as zero.
+    assert!(reg.has("基準値・目標値未確定"));
+
+    let fiscal = viewer.get("/p/102113/taiko-4/fiscal").await;
+    assert_eq!(fiscal.status, StatusCode::OK);
+    assert!(
+        fiscal.has("本市は 12 団体中 10 位"),
+        "安中 is 10th of 12 on 実質公債費比率"
+    );
+    assert!(
+        fiscal.has("role=\"img\""),
+        "charts are images with text alternatives"
+    );
+    assert!(fiscal.has("早期健全化基準"));
+    let ishioka = viewer.get("/p/082058/challenge/fiscal").await;
+    assert!(ishioka.has("id=\"own-ratios\""));
+    assert!(
+        ishioka.has("計画に記載"),
+        "石岡's own thresholds (12.59%) come from its plan"
+    );
+}
+
 macro_rules! on_both_backends {
     ($($name:ident => $story:ident;)*) => {
         mod sqlite {
@@ -1116,4 +1181,5 @@ on_both_backends! {
     a_save_over_a_newer_version_is_refused_and_loses_nothing => conflict_loses_nothing;
     bad_input_is_named_and_nothing_is_written => bad_input_is_named;
     accounts_are_created_and_passwords_changed => accounts;
+    the_registry_judges_indicators_and_peers_are_ranked => registry_and_fiscal;
 }

@@ -15,7 +15,7 @@ use crate::auth::Auth;
 use crate::error::{url_encode, AppError};
 use crate::form::FormData;
 use crate::handlers::plans::{audit_lines, AuditLine, Opt};
-use crate::handlers::{html, see_other};
+use crate::handlers::{html, indicators, see_other};
 use crate::i18n::Tr;
 use crate::policy::{self, ItemRights};
 use crate::views::{fy_label, jst, state_key, Chrome, PlanCtx};
@@ -85,6 +85,10 @@ impl EditForm {
 }
 
 pub struct IndicatorView {
+    pub achievement: String,
+    pub class: String,
+    pub class_key: &'static str,
+    pub chart: String,
     pub name: String,
     pub unit: String,
     pub kind: String,
@@ -296,7 +300,19 @@ async fn render(
         .unwrap_or_else(|| EditForm::from_stored(current.as_ref(), &stored_values));
     let indicators = inds
         .iter()
-        .map(|i| IndicatorView {
+        .map(|i| {
+            let own: Vec<&gyokaku_domain::IndicatorValue> =
+                values.iter().filter(|v| v.indicator == i.id).collect();
+            let owned: Vec<gyokaku_domain::IndicatorValue> =
+                own.iter().map(|v| (*v).clone()).collect();
+            let a = gyokaku_domain::assess(i, &owned, fy);
+            (i, own, a)
+        })
+        .map(|(i, own, a)| IndicatorView {
+            achievement: indicators::achievement_text(tr, &a),
+            class: indicators::trajectory_text(tr, a.trajectory).to_string(),
+            class_key: a.trajectory.key(),
+            chart: indicators::indicator_chart(tr, i, &own, fy),
             name: i.name.clone(),
             unit: i.unit.clone().unwrap_or_default(),
             kind: if tr.is_en() {

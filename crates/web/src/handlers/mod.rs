@@ -3,6 +3,8 @@
 
 pub mod account;
 pub mod admin;
+pub mod fiscal;
+pub mod indicators;
 pub mod items;
 pub mod plans;
 pub mod session;

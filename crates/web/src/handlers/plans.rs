@@ -125,6 +125,9 @@ struct DashboardPage {
     chrome: Chrome,
     base: String,
     plan_title: String,
+    /// `city/plan`, for links that filter by plan.
+    plan_key: String,
+    has_fiscal: bool,
     city: String,
     fy: i32,
     fy_text: String,
@@ -417,6 +420,8 @@ pub async fn dashboard(
         .with_notice(q.done.as_deref()),
         base: base.clone(),
         plan_title: ctx.doc.header.plan.title.clone(),
+        plan_key: format!("{}/{}", ctx.r.city, ctx.r.plan),
+        has_fiscal: !ctx.doc.fiscal.is_empty(),
         city: ctx.doc.header.city.name.clone(),
         fy: fy.year(),
         fy_text: fy_label(tr, fy),

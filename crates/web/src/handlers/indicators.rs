@@ -1,0 +1,387 @@
+//! The indicator registry: every indicator of every plan (of every city
+//! stored) in one list, with its achievement judged by the documented
+//! method (docs/achievement.md), filters and a summary per class.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use gyokaku_domain::{
+    assess, summarise, Assessment, Evaluation, FiscalYear, Indicator, IndicatorValue, Sign,
+    Trajectory,
+};
+use gyokaku_store::Store;
+
+use crate::auth::Auth;
+use crate::charts::{line_chart, RefLine};
+use crate::error::{url_encode, AppError};
+use crate::handlers::html;
+use crate::handlers::plans::Opt;
+use crate::i18n::Tr;
+use crate::views::{fy_label, jst, Chrome, PlanCtx};
+use crate::AppState;
+
+/// The last completed fiscal year: the year actuals are known for.
+pub fn default_as_of() -> FiscalYear {
+    let today = gyokaku_store::now_iso();
+    let year: i32 = today[..4].parse().unwrap_or(2025);
+    let month: u32 = today[5..7].parse().unwrap_or(4);
+    FiscalYear::containing(year, month)
+        .and_then(|fy| FiscalYear::new(fy.year() - 1))
+        .unwrap_or_else(|_| FiscalYear::new(2025).expect("2025 is a valid year"))
+}
+
+/// The achievement as one short text: 60.0%, 達成（余裕 1.2）, 増加, 未確定…
+pub fn achievement_text(tr: Tr, a: &Assessment) -> String {
+    let yes_no = |b: bool, yes: &str, no: &str| tr.s(if b { yes } else { no }).to_string();
+    match &a.evaluation {
+        Evaluation::Progress { progress, .. } => format!("{}%", progress.percent(1)),
+        Evaluation::Bound { met, margin, .. } => format!(
+            "{}（{} {}）",
+            yes_no(*met, "ach.met", "ach.not_met"),
+            tr.s("ach.margin"),
+            margin
+        ),
+        Evaluation::Direction { sign, change, .. } => format!(
+            "{} {}",
+            tr.s(match sign {
+                Sign::Positive => "ach.up",
+                Sign::Zero => "ach.flat",
+                Sign::Negative => "ach.down",
+            }),
+            change
+        ),
+        Evaluation::Keep { held, .. } => yes_no(*held, "ach.held", "ach.not_held"),
+        Evaluation::Pending { baseline, target } => format!(
+            "{}: {}",
+            tr.s("ach.pending"),
+            [baseline.as_deref(), target.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" / ")
+        ),
+        Evaluation::NoData { .. } => tr.s("ach.no_data").to_string(),
+        Evaluation::NotAssessable { reason } => {
+            if tr.is_en() {
+                reason.en().to_string()
+            } else {
+                reason.ja().to_string()
+            }
+        }
+    }
+}
+
+pub fn trajectory_text(tr: Tr, t: Trajectory) -> &'static str {
+    if tr.is_en() {
+        t.en()
+    } else {
+        t.ja()
+    }
+}
+
+pub fn baseline_text(i: &Indicator) -> String {
+    i.baseline
+        .as_ref()
+        .map(|b| {
+            let v = b
+                .value
+                .map(|v| v.to_string())
+                .or_else(|| b.pending.clone())
+                .unwrap_or_default();
+            match b.fy {
+                Some(y) => format!("{v}（{}）", y.short()),
+                None => v,
+            }
+        })
+        .unwrap_or_default()
+}
+
+pub fn target_text(i: &Indicator) -> String {
+    i.target
+        .as_ref()
+        .map(|t| {
+            let v = t
+                .text
+                .clone()
+                .or_else(|| t.value.map(|v| v.to_string()))
+                .unwrap_or_default();
+            match t.fy {
+                Some(y) => format!("{v}（{}）", y.short()),
+                None => v,
+            }
+        })
+        .unwrap_or_default()
+}
+
+/// An indicator's series against its baseline and target, as SVG.
+pub fn indicator_chart(
+    tr: Tr,
+    i: &Indicator,
+    values: &[&IndicatorValue],
+    as_of: FiscalYear,
+) -> String {
+    let mut years: Vec<FiscalYear> = values.iter().map(|v| v.fy).collect();
+    if let Some(b) = i.baseline.as_ref().and_then(|b| b.fy) {
+        years.push(b);
+    }
+    if let Some(t) = i.target.as_ref().and_then(|t| t.fy) {
+        years.push(t);
+    }
+    years.push(as_of);
+    let (Some(first), Some(last)) = (years.iter().min().copied(), years.iter().max().copied())
+    else {
+        return String::new();
+    };
+    let points: Vec<(String, Option<f64>)> = (first.year()..=last.year())
+        .filter_map(|y| FiscalYear::new(y).ok())
+        .map(|y| {
+            (
+                y.short(),
+                values.iter().find(|v| v.fy == y).map(|v| v.value.to_f64()),
+            )
+        })
+        .collect();
+    let mut refs = Vec::new();
+    if let Some(v) = i.baseline.as_ref().and_then(|b| b.value) {
+        refs.push(RefLine {
+            label: tr.s("ind.baseline").to_string(),
+            value: v.to_f64(),
+            kind: "base",
+        });
+    }
+    if let Some(v) = i.target.as_ref().and_then(|t| t.value) {
+        refs.push(RefLine {
+            label: tr.s("ind.target").to_string(),
+            value: v.to_f64(),
+            kind: "target",
+        });
+    }
+    let unit = i.unit.clone().unwrap_or_default();
+    line_chart(
+        &format!(
+            "ind-{}",
+            i.id.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+        ),
+        &format!("{}（{unit}）", i.name),
+        &tr.f(
+            "chart.indicator_desc",
+            &[&i.name, &first.short(), &last.short()],
+        ),
+        &points,
+        &refs,
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct RegistryQuery {
+    plan: Option<String>,
+    kind: Option<String>,
+    class: Option<String>,
+    q: Option<String>,
+    challenge: Option<String>,
+    as_of: Option<String>,
+}
+
+pub struct RegistryLine {
+    pub plan: String,
+    pub city: String,
+    pub item_href: String,
+    pub item: String,
+    pub depts: String,
+    pub kind: String,
+    pub name: String,
+    pub unit: String,
+    pub baseline: String,
+    pub target: String,
+    pub latest: String,
+    pub achievement: String,
+    pub class: String,
+    pub class_key: &'static str,
+    pub gaps: String,
+    pub challenge: bool,
+    pub updated: String,
+    pub demo: bool,
+}
+
+#[derive(Template)]
+#[template(path = "indicators.html")]
+struct RegistryPage {
+    chrome: Chrome,
+    as_of: String,
+    as_of_value: i32,
+    plans: Vec<Opt>,
+    kinds: Vec<Opt>,
+    classes: Vec<Opt>,
+    q: String,
+    challenge: bool,
+    summary: Vec<(String, u32)>,
+    total: u32,
+    lines: Vec<RegistryLine>,
+    any_demo: bool,
+}
+
+fn opt(value: &str, label: &str, current: Option<&str>) -> Opt {
+    Opt {
+        value: value.to_string(),
+        label: label.to_string(),
+        selected: current == Some(value),
+    }
+}
+
+pub async fn registry(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<RegistryQuery>,
+) -> Result<Response, AppError> {
+    let tr = auth.tr;
+    let as_of = match q.as_of.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => FiscalYear::parse(s).map_err(|_| {
+            AppError::BadRequest(
+                format!("年度「{s}」を読めません（例: 2025, R7, 令和7年度）"),
+                format!("cannot read the fiscal year '{s}' (e.g. 2025, R7, 令和7年度)"),
+            )
+        })?,
+        None => default_as_of(),
+    };
+    let plan_q = q.plan.as_deref().filter(|s| !s.is_empty());
+    let kind_q = q.kind.as_deref().filter(|s| !s.is_empty());
+    let class_q = q.class.as_deref().filter(|s| !s.is_empty());
+    let text_q = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let challenge_q = q.challenge.as_deref() == Some("1");
+
+    let mut plans = vec![opt("", tr.s("filter.all"), plan_q)];
+    let mut lines = Vec::new();
+    let mut judged: Vec<Assessment> = Vec::new();
+    for p in state.store.list_plans().await? {
+        let key = format!("{}/{}", p.city_code, p.plan_id);
+        plans.push(opt(&key, &format!("{} {}", p.city_name, p.title), plan_q));
+        if plan_q.is_some_and(|k| k != key) {
+            continue;
+        }
+        let ctx = PlanCtx::load(&state, &p.city_code, &p.plan_id).await?;
+        if ctx.doc.indicators.is_empty() {
+            continue;
+        }
+        let values = state.store.plan_indicator_values(&ctx.r).await?;
+        for i in &ctx.doc.indicators {
+            if kind_q.is_some_and(|k| k != i.kind.key()) || (challenge_q && !i.challenge) {
+                continue;
+            }
+            let node = i.node.as_deref().and_then(|n| ctx.node(n));
+            let node_title = node.map(|n| n.title.clone()).unwrap_or_default();
+            if let Some(t) = text_q {
+                let hay = format!(
+                    "{} {} {} {}",
+                    i.name,
+                    i.definition.as_deref().unwrap_or(""),
+                    node_title,
+                    i.id
+                );
+                if !hay.contains(t) {
+                    continue;
+                }
+            }
+            let mine: Vec<IndicatorValue> = values
+                .iter()
+                .filter(|(v, _)| v.indicator == i.id)
+                .map(|(v, _)| v.clone())
+                .collect();
+            let a = assess(i, &mine, as_of);
+            if class_q.is_some_and(|c| c != a.trajectory.key()) {
+                continue;
+            }
+            let updated = values
+                .iter()
+                .filter(|(v, _)| v.indicator == i.id)
+                .map(|(_, at)| at.as_str())
+                .max()
+                .map(jst)
+                .unwrap_or_default();
+            let item = i.node.as_deref().and_then(|n| ctx.item(n));
+            let depts = node
+                .map(|n| {
+                    n.departments
+                        .iter()
+                        .map(|d| ctx.dept_names.get(d).cloned().unwrap_or_else(|| d.clone()))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                })
+                .unwrap_or_default();
+            lines.push(RegistryLine {
+                plan: p.title.clone(),
+                city: p.city_name.clone(),
+                item_href: match (item, &i.node) {
+                    (Some(_), Some(n)) => {
+                        format!("{}/items/{}?fy={}", ctx.base(), url_encode(n), as_of.year())
+                    }
+                    _ => String::new(),
+                },
+                item: match item {
+                    Some(it) => format!("{} {}", it.number, it.title).trim().to_string(),
+                    None => node_title.clone(),
+                },
+                depts,
+                kind: if tr.is_en() {
+                    i.kind.key().to_string()
+                } else {
+                    i.kind.ja().to_string()
+                },
+                name: i.name.clone(),
+                unit: i.unit.clone().unwrap_or_default(),
+                baseline: baseline_text(i),
+                target: target_text(i),
+                latest: a
+                    .latest
+                    .map(|l| format!("{}（{}）", l.value, l.fy.short()))
+                    .unwrap_or_default(),
+                achievement: achievement_text(tr, &a),
+                class: trajectory_text(tr, a.trajectory).to_string(),
+                class_key: a.trajectory.key(),
+                gaps: a
+                    .gap_years
+                    .iter()
+                    .map(|y| y.short())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                challenge: i.challenge,
+                updated,
+                demo: a.demo,
+            });
+            judged.push(a);
+        }
+    }
+    let s = summarise(&judged);
+    let summary = Trajectory::ALL
+        .iter()
+        .map(|t| (trajectory_text(tr, *t).to_string(), s.count(*t)))
+        .collect();
+    let kinds = vec![
+        opt("", tr.s("filter.all"), kind_q),
+        opt("policy", tr.s("ind.kind.policy"), kind_q),
+        opt("outcome", tr.s("ind.kind.outcome"), kind_q),
+        opt("reference", tr.s("ind.kind.reference"), kind_q),
+    ];
+    let mut classes = vec![opt("", tr.s("filter.all"), class_q)];
+    classes.extend(
+        Trajectory::ALL
+            .iter()
+            .map(|t| opt(t.key(), trajectory_text(tr, *t), class_q)),
+    );
+    let any_demo = lines.iter().any(|l| l.demo);
+    html(&RegistryPage {
+        chrome: Chrome::new(&auth, tr.s("reg.title"), "/indicators").crumb(tr.s("home.title"), "/"),
+        as_of: fy_label(tr, as_of),
+        as_of_value: as_of.year(),
+        plans,
+        kinds,
+        classes,
+        q: text_q.unwrap_or("").to_string(),
+        challenge: challenge_q,
+        summary,
+        total: s.total,
+        lines,
+        any_demo,
+    })
+}
