@@ -501,3 +501,108 @@ fn write_csv(
     }
     w.into_inner().ok()
 }
+
+/// The columns of a file of indicator actuals sent on its own (a
+/// department's yearly figures): `unit`, if filled, must be the
+/// indicator's unit, so that 件 is not entered where % is meant.
+pub const ACTUALS_COLUMNS: [&str; 5] = ["indicator", "fy", "value", "unit", "note"];
+
+fn same_unit(a: &str, b: &str) -> bool {
+    gyokaku_domain::text::compact(&gyokaku_domain::text::to_halfwidth(a))
+        == gyokaku_domain::text::compact(&gyokaku_domain::text::to_halfwidth(b))
+}
+
+/// Reads a CSV of indicator actuals for a plan's `indicators`. Every
+/// problem is reported with its row and column; with any, nothing is
+/// returned.
+pub fn read_actuals_csv(
+    path: &Path,
+    indicators: &[gyokaku_domain::Indicator],
+) -> Result<Vec<IndicatorValue>, crate::ImportErrors> {
+    let mut errors = Vec::new();
+    if !path.is_file() {
+        return Err(crate::ImportErrors(vec![ImportError::new(
+            path,
+            Location::File,
+            "ファイルが見つかりません",
+            "file not found",
+        )]));
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    read_table(path, &ACTUALS_COLUMNS, &mut errors, |row, errors| {
+        let indicator = row.required("indicator", errors).and_then(|n| {
+            let found = indicators.iter().find(|i| i.id == n);
+            if found.is_none() {
+                errors.push(row.err(
+                    "indicator",
+                    format!("指標「{n}」はこの計画にありません"),
+                    format!("indicator '{n}' is not in this plan"),
+                ));
+            }
+            found
+        });
+        let fy = row.parsed("fy", FiscalYear::parse, errors);
+        let value = row.parsed("value", Decimal::parse, errors);
+        let unit = row.cell("unit").trim();
+        if let Some(ind) = indicator {
+            let expected = ind.unit.as_deref().unwrap_or("");
+            if !unit.is_empty() && !same_unit(unit, expected) {
+                errors.push(row.err(
+                    "unit",
+                    format!(
+                        "単位「{unit}」は指標「{}」の単位「{expected}」と違います",
+                        ind.name
+                    ),
+                    format!(
+                        "unit '{unit}' differs from the unit '{expected}' of indicator '{}'",
+                        ind.id
+                    ),
+                ));
+                return;
+            }
+        }
+        if let (Some(ind), Some(fy), Some(value)) = (indicator, fy, value) {
+            if !seen.insert((ind.id.clone(), fy)) {
+                errors.push(row.err(
+                    "fy",
+                    format!("指標「{}」の{}が重複しています", ind.id, fy.wareki()),
+                    format!("duplicate row for indicator '{}' {}", ind.id, fy.english()),
+                ));
+                return;
+            }
+            out.push(IndicatorValue {
+                indicator: ind.id.clone(),
+                fy,
+                value,
+                note: row.opt("note"),
+                demo: false,
+            });
+        }
+    });
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(crate::ImportErrors(errors))
+    }
+}
+
+/// Reads a table of fiscal ratios of several cities (as 安中's 図表-5) in
+/// the columns of `fiscal_ratios.csv`; with any problem, nothing.
+pub fn read_fiscal_csv(path: &Path) -> Result<Vec<FiscalObservation>, crate::ImportErrors> {
+    if !path.is_file() {
+        return Err(crate::ImportErrors(vec![ImportError::new(
+            path,
+            Location::File,
+            "ファイルが見つかりません",
+            "file not found",
+        )]));
+    }
+    let mut errors = Vec::new();
+    let rows = read_fiscal(path, &mut errors);
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(crate::ImportErrors(errors))
+    }
+}

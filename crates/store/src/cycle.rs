@@ -388,7 +388,7 @@ impl SqlStore {
         )
         .await?;
         for v in &edit.indicator_values {
-            write_indicator_value(&mut tx, plan, plan_id, node_id, v, actor).await?;
+            write_indicator_value(&mut tx, plan, plan_id, Some(node_id), v, actor).await?;
         }
         if submit {
             add_review(
@@ -588,13 +588,13 @@ impl SqlStore {
     }
 }
 
-/// Stores one indicator actual entered with an item's report. The
-/// indicator must belong to the plan and to the item (or to none).
-async fn write_indicator_value(
+/// Stores one indicator actual. The indicator must belong to the plan and,
+/// when entered with an item's report (`node_id`), to that item (or none).
+pub(crate) async fn write_indicator_value(
     tx: &mut Tx,
     plan: &PlanRef,
     plan_id: i64,
-    node_id: i64,
+    node_id: Option<i64>,
     v: &IndicatorValue,
     actor: &str,
 ) -> Result<()> {
@@ -607,7 +607,7 @@ async fn write_indicator_value(
             .ok_or_else(|| StoreError::NotFound(format!("indicator {}", v.indicator)))?;
     let indicator_id: i64 = row.try_get(0)?;
     let owner: Option<i64> = row.try_get(1)?;
-    if owner.is_some_and(|o| o != node_id) {
+    if matches!((node_id, owner), (Some(n), Some(o)) if n != o) {
         return Err(StoreError::Invalid(format!(
             "指標 {} はこの取組の指標ではありません / indicator {} does not belong to this item",
             v.indicator, v.indicator

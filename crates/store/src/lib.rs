@@ -8,6 +8,7 @@ mod accounts;
 mod clock;
 mod cycle;
 mod error;
+mod imports;
 mod migrate;
 mod pages;
 mod report;

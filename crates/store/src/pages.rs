@@ -30,8 +30,9 @@ pub struct PlanStamp {
 
 impl SqlStore {
     /// What a reader needs to know to cache a plan: its structure changes
-    /// only by an import, which gives it a new id; its revision grows with
-    /// every change to a report or an actual.
+    /// by an import, which gives it a new id, or by a change to its content
+    /// (structure revision); its revision grows with every change to a
+    /// report or an actual.
     pub async fn plan_stamp(&self, plan: &PlanRef) -> Result<PlanStamp> {
         let row = sqlx::query(
             "SELECT id, updated_at, revision FROM plans WHERE city_code = $1 AND plan_key = $2",
@@ -45,7 +46,7 @@ impl SqlStore {
             structure: format!(
                 "{}@{}",
                 row.try_get::<i64, _>(0)?,
-                row.try_get::<String, _>(1)?
+                row.try_get::<i64, _>(1)?
             ),
             revision: row.try_get(2)?,
         })
