@@ -5,6 +5,7 @@
 
 pub mod auth;
 mod error;
+pub mod excel;
 mod form;
 mod handlers;
 pub mod i18n;
