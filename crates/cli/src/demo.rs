@@ -188,6 +188,7 @@ pub const DEMO_PASSWORD: &str = "gyokaku-demo";
 
 /// The demo's accounts: one per role. The department editor works for
 /// 石岡市's 総務課, whose items come first in that plan.
+#[allow(clippy::type_complexity)] // (login, name, role, [(city, dept)])
 pub const DEMO_USERS: [(&str, &str, Role, &[(&str, &str)]); 4] = [
     ("office", "行革 太郎（デモ）", Role::Office, &[]),
     (

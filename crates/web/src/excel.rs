@@ -56,6 +56,24 @@ pub struct BookKey {
     pub dept: String,
 }
 
+impl BookKey {
+    /// The error to show when the workbook is another plan's.
+    pub fn other_plan(&self, city: &str, plan: &str) -> Option<CellError> {
+        (self.city != city || self.plan != plan).then(|| CellError {
+            at: at(SHEET_HELP, HELP_PLAN_ROW, 1),
+            node: None,
+            ja: format!(
+                "このブックは別の計画（{}/{}）のものです。この計画（{city}/{plan}）のブックをダウンロードしてください",
+                self.city, self.plan
+            ),
+            en: format!(
+                "this workbook is for another plan ({}/{}); download the workbook of this plan ({city}/{plan})",
+                self.city, self.plan
+            ),
+        })
+    }
+}
+
 /// One indicator of an item, with its actual for the year.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BookIndicator {
@@ -1315,21 +1333,12 @@ impl Uploaded {
     pub fn review(&self, book: &Book) -> Review {
         let mut errors = Errors::default();
         match self.key() {
-            Ok(key) if key.city != book.key.city || key.plan != book.key.plan => {
-                errors.push(
-                    at(SHEET_HELP, HELP_PLAN_ROW, 1),
-                    None,
-                    format!(
-                        "このブックは別の計画（{}/{}）のものです。この計画（{}/{}）のブックをダウンロードしてください",
-                        key.city, key.plan, book.key.city, book.key.plan
-                    ),
-                    format!(
-                        "this workbook is for another plan ({}/{}); download the workbook of this plan ({}/{})",
-                        key.city, key.plan, book.key.city, book.key.plan
-                    ),
-                );
+            Ok(key) if key.other_plan(&book.key.city, &book.key.plan).is_some() => {
                 return Review {
-                    errors: errors.finish(&self.file_name),
+                    errors: key
+                        .other_plan(&book.key.city, &book.key.plan)
+                        .into_iter()
+                        .collect(),
                     ..Review::default()
                 };
             }

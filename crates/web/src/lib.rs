@@ -32,11 +32,13 @@ pub struct AppState {
     pub store: SqlStore,
     /// Mark cookies `Secure` (the app is served over https).
     pub secure_cookies: bool,
+    /// Uploaded workbooks previewed and waiting to be applied.
+    pub workbooks: handlers::workbook::PendingUploads,
 }
 
 /// All routes of the app.
 pub fn router(state: AppState) -> Router {
-    use handlers::{account, admin, items, plans, session};
+    use handlers::{account, admin, items, plans, session, workbook};
     Router::new()
         .route("/", get(plans::home))
         .route("/login", get(session::login_form).post(session::login))
@@ -56,6 +58,11 @@ pub fn router(state: AppState) -> Router {
         .route("/p/{city}/{plan}/cycle", post(plans::cycle_action))
         .route("/p/{city}/{plan}/opinion", post(plans::plan_opinion))
         .route("/p/{city}/{plan}/audit", get(plans::audit))
+        .route(
+            "/p/{city}/{plan}/workbook",
+            get(workbook::download).post(workbook::upload),
+        )
+        .route("/p/{city}/{plan}/workbook/apply", post(workbook::apply))
         .route("/p/{city}/{plan}/items/{node}", get(items::page))
         .route("/p/{city}/{plan}/items/{node}/{fy}", post(items::save))
         .route(
@@ -172,5 +179,6 @@ pub fn state(store: SqlStore, secure_cookies: bool) -> AppState {
     AppState {
         store,
         secure_cookies,
+        workbooks: Default::default(),
     }
 }

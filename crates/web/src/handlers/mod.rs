@@ -6,6 +6,7 @@ pub mod admin;
 pub mod items;
 pub mod plans;
 pub mod session;
+pub mod workbook;
 
 use askama::Template;
 use axum::http::header;
