@@ -493,6 +493,38 @@ fn check_len(text: &str, what: &str) -> Result<(), BuildError> {
     Ok(())
 }
 
+/// The width of a text in Excel's column units: full-width characters
+/// (kana, kanji) take two.
+fn display_width(text: &str) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// A row height (points) that shows every line of the wrapped cells:
+/// rust_xlsxwriter cannot autofit, and not every spreadsheet does on load.
+fn row_height(cells: &[(&str, f64)]) -> f64 {
+    let lines = cells
+        .iter()
+        .map(|(text, width)| {
+            let per_line = (*width as usize).saturating_sub(1).max(1);
+            text.split('\n')
+                .map(|l| display_width(l).div_ceil(per_line).max(1))
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(1)
+        .clamp(1, 27);
+    lines as f64 * 15.0
+}
+
+/// Printing: landscape, one page wide, the headings on every page.
+fn print_setup(ws: &mut Worksheet) -> Result<(), BuildError> {
+    ws.set_landscape();
+    ws.set_paper_size(9); // A4
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 1)?;
+    Ok(())
+}
+
 fn write_headers(ws: &mut Worksheet, cols: &[Col], f: &Formats) -> Result<(), BuildError> {
     for (i, c) in cols.iter().enumerate() {
         let i = i as u16;
@@ -585,6 +617,16 @@ fn build_workbook(book: &Book) -> Result<Workbook, BuildError> {
     ws.set_name(SHEET_REPORTS)?;
     write_headers(ws, &REPORT_COLS, &f)?;
     ws.set_freeze_panes(FIRST_DATA_ROW, R_DEPTS)?;
+    print_setup(ws)?;
+    // The status column fits the plan's longest status.
+    let status_width = book
+        .scale
+        .iter()
+        .map(|l| display_width(&status_cell(l)) + 2)
+        .max()
+        .unwrap_or(0)
+        .clamp(REPORT_COLS[R_STATUS as usize].width as usize, 48);
+    ws.set_column_width(R_STATUS, status_width as f64)?;
     for (i, item) in book.items.iter().enumerate() {
         let row = FIRST_DATA_ROW + i as u32;
         let editable = item.editable(book.open);
@@ -640,6 +682,16 @@ fn build_workbook(book: &Book) -> Result<Workbook, BuildError> {
         )?;
         write_text(ws, row, R_ID, &item.id, &f.locked)?;
         write_text(ws, row, R_CHECK, &stored_fingerprint(p), &f.locked)?;
+        let width = |c: u16| REPORT_COLS[c as usize].width;
+        ws.set_row_height(
+            row,
+            row_height(&[
+                (&item.title, width(R_TITLE)),
+                (&item.depts, width(R_DEPTS)),
+                (&result, width(R_RESULT)),
+                (&own, width(R_SELF)),
+            ]),
+        )?;
     }
     ws.set_column_hidden(R_CHECK)?;
     if !book.items.is_empty() {
@@ -673,6 +725,7 @@ fn build_workbook(book: &Book) -> Result<Workbook, BuildError> {
     ws.set_name(SHEET_INDICATORS)?;
     write_headers(ws, &INDICATOR_COLS, &f)?;
     ws.set_freeze_panes(FIRST_DATA_ROW, I_NAME)?;
+    print_setup(ws)?;
     let mut row = FIRST_DATA_ROW;
     for item in &book.items {
         let editable = item.editable(book.open);
@@ -689,6 +742,11 @@ fn build_workbook(book: &Book) -> Result<Workbook, BuildError> {
             write_text(ws, row, I_ID, &ind.id, &f.locked)?;
             let check = fingerprint(&[&decimal_key(ind.value)]);
             write_text(ws, row, I_CHECK, &check, &f.locked)?;
+            let width = |c: u16| INDICATOR_COLS[c as usize].width;
+            ws.set_row_height(
+                row,
+                row_height(&[(&item.title, width(I_TITLE)), (&ind.name, width(I_NAME))]),
+            )?;
             row += 1;
         }
     }
@@ -769,7 +827,7 @@ fn build_workbook(book: &Book) -> Result<Workbook, BuildError> {
             &wrap
         };
         ws.merge_range(r, 0, r, 1, line, format)?;
-        ws.set_row_height(r, if line.chars().count() > 60 { 45 } else { 18 })?;
+        ws.set_row_height(r, row_height(&[(line, 115.0)]))?;
     }
     protect(ws);
 
@@ -2112,6 +2170,15 @@ mod tests {
 
     fn error_text(review: &Review) -> Vec<String> {
         review.errors.iter().map(|e| e.ja()).collect()
+    }
+
+    #[test]
+    fn rows_are_tall_enough_for_their_wrapped_text() {
+        assert_eq!(display_width("総務課 A"), 8);
+        assert_eq!(row_height(&[("短い", 36.0)]), 15.0);
+        // 30 full-width characters in a column of 16: 60 units, 4 lines.
+        assert_eq!(row_height(&[("あ".repeat(30).as_str(), 16.0)]), 60.0);
+        assert_eq!(row_height(&[("一行目\n二行目", 36.0), ("x", 8.0)]), 30.0);
     }
 
     #[test]
