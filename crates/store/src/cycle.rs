@@ -358,51 +358,19 @@ impl SqlStore {
         actor: &str,
         role: &str,
     ) -> Result<i64> {
-        let p = &edit.progress;
         let mut tx = self.pool.begin().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
-        require_open(&mut tx, plan_id, p.fy).await?;
-        if let Some(current) = current_progress(&mut tx, plan_id, &p.node, p.fy).await? {
-            if !current.state.editable() && Some(current.version) == expected_version {
-                return Err(StoreError::Invalid(
-                    "提出済みまたは確認済みの報告は変更できません（行革担当課に差戻しを依頼してください） / a submitted or accepted report cannot be changed (ask the office to return it)".into(),
-                ));
-            }
-        }
-        let state = if submit {
-            ItemState::Submitted
-        } else {
-            ItemState::Draft
-        };
-        let action = if submit { "submit_item" } else { "save_item" };
-        let node_id = node_id_in(&mut tx, plan_id, &p.node).await?;
-        let version = write_progress(
+        let version = save_item_in(
             &mut tx,
             plan,
             plan_id,
-            p,
+            edit,
             expected_version,
-            state,
-            action,
+            submit,
             actor,
+            role,
         )
         .await?;
-        for v in &edit.indicator_values {
-            write_indicator_value(&mut tx, plan, plan_id, Some(node_id), v, actor).await?;
-        }
-        if submit {
-            add_review(
-                &mut tx,
-                plan_id,
-                Some(node_id),
-                p.fy,
-                ReviewKind::Submit,
-                actor,
-                role,
-                "",
-            )
-            .await?;
-        }
         tx.commit().await?;
         Ok(version)
     }
@@ -586,6 +554,56 @@ impl SqlStore {
         tx.commit().await?;
         rows.iter().map(stored_progress_from_row).collect()
     }
+}
+
+/// `save_item` inside a transaction the caller owns (one item of a batch
+/// is checked and written exactly as a single save is).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn save_item_in(
+    tx: &mut Tx,
+    plan: &PlanRef,
+    plan_id: i64,
+    edit: &ItemEdit,
+    expected_version: Option<i64>,
+    submit: bool,
+    actor: &str,
+    role: &str,
+) -> Result<i64> {
+    let p = &edit.progress;
+    require_open(tx, plan_id, p.fy).await?;
+    if let Some(current) = current_progress(tx, plan_id, &p.node, p.fy).await? {
+        if !current.state.editable() && Some(current.version) == expected_version {
+            return Err(StoreError::Invalid(
+                "提出済みまたは確認済みの報告は変更できません（行革担当課に差戻しを依頼してください） / a submitted or accepted report cannot be changed (ask the office to return it)".into(),
+            ));
+        }
+    }
+    let state = if submit {
+        ItemState::Submitted
+    } else {
+        ItemState::Draft
+    };
+    let action = if submit { "submit_item" } else { "save_item" };
+    let node_id = node_id_in(tx, plan_id, &p.node).await?;
+    let version =
+        write_progress(tx, plan, plan_id, p, expected_version, state, action, actor).await?;
+    for v in &edit.indicator_values {
+        write_indicator_value(tx, plan, plan_id, Some(node_id), v, actor).await?;
+    }
+    if submit {
+        add_review(
+            tx,
+            plan_id,
+            Some(node_id),
+            p.fy,
+            ReviewKind::Submit,
+            actor,
+            role,
+            "",
+        )
+        .await?;
+    }
+    Ok(version)
 }
 
 /// Stores one indicator actual. The indicator must belong to the plan and,

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
+mod batch;
 mod clock;
 mod cycle;
 mod error;

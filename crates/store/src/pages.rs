@@ -35,7 +35,7 @@ impl SqlStore {
     /// report or an actual.
     pub async fn plan_stamp(&self, plan: &PlanRef) -> Result<PlanStamp> {
         let row = sqlx::query(
-            "SELECT id, updated_at, revision FROM plans WHERE city_code = $1 AND plan_key = $2",
+            "SELECT id, structure_revision, revision FROM plans WHERE city_code = $1 AND plan_key = $2",
         )
         .bind(plan.city.to_string())
         .bind(&plan.plan)

@@ -98,6 +98,7 @@ on_both_backends! {
     the_status_report_counts_the_scale => status_report_counts;
     every_change_is_audited_with_before_and_after => audit_records_changes;
     progress_and_indicator_actuals_round_trip_through_files => progress_round_trip;
+    a_workbook_batch_is_saved_all_or_nothing => batch_all_or_nothing;
 }
 
 async fn examples_round_trip(store: &SqlStore) {
@@ -409,4 +410,251 @@ async fn progress_round_trip(store: &SqlStore) {
     assert!(csv.starts_with("node,fy,status,result,self_evaluation,direction,spending_cut_yen,revenue_yen,demo\n1-1,2022,A,"));
     let reread = read_plan_dir(dir.path()).unwrap();
     assert_eq!(reread, doc, "the files lost something");
+}
+
+/// A department's workbook comes back with several items: one stale row,
+/// one status off the scale, one submitted item or a closed year, and
+/// nothing of the batch is written; a good batch is written whole.
+async fn batch_all_or_nothing(store: &SqlStore) {
+    use gyokaku_domain::{Indicator, IndicatorKind};
+    use gyokaku_store::{ItemEdit, ItemState};
+
+    let mut doc = read_plan_dir(&example("annaka")).unwrap();
+    doc.indicators.push(Indicator {
+        id: "i-1-1".into(),
+        node: Some("1-1".into()),
+        kind: IndicatorKind::Outcome,
+        name: "SNS の登録者数".into(),
+        definition: None,
+        unit: Some("人".into()),
+        source: None,
+        cumulative: false,
+        challenge: false,
+        baseline: None,
+        target: None,
+        note: None,
+    });
+    let plan = store
+        .import_plan(&doc, OnExisting::Refuse, "office")
+        .await
+        .unwrap();
+    let fy = FiscalYear::new(2025).unwrap();
+    let edit = |node: &str, status: &str, result: &str| ItemEdit {
+        progress: report(node, 2025, status, result),
+        indicator_values: Vec::new(),
+    };
+    let with_value = |mut e: ItemEdit, v: &str| {
+        e.indicator_values.push(IndicatorValue {
+            indicator: "i-1-1".into(),
+            fy,
+            value: Decimal::parse(v).unwrap(),
+            note: None,
+            demo: false,
+        });
+        e
+    };
+    // Reporting has not started: refused.
+    let err = store
+        .save_items(
+            &plan,
+            &[(edit("1-1", "年度目標達成", "x"), None)],
+            false,
+            "ed",
+            "editor",
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    store.open_cycle(&plan, fy, None, "office").await.unwrap();
+    store
+        .save_item(
+            &plan,
+            &edit("1-2", "目標に向け実施中", "前の内容"),
+            None,
+            false,
+            "ed",
+            "editor",
+        )
+        .await
+        .unwrap();
+    let audit_before = store.audit_log(&plan, 1000).await.unwrap().len();
+    let untouched = |store: &SqlStore| {
+        let store = store.clone();
+        let plan = plan.clone();
+        async move {
+            assert!(store.progress(&plan, "1-1", fy).await.unwrap().is_none());
+            let p12 = store.progress(&plan, "1-2", fy).await.unwrap().unwrap();
+            assert_eq!(
+                (p12.version, p12.progress.result.as_deref()),
+                (1, Some("前の内容"))
+            );
+            assert!(store.progress(&plan, "1-3", fy).await.unwrap().is_none());
+            let doc = store.export_plan(&plan).await.unwrap();
+            assert!(doc.indicator_values.is_empty(), "an actual was kept");
+            assert_eq!(
+                store.audit_log(&plan, 1000).await.unwrap().len(),
+                audit_before,
+                "a refused batch left audit records"
+            );
+        }
+    };
+
+    // The last row is stale (the workbook names version 3, the store has 1).
+    let err = store
+        .save_items(
+            &plan,
+            &[
+                (
+                    with_value(edit("1-1", "年度目標達成", "新規"), "1200"),
+                    None,
+                ),
+                (edit("1-3", "年度目標達成", "新規"), None),
+                (edit("1-2", "年度目標達成", "古い版から"), Some(3)),
+            ],
+            false,
+            "ed",
+            "editor",
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                expected: 3,
+                current: 1
+            }
+        ),
+        "{err:?}"
+    );
+    untouched(store).await;
+
+    // A status off the scale in the last row.
+    let err = store
+        .save_items(
+            &plan,
+            &[
+                (
+                    with_value(edit("1-1", "年度目標達成", "新規"), "1200"),
+                    None,
+                ),
+                (edit("1-2", "A", "x"), Some(1)),
+            ],
+            false,
+            "ed",
+            "editor",
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    untouched(store).await;
+
+    // The same item twice.
+    let err = store
+        .save_items(
+            &plan,
+            &[
+                (edit("1-1", "年度目標達成", "a"), None),
+                (edit("1-1", "年度目標達成", "b"), None),
+            ],
+            false,
+            "ed",
+            "editor",
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    untouched(store).await;
+
+    // A good batch: every row written, in one go.
+    let versions = store
+        .save_items(
+            &plan,
+            &[
+                (
+                    with_value(edit("1-1", "年度目標達成", "新規"), "1200"),
+                    None,
+                ),
+                (edit("1-2", "年度目標一部達成", "更新"), Some(1)),
+            ],
+            false,
+            "ed",
+            "editor",
+        )
+        .await
+        .unwrap();
+    assert_eq!(versions, vec![1, 2]);
+    let p11 = store.progress(&plan, "1-1", fy).await.unwrap().unwrap();
+    assert_eq!(
+        (p11.state, p11.progress.result.as_deref()),
+        (ItemState::Draft, Some("新規"))
+    );
+    let back = store.export_plan(&plan).await.unwrap();
+    assert_eq!(back.indicator_values.len(), 1);
+    assert_eq!(
+        back.indicator_values[0].value,
+        Decimal::parse("1200").unwrap()
+    );
+
+    // Submitting the batch: both submitted, each with its review entry.
+    let versions = store
+        .save_items(
+            &plan,
+            &[
+                (edit("1-1", "年度目標達成", "提出"), Some(1)),
+                (edit("1-2", "年度目標一部達成", "提出"), Some(2)),
+            ],
+            true,
+            "ed",
+            "editor",
+        )
+        .await
+        .unwrap();
+    assert_eq!(versions, vec![2, 3]);
+    for node in ["1-1", "1-2"] {
+        let p = store.progress(&plan, node, fy).await.unwrap().unwrap();
+        assert_eq!(p.state, ItemState::Submitted);
+    }
+    assert_eq!(
+        store
+            .reviews(&plan, Some(fy), None)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.kind == gyokaku_store::ReviewKind::Submit)
+            .count(),
+        2
+    );
+
+    // A submitted item in a batch refuses the whole batch.
+    let err = store
+        .save_items(
+            &plan,
+            &[
+                (edit("1-3", "年度目標達成", "新規"), None),
+                (edit("1-1", "年度目標達成", "再提出"), Some(2)),
+            ],
+            false,
+            "ed",
+            "editor",
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    assert!(store.progress(&plan, "1-3", fy).await.unwrap().is_none());
+
+    // A closed year refuses every batch.
+    store.close_cycle(&plan, fy, "office").await.unwrap();
+    let err = store
+        .save_items(
+            &plan,
+            &[(edit("1-3", "年度目標達成", "新規"), None)],
+            false,
+            "ed",
+            "editor",
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    assert!(store.progress(&plan, "1-3", fy).await.unwrap().is_none());
 }

@@ -6,6 +6,7 @@
 pub mod auth;
 mod charts;
 mod error;
+pub mod excel;
 mod form;
 mod handlers;
 pub mod i18n;
@@ -34,11 +35,13 @@ pub struct AppState {
     plans: std::sync::Arc<views::PlanCache>,
     /// Mark cookies `Secure` (the app is served over https).
     pub secure_cookies: bool,
+    /// Uploaded workbooks previewed and waiting to be applied.
+    pub workbooks: handlers::workbook::PendingUploads,
 }
 
 /// All routes of the app.
 pub fn router(state: AppState) -> Router {
-    use handlers::{account, admin, fiscal, indicators, items, plans, session};
+    use handlers::{account, admin, fiscal, indicators, items, plans, session, workbook};
     Router::new()
         .route("/", get(plans::home))
         .route("/login", get(session::login_form).post(session::login))
@@ -60,6 +63,11 @@ pub fn router(state: AppState) -> Router {
         .route("/p/{city}/{plan}/cycle", post(plans::cycle_action))
         .route("/p/{city}/{plan}/opinion", post(plans::plan_opinion))
         .route("/p/{city}/{plan}/audit", get(plans::audit))
+        .route(
+            "/p/{city}/{plan}/workbook",
+            get(workbook::download).post(workbook::upload),
+        )
+        .route("/p/{city}/{plan}/workbook/apply", post(workbook::apply))
         .route("/p/{city}/{plan}/items/{node}", get(items::page))
         .route("/p/{city}/{plan}/items/{node}/{fy}", post(items::save))
         .route(
@@ -203,5 +211,6 @@ pub fn state(store: SqlStore, secure_cookies: bool) -> AppState {
         store,
         plans: Default::default(),
         secure_cookies,
+        workbooks: Default::default(),
     }
 }

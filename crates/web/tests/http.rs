@@ -578,7 +578,7 @@ async fn authorisation_matrix(app: App) {
                 &[("fy", "2025"), ("action", "open")],
             )
             .await;
-        assert_eq!(opened.status, StatusCode::SEE_OTHER);
+        assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
     }
     let own = app.own_item.clone();
     let other = app.other_item.clone();

@@ -8,6 +8,7 @@ pub mod indicators;
 pub mod items;
 pub mod plans;
 pub mod session;
+pub mod workbook;
 
 use askama::Template;
 use axum::http::header;

@@ -153,6 +153,8 @@ struct DashboardPage {
     showing: String,
     opinions: Vec<OpinionLine>,
     can_opine: bool,
+    /// Departments whose Excel workbook the user may download/upload.
+    workbook_depts: Vec<Opt>,
 }
 
 pub async fn dashboard(
@@ -457,6 +459,7 @@ pub async fn dashboard(
         items,
         opinions,
         can_opine: open && user.role == Role::Council,
+        workbook_depts: crate::handlers::workbook::dashboard_depts(&auth, &ctx, &dept_ids, dept_q),
     };
     html(&page)
 }
