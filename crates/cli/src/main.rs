@@ -113,6 +113,29 @@ enum Command {
     /// 利用者 / Accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// 指標の実績を CSV から取り込む（全部か無か） / Import indicator actuals from a CSV, all or nothing.
+    ///
+    /// Columns: indicator,fy,value,unit,note (unit may be empty; if given it
+    /// must be the indicator's unit).
+    /// Example: gyokaku actuals --city 082058 --plan challenge actuals.csv
+    Actuals {
+        #[arg(long)]
+        city: String,
+        #[arg(long)]
+        plan: Option<String>,
+        file: PathBuf,
+    },
+    /// 複数団体の財政指標表を取り込む（図表-5 の形、全部か無か） / Import a table of several cities' fiscal ratios, all or nothing.
+    ///
+    /// Columns as fiscal_ratios.csv: lgcode,city,fy,ratio,value,source.
+    /// Example: gyokaku fiscal --city 102113 --plan taiko-4 peers-2024.csv
+    Fiscal {
+        #[arg(long)]
+        city: String,
+        #[arg(long)]
+        plan: Option<String>,
+        file: PathBuf,
+    },
     /// ベンチマーク / Benchmarks.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -573,6 +596,42 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             role,
             depts,
         }) => user_add(&cli.db, login, name, &role, &depts).await,
+        Command::Actuals { city, plan, file } => {
+            let store = open(&cli.db).await?;
+            let plan = pick_plan(&store, city_code(&city)?, plan).await?;
+            let doc = store
+                .export_plan(&plan)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.both()))?;
+            let values = gyokaku_interchange::read_actuals_csv(&file, &doc.indicators)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let n = store
+                .record_indicator_values(&plan, &values, "cli")
+                .await
+                .map_err(|e| anyhow::anyhow!(e.both()))?;
+            println!(
+                "取り込みました / imported: {n} 件の実績 / actuals ({}/{})",
+                plan.city, plan.plan
+            );
+            store.close().await;
+            Ok(())
+        }
+        Command::Fiscal { city, plan, file } => {
+            let store = open(&cli.db).await?;
+            let plan = pick_plan(&store, city_code(&city)?, plan).await?;
+            let rows =
+                gyokaku_interchange::read_fiscal_csv(&file).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let n = store
+                .upsert_fiscal(&plan, &rows, "cli")
+                .await
+                .map_err(|e| anyhow::anyhow!(e.both()))?;
+            println!(
+                "取り込みました / imported: {n} 件の財政指標 / fiscal ratios ({}/{})",
+                plan.city, plan.plan
+            );
+            store.close().await;
+            Ok(())
+        }
         Command::User(UserCommand::List) => {
             let store = open(&cli.db).await?;
             for u in store.users().await? {

@@ -253,3 +253,129 @@ fn bad_arguments_get_clear_errors() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("unsupported database URL"));
 }
+
+/// Bad actuals (text in a number cell, an unknown indicator, a unit that is
+/// not the indicator's) are refused with row and column, and nothing is
+/// written; good ones are stored. A peer table of fiscal ratios is added.
+#[test]
+fn actuals_and_peer_tables_are_imported_all_or_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sqlite_url(tmp.path());
+    assert!(
+        gyokaku(&db, &["import", example("ishioka").to_str().unwrap()])
+            .status
+            .success()
+    );
+    let bad = tmp.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "indicator,fy,value,unit,note\n\
+         r1-1,R4,25,件,\n\
+         r1-1,R5,二十五,件,\n\
+         zz-9,R4,1,,\n\
+         r1-1,R3,22,%,\n",
+    )
+    .unwrap();
+    let out = gyokaku(&db, &["actuals", "--city", "082058", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("3 件のエラー"), "{err}");
+    assert!(err.contains("行 3") || err.contains("row 3"), "{err}");
+    assert!(
+        err.contains("value") && err.contains("二十五"),
+        "text in a number cell: {err}"
+    );
+    assert!(err.contains("zz-9"), "unknown indicator: {err}");
+    assert!(
+        err.contains("unit") && err.contains("「%」"),
+        "unit mismatch: {err}"
+    );
+    let dest = tmp.path().join("out");
+    assert!(gyokaku(
+        &db,
+        &[
+            "export",
+            "--city",
+            "082058",
+            "--plan",
+            "challenge",
+            "--out",
+            dest.to_str().unwrap()
+        ]
+    )
+    .status
+    .success());
+    assert!(
+        !dest.join("indicator_values.csv").exists(),
+        "nothing was written"
+    );
+
+    let good = tmp.path().join("good.csv");
+    std::fs::write(
+        &good,
+        "indicator,fy,value,unit,note\nr1-1,令和4年度,25,件,総務課集計\nr1-1,2023,28,,\n",
+    )
+    .unwrap();
+    let ok = gyokaku(
+        &db,
+        &["actuals", "--city", "082058", good.to_str().unwrap()],
+    );
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    let dest = tmp.path().join("out2");
+    assert!(gyokaku(
+        &db,
+        &[
+            "export",
+            "--city",
+            "082058",
+            "--plan",
+            "challenge",
+            "--out",
+            dest.to_str().unwrap()
+        ]
+    )
+    .status
+    .success());
+    let values = std::fs::read_to_string(dest.join("indicator_values.csv")).unwrap();
+    assert!(values.contains("r1-1,2022,25,総務課集計,"), "{values}");
+    assert!(values.contains("r1-1,2023,28,,"), "{values}");
+
+    let peers = tmp.path().join("peers.csv");
+    std::fs::write(
+        &peers,
+        "lgcode,city,fy,ratio,value,source\n\
+         082058,石岡市,2024,real_debt_service_ratio,8.1,決算カード\n\
+         082015,水戸市,2024,real_debt_service_ratio,6.0,決算カード\n\
+         082023,日立市,2024,real_debt_service_ratio,—,決算カード\n",
+    )
+    .unwrap();
+    let ok = gyokaku(
+        &db,
+        &["fiscal", "--city", "082058", peers.to_str().unwrap()],
+    );
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    let dest = tmp.path().join("out3");
+    assert!(gyokaku(
+        &db,
+        &[
+            "export",
+            "--city",
+            "082058",
+            "--plan",
+            "challenge",
+            "--out",
+            dest.to_str().unwrap()
+        ]
+    )
+    .status
+    .success());
+    let fiscal = std::fs::read_to_string(dest.join("fiscal_ratios.csv")).unwrap();
+    assert!(
+        fiscal.contains("082015,水戸市,2024,real_debt_service_ratio,6.0,決算カード"),
+        "{fiscal}"
+    );
+    assert!(
+        fiscal.contains("082023,日立市,2024,real_debt_service_ratio,—,決算カード"),
+        "{fiscal}"
+    );
+}
