@@ -113,6 +113,23 @@ enum Command {
     /// 利用者 / Accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// 締め切った年度を公表用ファイルに書き出す / Publish a closed year: open data (CSV + datapackage.json).
+    ///
+    /// Example: gyokaku publish --city 102113 --plan taiko-4 --fy R7 --out /tmp/pub --date 2026-06-30
+    Publish {
+        #[arg(long)]
+        city: String,
+        #[arg(long)]
+        plan: Option<String>,
+        /// 年度: 2025, 令和7年度, R7 …
+        #[arg(long)]
+        fy: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// The publication date written into the output (YYYY-MM-DD); today by default.
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// 指標の実績を CSV から取り込む（全部か無か） / Import indicator actuals from a CSV, all or nothing.
     ///
     /// Columns: indicator,fy,value,unit,note (unit may be empty; if given it
@@ -628,6 +645,30 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!(
                 "取り込みました / imported: {n} 件の財政指標 / fiscal ratios ({}/{})",
                 plan.city, plan.plan
+            );
+            store.close().await;
+            Ok(())
+        }
+        Command::Publish {
+            city,
+            plan,
+            fy,
+            out,
+            date,
+        } => {
+            let fy = FiscalYear::parse(&fy).map_err(|e| anyhow::anyhow!(e.both()))?;
+            let date = date.unwrap_or_else(|| gyokaku_store::now_iso()[..10].to_string());
+            let store = open(&cli.db).await?;
+            let plan = pick_plan(&store, city_code(&city)?, plan).await?;
+            let publication = gyokaku_publish::Publication::load(&store, &plan, fy, &date)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.both()))?;
+            let files = gyokaku_publish::write_all(&publication, &out)
+                .map_err(|e| anyhow::anyhow!(e.both()))?;
+            println!(
+                "公表用ファイルを書き出しました / published {} files to {}",
+                files.len(),
+                out.display()
             );
             store.close().await;
             Ok(())

@@ -4,7 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod auth;
-mod charts;
+use gyokaku_publish::charts;
 mod error;
 pub mod excel;
 mod form;

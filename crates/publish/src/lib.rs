@@ -1,0 +1,68 @@
+//! Publication (実施状況の公表): a closed fiscal year of a plan written as
+//! files any static host can serve and any reader can process — open data
+//! with a Frictionless data package (and, as they are built, the static
+//! site, the workbook and the PDF report). The same data always gives the
+//! same bytes; only the declared publication date varies.
+#![forbid(unsafe_code)]
+
+pub mod charts;
+pub mod model;
+pub mod opendata;
+
+use gyokaku_domain::{Bilingual, FiscalYear};
+
+pub use model::{Entry, Publication};
+
+/// What can stop a publication.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("{}", self.both())]
+    Open(FiscalYear),
+    #[error("{}", self.both())]
+    Date(String),
+    #[error("{0}")]
+    Store(gyokaku_store::StoreError),
+    #[error("cannot write: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("cannot write CSV: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+impl Bilingual for PublishError {
+    fn ja(&self) -> String {
+        match self {
+            PublishError::Open(fy) => format!(
+                "{}はまだ報告を受け付けています。年度を締め切ってから公表してください",
+                fy.wareki()
+            ),
+            PublishError::Date(d) => {
+                format!("公表日「{d}」は YYYY-MM-DD の形で書いてください")
+            }
+            PublishError::Store(e) => e.ja(),
+            PublishError::Io(e) => format!("書き込めません: {e}"),
+            PublishError::Csv(e) => format!("CSV を書き込めません: {e}"),
+        }
+    }
+    fn en(&self) -> String {
+        match self {
+            PublishError::Open(fy) => format!(
+                "reporting for {} is still open: close the year before publishing it",
+                fy.english()
+            ),
+            PublishError::Date(d) => format!("the publication date '{d}' must be YYYY-MM-DD"),
+            PublishError::Store(e) => e.en(),
+            PublishError::Io(e) => format!("cannot write: {e}"),
+            PublishError::Csv(e) => format!("cannot write CSV: {e}"),
+        }
+    }
+}
+
+/// Writes everything of a publication under `out`: `data/` (open data).
+/// Returns the files written, relative to `out`.
+pub fn write_all(p: &Publication, out: &std::path::Path) -> Result<Vec<String>, PublishError> {
+    let mut files = Vec::new();
+    for f in opendata::write(p, &out.join("data"))? {
+        files.push(format!("data/{f}"));
+    }
+    Ok(files)
+}

@@ -1,0 +1,200 @@
+//! What a publication is made of: the plan as the office accepted it up
+//! to the published year, the council's opinions, and the plan's outline
+//! (every node with the label the plan prints).
+
+use gyokaku_domain::{FiscalYear, Node, PlanDocument};
+use gyokaku_store::{
+    CycleState, ItemState, PlanRef, ReviewEntry, ReviewKind, SqlStore, Store, StoreError,
+};
+
+use crate::PublishError;
+
+/// A closed year of a plan, ready to be written in every format.
+#[derive(Debug, Clone)]
+pub struct Publication {
+    /// The plan with only accepted reports, and reports and actuals of
+    /// years up to `fy`.
+    pub doc: PlanDocument,
+    pub fy: FiscalYear,
+    /// The declared publication date (`YYYY-MM-DD`): the only thing in the
+    /// output that is not a function of the data.
+    pub published_on: String,
+    /// Council opinions of years up to `fy` (`node` is `None` for the
+    /// whole plan).
+    pub opinions: Vec<ReviewEntry>,
+    pub outline: Vec<Entry>,
+}
+
+/// One node of the plan in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: String,
+    pub parent: Option<String>,
+    pub depth: usize,
+    pub level: String,
+    /// The level's name (基本方針, 推進項目…).
+    pub level_name: String,
+    pub level_name_en: Option<String>,
+    /// 方針1, (2), ①, 1-① — as the plan prints it.
+    pub label: String,
+    pub title: String,
+    /// A leaf: the level at which departments report.
+    pub is_item: bool,
+}
+
+impl Entry {
+    pub fn heading(&self) -> String {
+        format!("{} {}", self.label, self.title).trim().to_string()
+    }
+}
+
+fn outline(doc: &PlanDocument) -> Vec<Entry> {
+    fn walk(
+        doc: &PlanDocument,
+        nodes: &[Node],
+        parent: Option<&Node>,
+        depth: usize,
+        out: &mut Vec<Entry>,
+    ) {
+        for n in nodes {
+            let level = doc.header.levels.iter().find(|l| l.key == n.level);
+            out.push(Entry {
+                id: n.id.clone(),
+                parent: parent.map(|p| p.id.clone()),
+                depth,
+                level: n.level.clone(),
+                level_name: level.map(|l| l.name.clone()).unwrap_or_default(),
+                level_name_en: level.and_then(|l| l.name_en.clone()),
+                label: level
+                    .map(|l| l.label(n.number, parent.and_then(|p| p.number)))
+                    .unwrap_or_default(),
+                title: n.title.clone(),
+                is_item: n.children.is_empty(),
+            });
+            walk(doc, &n.children, Some(n), depth + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(doc, &doc.nodes, None, 0, &mut out);
+    out
+}
+
+impl Publication {
+    /// Reads a plan's closed year from the store. A year whose reporting is
+    /// still open is refused: close it first. A year with no cycle (records
+    /// imported from plan folders) is published as recorded.
+    pub async fn load(
+        store: &SqlStore,
+        plan: &PlanRef,
+        fy: FiscalYear,
+        published_on: &str,
+    ) -> Result<Publication, PublishError> {
+        check_date(published_on)?;
+        if store
+            .cycles(plan)
+            .await?
+            .iter()
+            .any(|c| c.fy == fy && c.state == CycleState::Open)
+        {
+            return Err(PublishError::Open(fy));
+        }
+        let mut doc = store.export_plan(plan).await?;
+        let accepted: std::collections::HashSet<(String, FiscalYear)> = store
+            .reports(plan, None)
+            .await?
+            .into_iter()
+            .filter(|p| p.state == ItemState::Accepted)
+            .map(|p| (p.progress.node, p.progress.fy))
+            .collect();
+        doc.progress
+            .retain(|p| p.fy <= fy && accepted.contains(&(p.node.clone(), p.fy)));
+        doc.indicator_values.retain(|v| v.fy <= fy);
+        doc.fiscal.retain(|o| o.fy <= fy);
+        let opinions = store
+            .reviews(plan, None, None)
+            .await?
+            .into_iter()
+            .filter(|r| r.kind == ReviewKind::Opinion && r.fy <= fy)
+            .collect();
+        Ok(Publication::new(doc, fy, published_on, opinions))
+    }
+
+    /// A publication of a document already in hand (tests, benchmarks).
+    pub fn new(
+        doc: PlanDocument,
+        fy: FiscalYear,
+        published_on: &str,
+        opinions: Vec<ReviewEntry>,
+    ) -> Publication {
+        let outline = outline(&doc);
+        Publication {
+            doc,
+            fy,
+            published_on: published_on.to_string(),
+            opinions,
+            outline,
+        }
+    }
+
+    pub fn lgcode(&self) -> String {
+        self.doc.header.city.code.to_string()
+    }
+
+    pub fn plan_id(&self) -> &str {
+        &self.doc.header.plan.id
+    }
+
+    pub fn entry(&self, id: &str) -> Option<&Entry> {
+        self.outline.iter().find(|e| e.id == id)
+    }
+
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        gyokaku_domain::walk_nodes(&self.doc.nodes)
+            .into_iter()
+            .map(|(n, _, _)| n)
+            .find(|n| n.id == id)
+    }
+
+    /// The years the publication covers: the plan's period up to the
+    /// published year, and every year with a report.
+    pub fn years(&self) -> Vec<FiscalYear> {
+        let mut set = std::collections::BTreeSet::new();
+        if let Some(p) = self.doc.header.plan.period {
+            set.extend(p.years().filter(|y| *y <= self.fy));
+        }
+        set.extend(self.doc.progress.iter().map(|p| p.fy));
+        set.insert(self.fy);
+        set.into_iter().collect()
+    }
+
+    /// A department's name by id.
+    pub fn dept_name(&self, id: &str) -> String {
+        self.doc
+            .organisation
+            .flatten()
+            .into_iter()
+            .find(|(d, _)| d.id == id)
+            .map(|(d, _)| d.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    }
+}
+
+fn check_date(s: &str) -> Result<(), PublishError> {
+    let ok = s.len() == 10
+        && s.as_bytes()[4] == b'-'
+        && s.as_bytes()[7] == b'-'
+        && s[..4].parse::<u32>().is_ok()
+        && s[5..7].parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
+        && s[8..].parse::<u32>().is_ok_and(|d| (1..=31).contains(&d));
+    if ok {
+        Ok(())
+    } else {
+        Err(PublishError::Date(s.to_string()))
+    }
+}
+
+impl From<StoreError> for PublishError {
+    fn from(e: StoreError) -> Self {
+        PublishError::Store(e)
+    }
+}
