@@ -195,8 +195,18 @@ pub struct Bar {
 /// Horizontal bars (one per city), with reference lines (thresholds).
 pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar], refs: &[RefLine]) -> String {
     let row = 24.0;
-    // Each reference line gets its own label row above the bars.
-    let (left, right) = (110.0, 70.0);
+    // Each reference line gets its own label row above the bars; the left
+    // margin fits the longest label (a CJK character is about one em).
+    let widest = bars
+        .iter()
+        .map(|b| {
+            b.label
+                .chars()
+                .map(|c| if c.is_ascii() { 6.5 } else { 11.5 })
+                .sum::<f64>()
+        })
+        .fold(0.0f64, f64::max);
+    let (left, right) = ((widest + 12.0).clamp(60.0, 240.0), 70.0);
     let top = 16.0 + 14.0 * refs.len().max(1) as f64;
     let w = 560u32;
     let h = (top + row * bars.len() as f64 + 28.0) as u32;

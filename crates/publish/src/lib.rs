@@ -8,6 +8,7 @@
 pub mod charts;
 pub mod model;
 pub mod opendata;
+pub mod site;
 
 use gyokaku_domain::{Bilingual, FiscalYear};
 
@@ -57,10 +58,11 @@ impl Bilingual for PublishError {
     }
 }
 
-/// Writes everything of a publication under `out`: `data/` (open data).
-/// Returns the files written, relative to `out`.
+/// Writes everything of a publication under `out`: the site (`index.html`,
+/// `ja/`, `en/`, `assets/`) and `data/` (open data). Returns the files
+/// written, relative to `out`.
 pub fn write_all(p: &Publication, out: &std::path::Path) -> Result<Vec<String>, PublishError> {
-    let mut files = Vec::new();
+    let mut files = site::write(p, out)?;
     for f in opendata::write(p, &out.join("data"))? {
         files.push(format!("data/{f}"));
     }

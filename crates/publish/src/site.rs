@@ -1,0 +1,1261 @@
+//! The citizens' site: static HTML in Japanese and English, with inline SVG
+//! charts beside their data tables, an offline search, and a print
+//! stylesheet. No request leaves the site; it works from any static host
+//! and from file://. Every link is relative.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use askama::Template;
+
+use gyokaku_domain::{
+    assess_all, check_observation, rank_peers, Assessment, Evaluation, FiscalRatio, FiscalYear,
+    Indicator, Node, RatioValue, Sign, StatusSummary, Threshold, Trajectory, Yen,
+};
+
+use crate::charts::{bar_chart, esc, line_chart, Bar, RefLine};
+use crate::model::Publication;
+use crate::PublishError;
+
+/// The site's two languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Ja,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }
+    }
+    fn other(self) -> Lang {
+        match self {
+            Lang::Ja => Lang::En,
+            Lang::En => Lang::Ja,
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Pair {
+    ja: String,
+    en: String,
+}
+
+fn table() -> &'static BTreeMap<String, Pair> {
+    static T: OnceLock<BTreeMap<String, Pair>> = OnceLock::new();
+    T.get_or_init(|| {
+        // Part of the binary and checked by a test: a broken file is a
+        // build defect, not input.
+        serde_norway::from_str(include_str!("../locales/site.yaml"))
+            .unwrap_or_else(|e| panic!("locales/site.yaml: {e}"))
+    })
+}
+
+/// The translator of the site's templates.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn s<'a>(&self, key: &'a str) -> &'a str {
+        match table().get(key) {
+            Some(p) => match self.lang {
+                Lang::Ja => p.ja.as_str(),
+                Lang::En => p.en.as_str(),
+            },
+            None => key,
+        }
+    }
+    fn en(&self) -> bool {
+        self.lang == Lang::En
+    }
+    fn fy(&self, fy: FiscalYear) -> String {
+        if self.en() {
+            format!("FY{} ({})", fy.year(), fy.short())
+        } else {
+            fy.wareki_with_western()
+        }
+    }
+}
+
+/// All keys of the locale file (for the test that each has both texts).
+pub fn locale_keys() -> Vec<String> {
+    table().keys().cloned().collect()
+}
+
+/// A node id as a file name: ASCII letters, digits, `-` and `_` kept, every
+/// other byte as `~XX`, so that distinct ids stay distinct.
+pub fn slug(id: &str) -> String {
+    let mut out = String::new();
+    for b in id.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => out.push(b as char),
+            _ => out.push_str(&format!("~{b:02X}")),
+        }
+    }
+    if out.is_empty() {
+        "_".into()
+    } else {
+        out
+    }
+}
+
+/// Escaped text with the plan's glossary terms linked to the glossary, the
+/// longest term first; line breaks kept.
+pub fn mark_terms(text: &str, terms: &[(String, String)], href: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    'outer: while !rest.is_empty() {
+        for (term, anchor) in terms {
+            if !term.is_empty() && rest.starts_with(term.as_str()) {
+                out.push_str(&format!(
+                    "<a class=\"term\" href=\"{href}#{anchor}\">{}</a>",
+                    esc(term)
+                ));
+                rest = &rest[term.len()..];
+                continue 'outer;
+            }
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        match c {
+            '\n' => out.push_str("<br>"),
+            c => out.push_str(&esc(&c.to_string())),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// The frame every page shares.
+pub struct Frame {
+    pub tr: Tr,
+    pub title: String,
+    /// From this page to its language's folder (`""` or `"../"`).
+    pub up: &'static str,
+    pub city: String,
+    pub plan_title: String,
+    pub fy_text: String,
+    pub published: String,
+    pub other_href: String,
+    pub has_fiscal: bool,
+    pub has_meetings: bool,
+    pub has_glossary: bool,
+    pub has_indicators: bool,
+    pub demo: bool,
+}
+
+impl Frame {
+    pub fn lang(&self) -> &'static str {
+        self.tr.lang.code()
+    }
+    pub fn other_lang(&self) -> &'static str {
+        self.tr.lang.other().code()
+    }
+}
+
+pub struct SummaryLine {
+    pub label: String,
+    pub counts: Vec<u32>,
+    pub total: u32,
+    pub unreported: u32,
+    pub achieved: String,
+}
+
+impl SummaryLine {
+    fn new(label: String, s: &StatusSummary) -> SummaryLine {
+        SummaryLine {
+            label,
+            counts: s.rows.iter().map(|r| r.count).collect(),
+            total: s.total,
+            unreported: s.unreported,
+            achieved: s
+                .achieved_percent()
+                .map(|p| format!("{p}%"))
+                .unwrap_or_else(|| "—".into()),
+        }
+    }
+}
+
+pub struct Link {
+    pub href: String,
+    pub label: String,
+    pub title: String,
+    pub extra: String,
+}
+
+#[derive(Template)]
+#[template(path = "site/top.html")]
+struct TopPage {
+    f: Frame,
+    subtitle: String,
+    period: String,
+    philosophy: String,
+    status_cols: Vec<String>,
+    summary: Vec<SummaryLine>,
+    chart: String,
+    chart_rows: Vec<(String, u32)>,
+    across: Vec<SummaryLine>,
+    policies: Vec<Link>,
+    effects: Vec<(String, String, String, String)>,
+    opinions: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "site/policy.html")]
+struct PolicyPage {
+    f: Frame,
+    heading: String,
+    body: String,
+    items: Vec<Link>,
+}
+
+pub struct HistoryLine {
+    pub fy: String,
+    pub planned: String,
+    pub status: String,
+    pub result: String,
+    pub self_evaluation: String,
+    pub direction: String,
+    pub spending_cut: String,
+    pub revenue: String,
+}
+
+pub struct IndicatorBlock {
+    pub name: String,
+    pub unit: String,
+    pub kind: String,
+    pub baseline: String,
+    pub target: String,
+    pub latest: String,
+    pub achievement: String,
+    pub class: String,
+    pub class_key: &'static str,
+    pub chart: String,
+    pub values: Vec<(String, String)>,
+    pub item_href: String,
+    pub item: String,
+}
+
+#[derive(Template)]
+#[template(path = "site/item.html")]
+struct ItemPage {
+    f: Frame,
+    group: String,
+    group_href: String,
+    heading: String,
+    depts: String,
+    body: String,
+    sections: Vec<(String, String)>,
+    history: Vec<HistoryLine>,
+    indicators: Vec<IndicatorBlock>,
+    opinions: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "site/indicators.html")]
+struct IndicatorsPage {
+    f: Frame,
+    counts: Vec<(String, u32)>,
+    indicators: Vec<IndicatorBlock>,
+}
+
+pub struct FiscalRow {
+    pub ratio: String,
+    pub cells: Vec<(String, String)>,
+    pub early_warning: String,
+    pub reconstruction: String,
+    pub chart: String,
+}
+
+pub struct PeerBlock {
+    pub title: String,
+    pub rows: Vec<(String, String, String, String, bool)>,
+    pub chart: String,
+}
+
+#[derive(Template)]
+#[template(path = "site/fiscal.html")]
+struct FiscalPage {
+    f: Frame,
+    years: Vec<String>,
+    own: Vec<FiscalRow>,
+    peers: Vec<PeerBlock>,
+}
+
+#[derive(Template)]
+#[template(path = "site/meetings.html")]
+struct MeetingsPage {
+    f: Frame,
+    meetings: Vec<(String, String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "site/glossary.html")]
+struct GlossaryPage {
+    f: Frame,
+    terms: Vec<(String, String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "site/data.html")]
+struct DataPage {
+    f: Frame,
+    files: Vec<(String, String, usize)>,
+    has_pdf: bool,
+}
+
+#[derive(Template)]
+#[template(path = "site/chooser.html")]
+struct Chooser {
+    title_ja: String,
+}
+
+fn ratio_name(tr: Tr, r: FiscalRatio) -> &'static str {
+    if tr.en() {
+        r.en()
+    } else {
+        r.ja()
+    }
+}
+
+fn threshold_text(t: Threshold) -> String {
+    match t {
+        Threshold::Plan { value } | Threshold::Statutory { value } => value.to_string(),
+        Threshold::DependsOnScale { lowest, highest } => format!("{lowest}〜{highest}"),
+        Threshold::None => "—".into(),
+    }
+}
+
+fn threshold_value(t: Threshold) -> Option<f64> {
+    match t {
+        Threshold::Plan { value } | Threshold::Statutory { value } => Some(value.to_f64()),
+        Threshold::DependsOnScale { highest, .. } => Some(highest.to_f64()),
+        Threshold::None => None,
+    }
+}
+
+fn achievement_text(tr: Tr, a: &Assessment) -> String {
+    let pick = |ja: &str, en: &str| {
+        if tr.en() {
+            en.to_string()
+        } else {
+            ja.to_string()
+        }
+    };
+    match &a.evaluation {
+        Evaluation::Progress { progress, .. } => format!("{}%", progress.percent(1)),
+        Evaluation::Bound { met, margin, .. } => {
+            let m = if *met {
+                pick("達成", "met")
+            } else {
+                pick("未達", "not met")
+            };
+            format!("{m}（{} {margin}）", pick("余裕", "margin"))
+        }
+        Evaluation::Direction { sign, change, .. } => {
+            let s = match sign {
+                Sign::Positive => pick("増加", "up"),
+                Sign::Zero => pick("横ばい", "flat"),
+                Sign::Negative => pick("減少", "down"),
+            };
+            format!("{s} {change}")
+        }
+        Evaluation::Keep { held, .. } => {
+            if *held {
+                pick("維持", "held")
+            } else {
+                pick("未維持", "not held")
+            }
+        }
+        Evaluation::Pending { baseline, target } => format!(
+            "{}: {}",
+            pick("未確定", "not fixed yet"),
+            [baseline.as_deref(), target.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" / ")
+        ),
+        Evaluation::NoData { .. } => pick("実績なし", "no actual yet"),
+        Evaluation::NotAssessable { reason } => pick(reason.ja(), reason.en()),
+    }
+}
+
+fn trajectory_text(tr: Tr, t: Trajectory) -> &'static str {
+    if tr.en() {
+        t.en()
+    } else {
+        t.ja()
+    }
+}
+
+fn with_fy(v: String, fy: Option<FiscalYear>) -> String {
+    match fy {
+        Some(y) => format!("{v}（{}）", y.short()),
+        None => v,
+    }
+}
+
+fn baseline_text(i: &Indicator) -> String {
+    i.baseline
+        .as_ref()
+        .map(|b| {
+            with_fy(
+                b.value
+                    .map(|v| v.to_string())
+                    .or_else(|| b.pending.clone())
+                    .unwrap_or_default(),
+                b.fy,
+            )
+        })
+        .unwrap_or_default()
+}
+
+fn target_text(i: &Indicator) -> String {
+    i.target
+        .as_ref()
+        .map(|t| {
+            with_fy(
+                t.text
+                    .clone()
+                    .or_else(|| t.value.map(|v| v.to_string()))
+                    .unwrap_or_default(),
+                t.fy,
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// Everything the pages are built from, computed once per language.
+struct Site<'a> {
+    p: &'a Publication,
+    tr: Tr,
+    assessments: Vec<Assessment>,
+    terms: Vec<(String, String)>,
+}
+
+impl<'a> Site<'a> {
+    fn frame(&self, title: String, up: &'static str, here: &str) -> Frame {
+        let p = self.p;
+        let h = &p.doc.header;
+        let published = gyokaku_domain::PlanDate::parse(&p.published_on)
+            .map(|d| {
+                if self.tr.en() {
+                    p.published_on.clone()
+                } else {
+                    d.wareki()
+                }
+            })
+            .unwrap_or_else(|_| p.published_on.clone());
+        Frame {
+            tr: self.tr,
+            title,
+            up,
+            city: h.city.name.clone(),
+            plan_title: h.plan.title.clone(),
+            fy_text: self.tr.fy(p.fy),
+            published,
+            other_href: format!("{up}../{}/{here}", self.tr.lang.other().code()),
+            has_fiscal: !p.doc.fiscal.is_empty(),
+            has_meetings: !h.meetings.is_empty(),
+            has_glossary: !p.doc.glossary.is_empty(),
+            has_indicators: !p.doc.indicators.is_empty(),
+            demo: p.doc.progress.iter().any(|g| g.demo)
+                || p.doc.indicator_values.iter().any(|v| v.demo),
+        }
+    }
+
+    fn marked(&self, text: &str, up: &str) -> String {
+        mark_terms(text, &self.terms, &format!("{up}glossary.html"))
+    }
+
+    fn status_cols(&self) -> Vec<String> {
+        self.p
+            .doc
+            .header
+            .status_scale
+            .iter()
+            .map(|s| {
+                let l = if self.tr.en() {
+                    s.label_en.clone().unwrap_or_else(|| s.label.clone())
+                } else {
+                    s.label.clone()
+                };
+                if l.starts_with(&s.code) {
+                    l
+                } else {
+                    format!("{} {l}", s.code)
+                }
+            })
+            .collect()
+    }
+
+    fn status_label(&self, code: Option<&str>) -> String {
+        code.map(|c| {
+            self.p
+                .doc
+                .header
+                .status_scale
+                .iter()
+                .find(|s| s.code == c)
+                .map(|s| {
+                    let l = if self.tr.en() {
+                        s.label_en.clone().unwrap_or_else(|| s.label.clone())
+                    } else {
+                        s.label.clone()
+                    };
+                    if l.starts_with(&s.code) {
+                        l
+                    } else {
+                        format!("{} {l}", s.code)
+                    }
+                })
+                .unwrap_or_else(|| c.to_string())
+        })
+        .unwrap_or_default()
+    }
+
+    fn summary_of(&self, fy: FiscalYear, ids: &[String]) -> StatusSummary {
+        let doc = &self.p.doc;
+        let status_of = |id: &str| {
+            doc.progress
+                .iter()
+                .find(|g| g.node == id && g.fy == fy)
+                .and_then(|g| g.status.as_deref())
+        };
+        StatusSummary::compute(&doc.header.status_scale, ids.iter().map(|id| status_of(id)))
+            .unwrap_or(StatusSummary {
+                rows: vec![],
+                total: 0,
+                unreported: ids.len() as u32,
+                achieved: 0,
+            })
+    }
+
+    fn leaves(nodes: &[Node]) -> Vec<String> {
+        gyokaku_domain::walk_nodes(nodes)
+            .into_iter()
+            .filter(|(n, _, _)| n.children.is_empty())
+            .map(|(n, _, _)| n.id.clone())
+            .collect()
+    }
+
+    fn opinions_of(&self, node: Option<&str>) -> Vec<(String, String)> {
+        self.p
+            .opinions
+            .iter()
+            .filter(|o| o.node.as_deref() == node)
+            .map(|o| (self.tr.fy(o.fy), o.body.clone()))
+            .collect()
+    }
+
+    fn indicator_block(&self, i: &Indicator, up: &str) -> IndicatorBlock {
+        let p = self.p;
+        let tr = self.tr;
+        let a = self.assessments.iter().find(|a| a.indicator == i.id);
+        let values: Vec<&gyokaku_domain::IndicatorValue> = p
+            .doc
+            .indicator_values
+            .iter()
+            .filter(|v| v.indicator == i.id)
+            .collect();
+        let mut years: Vec<FiscalYear> = values.iter().map(|v| v.fy).collect();
+        years.extend(i.baseline.as_ref().and_then(|b| b.fy));
+        years.extend(i.target.as_ref().and_then(|t| t.fy));
+        years.push(p.fy);
+        let first = years.iter().min().copied().unwrap_or(p.fy);
+        let last = years.iter().max().copied().unwrap_or(p.fy);
+        let points: Vec<(String, Option<f64>)> = (first.year()..=last.year())
+            .filter_map(|y| FiscalYear::new(y).ok())
+            .map(|y| {
+                (
+                    y.short(),
+                    values.iter().find(|v| v.fy == y).map(|v| v.value.to_f64()),
+                )
+            })
+            .collect();
+        let mut refs = Vec::new();
+        if let Some(v) = i.baseline.as_ref().and_then(|b| b.value) {
+            refs.push(RefLine {
+                label: tr.s("baseline").to_string(),
+                value: v.to_f64(),
+                kind: "base",
+            });
+        }
+        if let Some(v) = i.target.as_ref().and_then(|t| t.value) {
+            refs.push(RefLine {
+                label: tr.s("target").to_string(),
+                value: v.to_f64(),
+                kind: "target",
+            });
+        }
+        let chart = if values.is_empty() {
+            String::new()
+        } else {
+            line_chart(
+                &format!("ind-{}", slug(&i.id)),
+                &i.name,
+                &format!("{} — {}", i.name, tr.s("trend_table")),
+                &points,
+                &refs,
+            )
+        };
+        let (item_href, item) = match i.node.as_deref().and_then(|n| p.entry(n)) {
+            Some(e) if e.is_item => (format!("{up}items/{}.html", slug(&e.id)), e.heading()),
+            Some(e) if e.depth == 0 => (format!("{up}policies/{}.html", slug(&e.id)), e.heading()),
+            Some(e) => (String::new(), e.heading()),
+            None => (String::new(), String::new()),
+        };
+        IndicatorBlock {
+            name: i.name.clone(),
+            unit: i.unit.clone().unwrap_or_default(),
+            kind: if tr.en() {
+                i.kind.key().to_string()
+            } else {
+                i.kind.ja().to_string()
+            },
+            baseline: baseline_text(i),
+            target: target_text(i),
+            latest: a
+                .and_then(|a| a.latest)
+                .map(|l| format!("{}（{}）", l.value, l.fy.short()))
+                .unwrap_or_default(),
+            achievement: a.map(|a| achievement_text(tr, a)).unwrap_or_default(),
+            class: a
+                .map(|a| trajectory_text(tr, a.trajectory).to_string())
+                .unwrap_or_default(),
+            class_key: a.map(|a| a.trajectory.key()).unwrap_or("no_data"),
+            chart,
+            values: values
+                .iter()
+                .map(|v| (v.fy.short(), v.value.to_string()))
+                .collect(),
+            item_href,
+            item,
+        }
+    }
+}
+
+fn yen(y: Option<Yen>) -> String {
+    y.map(Yen::japanese).unwrap_or_default()
+}
+
+/// Every page of one language, as (path under the language folder, HTML).
+fn pages(p: &Publication, lang: Lang) -> Result<Vec<(String, String)>, PublishError> {
+    let tr = Tr { lang };
+    let doc = &p.doc;
+    let mut terms: Vec<(String, String)> = doc
+        .glossary
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.term.clone(), format!("term-{}", i + 1)))
+        .collect();
+    terms.sort_by(|a, b| {
+        b.0.chars()
+            .count()
+            .cmp(&a.0.chars().count())
+            .then(a.0.cmp(&b.0))
+    });
+    let site = Site {
+        p,
+        tr,
+        assessments: assess_all(&doc.indicators, &doc.indicator_values, p.fy),
+        terms,
+    };
+    let mut out = Vec::new();
+    let render = |t: &dyn DynTemplate| t.render_page();
+
+    // Top page.
+    let status_cols = site.status_cols();
+    let mut summary = vec![SummaryLine::new(
+        tr.s("whole").to_string(),
+        &site.summary_of(p.fy, &Site::leaves(&doc.nodes)),
+    )];
+    for top in doc.nodes.iter().filter(|n| !n.children.is_empty()) {
+        let label = p.entry(&top.id).map(|e| e.heading()).unwrap_or_default();
+        summary.push(SummaryLine::new(
+            label,
+            &site.summary_of(p.fy, &Site::leaves(std::slice::from_ref(top))),
+        ));
+    }
+    let chart_rows: Vec<(String, u32)> = status_cols
+        .iter()
+        .cloned()
+        .zip(summary[0].counts.iter().copied())
+        .chain(std::iter::once((
+            tr.s("unreported").to_string(),
+            summary[0].unreported,
+        )))
+        .collect();
+    let chart = bar_chart(
+        "status-chart",
+        &format!("{} — {}", tr.s("summary"), tr.fy(p.fy)),
+        tr.s("summary_chart"),
+        &chart_rows
+            .iter()
+            .map(|(l, n)| Bar {
+                label: l.chars().take(18).collect(),
+                value: Some(*n as f64),
+                text: n.to_string(),
+                highlight: false,
+            })
+            .collect::<Vec<_>>(),
+        &[],
+    );
+    let across = p
+        .years()
+        .into_iter()
+        .filter(|y| doc.progress.iter().any(|g| g.fy == *y))
+        .map(|y| SummaryLine::new(tr.fy(y), &site.summary_of(y, &Site::leaves(&doc.nodes))))
+        .collect();
+    let policies = p
+        .outline
+        .iter()
+        .filter(|e| e.depth == 0)
+        .map(|e| Link {
+            href: if e.is_item {
+                format!("items/{}.html", slug(&e.id))
+            } else {
+                format!("policies/{}.html", slug(&e.id))
+            },
+            label: e.label.clone(),
+            title: e.title.clone(),
+            extra: if e.is_item {
+                String::new()
+            } else {
+                let n =
+                    Site::leaves(std::slice::from_ref(p.node(&e.id).expect("outline node"))).len();
+                format!("{n}")
+            },
+        })
+        .collect();
+    let mut effects = Vec::new();
+    for y in p.years() {
+        let rows: Vec<_> = doc.progress.iter().filter(|g| g.fy == y).collect();
+        let cut: i64 = rows
+            .iter()
+            .filter_map(|g| g.spending_cut)
+            .map(|y| y.0)
+            .sum();
+        let rev: i64 = rows.iter().filter_map(|g| g.revenue).map(|y| y.0).sum();
+        if cut != 0 || rev != 0 {
+            effects.push((
+                tr.fy(y),
+                Yen(cut).japanese(),
+                Yen(rev).japanese(),
+                Yen(cut + rev).japanese(),
+            ));
+        }
+    }
+    let h = &doc.header;
+    let top = TopPage {
+        f: site.frame(
+            format!("{} {}", h.plan.title, tr.s("year_report")),
+            "",
+            "index.html",
+        ),
+        subtitle: h.plan.subtitle.clone().unwrap_or_default(),
+        period: h
+            .plan
+            .period
+            .map(|pd| format!("{} – {}", tr.fy(pd.from), tr.fy(pd.to)))
+            .unwrap_or_default(),
+        philosophy: site.marked(h.plan.philosophy.as_deref().unwrap_or(""), ""),
+        status_cols: status_cols.clone(),
+        summary,
+        chart,
+        chart_rows,
+        across,
+        policies,
+        effects,
+        opinions: site.opinions_of(None),
+    };
+    out.push(("index.html".to_string(), render(&top)?));
+
+    // Policy and item pages.
+    for e in &p.outline {
+        let Some(n) = p.node(&e.id) else { continue };
+        if e.is_item {
+            let depts = n
+                .departments
+                .iter()
+                .map(|d| p.dept_name(d))
+                .collect::<Vec<_>>()
+                .join("、");
+            let mut years = p.years();
+            years.retain(|y| {
+                n.schedule.contains_key(y)
+                    || doc.progress.iter().any(|g| g.node == n.id && g.fy == *y)
+            });
+            let history = years
+                .iter()
+                .map(|y| {
+                    let g = doc.progress.iter().find(|g| g.node == n.id && g.fy == *y);
+                    HistoryLine {
+                        fy: tr.fy(*y),
+                        planned: n.schedule.get(y).cloned().unwrap_or_default(),
+                        status: site.status_label(g.and_then(|g| g.status.as_deref())),
+                        result: g.and_then(|g| g.result.clone()).unwrap_or_default(),
+                        self_evaluation: g
+                            .and_then(|g| g.self_evaluation.clone())
+                            .unwrap_or_default(),
+                        direction: g
+                            .and_then(|g| g.direction)
+                            .map(|d| if tr.en() { d.en() } else { d.ja() }.to_string())
+                            .unwrap_or_default(),
+                        spending_cut: yen(g.and_then(|g| g.spending_cut)),
+                        revenue: yen(g.and_then(|g| g.revenue)),
+                    }
+                })
+                .collect();
+            // The group: the top-level node above the item.
+            let mut top_id = e.parent.clone();
+            while let Some(pid) = top_id.clone() {
+                match p.entry(&pid).and_then(|pe| pe.parent.clone()) {
+                    Some(up) => top_id = Some(up),
+                    None => break,
+                }
+            }
+            let (group, group_href) = match top_id.as_deref().and_then(|t| p.entry(t)) {
+                Some(g) => (g.heading(), format!("../policies/{}.html", slug(&g.id))),
+                None => (String::new(), String::new()),
+            };
+            let sections = h
+                .sections
+                .iter()
+                .filter_map(|k| {
+                    n.sections.get(&k.key).map(|t| {
+                        let label = if tr.en() {
+                            k.label_en.clone().unwrap_or_else(|| k.label.clone())
+                        } else {
+                            k.label.clone()
+                        };
+                        (label, site.marked(t, "../"))
+                    })
+                })
+                .collect();
+            let page = ItemPage {
+                f: site.frame(e.heading(), "../", &format!("items/{}.html", slug(&e.id))),
+                group,
+                group_href,
+                heading: e.heading(),
+                depts,
+                body: site.marked(n.body.as_deref().unwrap_or(""), "../"),
+                sections,
+                history,
+                indicators: doc
+                    .indicators
+                    .iter()
+                    .filter(|i| i.node.as_deref() == Some(n.id.as_str()))
+                    .map(|i| site.indicator_block(i, "../"))
+                    .collect(),
+                opinions: site.opinions_of(Some(&n.id)),
+            };
+            out.push((format!("items/{}.html", slug(&e.id)), render(&page)?));
+        } else if e.depth == 0 {
+            let items = p
+                .outline
+                .iter()
+                .filter(|x| x.is_item && Site::leaves(std::slice::from_ref(n)).contains(&x.id))
+                .map(|x| {
+                    let g = doc.progress.iter().find(|g| g.node == x.id && g.fy == p.fy);
+                    Link {
+                        href: format!("../items/{}.html", slug(&x.id)),
+                        label: x.label.clone(),
+                        title: x.title.clone(),
+                        extra: site.status_label(g.and_then(|g| g.status.as_deref())),
+                    }
+                })
+                .collect();
+            let page = PolicyPage {
+                f: site.frame(
+                    e.heading(),
+                    "../",
+                    &format!("policies/{}.html", slug(&e.id)),
+                ),
+                heading: e.heading(),
+                body: site.marked(n.body.as_deref().unwrap_or(""), "../"),
+                items,
+            };
+            out.push((format!("policies/{}.html", slug(&e.id)), render(&page)?));
+        }
+    }
+
+    // Indicators.
+    if !doc.indicators.is_empty() {
+        let s = gyokaku_domain::summarise(&site.assessments);
+        let page = IndicatorsPage {
+            f: site.frame(tr.s("indicators").to_string(), "", "indicators.html"),
+            counts: Trajectory::ALL
+                .iter()
+                .map(|t| (trajectory_text(tr, *t).to_string(), s.count(*t)))
+                .collect(),
+            indicators: doc
+                .indicators
+                .iter()
+                .map(|i| site.indicator_block(i, ""))
+                .collect(),
+        };
+        out.push(("indicators.html".into(), render(&page)?));
+    }
+
+    // Fiscal ratios.
+    if !doc.fiscal.is_empty() {
+        let me = doc.header.city.code;
+        let stated = &doc.header.fiscal_thresholds;
+        let mut years: Vec<FiscalYear> = doc
+            .fiscal
+            .iter()
+            .filter(|o| o.lgcode == me)
+            .map(|o| o.fy)
+            .collect();
+        years.sort();
+        years.dedup();
+        let own = FiscalRatio::ALL
+            .iter()
+            .filter(|r| doc.fiscal.iter().any(|o| o.lgcode == me && o.ratio == **r))
+            .map(|r| {
+                let th = gyokaku_domain::applicable_thresholds(*r, stated);
+                let find = |y: &FiscalYear| {
+                    doc.fiscal
+                        .iter()
+                        .find(|o| o.lgcode == me && o.ratio == *r && o.fy == *y)
+                };
+                let cells = years
+                    .iter()
+                    .map(|y| match find(y) {
+                        Some(o) => {
+                            let c = check_observation(o, &me, stated);
+                            (
+                                o.value.to_string(),
+                                if tr.en() { c.flag.en() } else { c.flag.ja() }.to_string(),
+                            )
+                        }
+                        None => (String::new(), String::new()),
+                    })
+                    .collect();
+                let points: Vec<(String, Option<f64>)> = years
+                    .iter()
+                    .map(|y| {
+                        (
+                            y.short(),
+                            find(y).and_then(|o| match o.value {
+                                RatioValue::Number(d) => Some(d.to_f64()),
+                                RatioValue::NotApplicable => None,
+                            }),
+                        )
+                    })
+                    .collect();
+                let mut refs = Vec::new();
+                if let Some(v) = threshold_value(th.early_warning) {
+                    refs.push(RefLine {
+                        label: tr.s("early_warning").into(),
+                        value: v,
+                        kind: "warn",
+                    });
+                }
+                if let Some(v) = threshold_value(th.reconstruction) {
+                    refs.push(RefLine {
+                        label: tr.s("reconstruction").into(),
+                        value: v,
+                        kind: "bad",
+                    });
+                }
+                FiscalRow {
+                    ratio: ratio_name(tr, *r).to_string(),
+                    cells,
+                    early_warning: threshold_text(th.early_warning),
+                    reconstruction: threshold_text(th.reconstruction),
+                    chart: if points.iter().any(|(_, v)| v.is_some()) {
+                        line_chart(
+                            &format!("own-{}", r.key()),
+                            ratio_name(tr, *r),
+                            tr.s("fiscal_own"),
+                            &points,
+                            &refs,
+                        )
+                    } else {
+                        String::new()
+                    },
+                }
+            })
+            .collect();
+        let mut peer_years: Vec<FiscalYear> = doc
+            .fiscal
+            .iter()
+            .filter(|o| o.lgcode != me)
+            .map(|o| o.fy)
+            .collect();
+        peer_years.sort();
+        peer_years.dedup();
+        let mut peers = Vec::new();
+        for fy in peer_years {
+            for r in FiscalRatio::ALL {
+                let ranking = rank_peers(r, fy, &doc.fiscal);
+                if ranking.rows.len() < 2 {
+                    continue;
+                }
+                let statutory = gyokaku_domain::statutory_thresholds(r);
+                let mut refs = Vec::new();
+                if let Some(v) = threshold_value(statutory.early_warning) {
+                    refs.push(RefLine {
+                        label: tr.s("early_warning").into(),
+                        value: v,
+                        kind: "warn",
+                    });
+                }
+                if let Some(v) = threshold_value(statutory.reconstruction) {
+                    refs.push(RefLine {
+                        label: tr.s("reconstruction").into(),
+                        value: v,
+                        kind: "bad",
+                    });
+                }
+                let title = format!("{} — {}", ratio_name(tr, r), tr.fy(fy));
+                peers.push(PeerBlock {
+                    chart: bar_chart(
+                        &format!("peer-{}-{}", r.key(), fy.year()),
+                        &title,
+                        tr.s("peers"),
+                        &ranking
+                            .rows
+                            .iter()
+                            .map(|row| Bar {
+                                label: row.city.clone(),
+                                value: match row.value {
+                                    RatioValue::Number(d) => Some(d.to_f64()),
+                                    RatioValue::NotApplicable => None,
+                                },
+                                text: row.value.to_string(),
+                                highlight: row.lgcode == me,
+                            })
+                            .collect::<Vec<_>>(),
+                        &refs,
+                    ),
+                    rows: ranking
+                        .rows
+                        .iter()
+                        .map(|row| {
+                            let flag = doc
+                                .fiscal
+                                .iter()
+                                .find(|o| o.lgcode == row.lgcode && o.ratio == r && o.fy == fy)
+                                .map(|o| {
+                                    let c = check_observation(o, &me, stated);
+                                    if tr.en() { c.flag.en() } else { c.flag.ja() }.to_string()
+                                })
+                                .unwrap_or_default();
+                            (
+                                row.rank
+                                    .map(|n| n.to_string())
+                                    .unwrap_or_else(|| "—".into()),
+                                row.city.clone(),
+                                row.value.to_string(),
+                                flag,
+                                row.lgcode == me,
+                            )
+                        })
+                        .collect(),
+                    title,
+                });
+            }
+        }
+        let page = FiscalPage {
+            f: site.frame(tr.s("fiscal").to_string(), "", "fiscal.html"),
+            years: years.iter().map(|y| tr.fy(*y)).collect(),
+            own,
+            peers,
+        };
+        out.push(("fiscal.html".into(), render(&page)?));
+    }
+
+    if !h.meetings.is_empty() {
+        let page = MeetingsPage {
+            f: site.frame(tr.s("meetings").to_string(), "", "meetings.html"),
+            meetings: h
+                .meetings
+                .iter()
+                .map(|m| {
+                    let date = match (m.date, m.end_date) {
+                        (Some(a), Some(b)) => format!("{} – {}", a.wareki(), b.wareki()),
+                        (Some(a), None) => a.wareki(),
+                        _ => String::new(),
+                    };
+                    let title = match m.number {
+                        Some(n) => format!("{}（第{n}回）", m.title),
+                        None => m.title.clone(),
+                    };
+                    (
+                        date,
+                        m.body.clone(),
+                        title,
+                        m.agenda.clone().unwrap_or_default(),
+                    )
+                })
+                .collect(),
+        };
+        out.push(("meetings.html".into(), render(&page)?));
+    }
+
+    if !doc.glossary.is_empty() {
+        let page = GlossaryPage {
+            f: site.frame(tr.s("glossary").to_string(), "", "glossary.html"),
+            terms: doc
+                .glossary
+                .iter()
+                .enumerate()
+                .map(|(i, g)| {
+                    (
+                        format!("term-{}", i + 1),
+                        g.term.clone(),
+                        g.reading.clone().unwrap_or_default(),
+                        g.description.clone(),
+                    )
+                })
+                .collect(),
+        };
+        out.push(("glossary.html".into(), render(&page)?));
+    }
+
+    let tables = crate::opendata::tables(p);
+    let page = DataPage {
+        f: site.frame(tr.s("data").to_string(), "", "data.html"),
+        files: tables
+            .iter()
+            .map(|t| (t.file_name(), t.name.to_string(), t.rows.len()))
+            .collect(),
+        has_pdf: false,
+    };
+    out.push(("data.html".into(), render(&page)?));
+    Ok(out)
+}
+
+/// Renders any page template (object-safe wrapper).
+trait DynTemplate {
+    fn render_page(&self) -> Result<String, PublishError>;
+}
+
+impl<T: Template> DynTemplate for T {
+    fn render_page(&self) -> Result<String, PublishError> {
+        self.render()
+            .map_err(|e| PublishError::Io(std::io::Error::other(format!("template: {e}"))))
+    }
+}
+
+/// The search index of one language: a script that sets a global, so that
+/// it also loads from file:// where fetch() is not allowed.
+fn search_index(p: &Publication, lang: Lang) -> String {
+    let mut entries: Vec<serde_json::Value> = Vec::new();
+    for e in &p.outline {
+        let href = if e.is_item {
+            format!("items/{}.html", slug(&e.id))
+        } else if e.depth == 0 {
+            format!("policies/{}.html", slug(&e.id))
+        } else {
+            continue;
+        };
+        entries.push(serde_json::json!([
+            e.heading(),
+            href,
+            if lang == Lang::En { "item" } else { "取組" }
+        ]));
+    }
+    for i in &p.doc.indicators {
+        entries.push(serde_json::json!([
+            i.name,
+            "indicators.html",
+            if lang == Lang::En {
+                "indicator"
+            } else {
+                "指標"
+            }
+        ]));
+    }
+    format!(
+        "window.GYOKAKU_SEARCH = {};\n",
+        serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into())
+    )
+}
+
+/// Writes the site under `out`: `index.html` (language choice), `ja/`,
+/// `en/` and `assets/`. Returns the files written, relative to `out`.
+pub fn write(p: &Publication, out: &Path) -> Result<Vec<String>, PublishError> {
+    let mut files = Vec::new();
+    let mut put = |rel: String, bytes: &[u8]| -> Result<(), PublishError> {
+        let path = out.join(&rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, bytes)?;
+        files.push(rel);
+        Ok(())
+    };
+    put(
+        "assets/site.css".into(),
+        include_str!("../assets/site.css").as_bytes(),
+    )?;
+    put(
+        "assets/search.js".into(),
+        include_str!("../assets/search.js").as_bytes(),
+    )?;
+    for lang in [Lang::Ja, Lang::En] {
+        put(
+            format!("assets/search-{}.js", lang.code()),
+            search_index(p, lang).as_bytes(),
+        )?;
+        for (rel, html) in pages(p, lang)? {
+            put(format!("{}/{rel}", lang.code()), html.as_bytes())?;
+        }
+    }
+    let chooser = Chooser {
+        title_ja: format!("{} {}", p.doc.header.city.name, p.doc.header.plan.title),
+    };
+    put("index.html".into(), chooser.render_page()?.as_bytes())?;
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_safe_and_distinct() {
+        assert_eq!(slug("1-2"), "1-2");
+        assert_eq!(slug("a/b"), "a~2Fb");
+        assert_ne!(slug("1-①"), slug("1-②"));
+        assert!(slug("重点/1")
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_~".contains(&b)));
+    }
+
+    #[test]
+    fn terms_are_linked_longest_first_and_text_escaped() {
+        let terms = vec![
+            ("行政改革大綱".to_string(), "term-2".to_string()),
+            ("行政改革".to_string(), "term-1".to_string()),
+        ];
+        let html = mark_terms(
+            "<b>行政改革大綱</b>と行政改革\n次",
+            &terms,
+            "../glossary.html",
+        );
+        assert_eq!(
+            html,
+            "&lt;b&gt;<a class=\"term\" href=\"../glossary.html#term-2\">行政改革大綱</a>&lt;/b&gt;と<a class=\"term\" href=\"../glossary.html#term-1\">行政改革</a><br>次"
+        );
+    }
+
+    #[test]
+    fn every_key_has_both_languages() {
+        for (k, p) in table() {
+            assert!(!p.ja.trim().is_empty() && !p.en.trim().is_empty(), "{k}");
+        }
+        assert!(table().len() > 80);
+    }
+}
