@@ -1,0 +1,231 @@
+//! Publishing: the same data gives the same bytes (only the declared date
+//! varies), every link of the site resolves to a file of the site, no page
+//! loads anything from elsewhere, and an open year is refused.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use gyokaku_domain::{Direction, FiscalYear, PlanDocument, Progress, StatusLevel, Yen};
+use gyokaku_publish::{write_all, Publication};
+use gyokaku_store::{CycleState, OnExisting, SqlStore, Store};
+
+fn example(name: &str) -> PlanDocument {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name);
+    gyokaku_interchange::read_plan_dir(&dir).unwrap()
+}
+
+fn fy(y: i32) -> FiscalYear {
+    FiscalYear::new(y).unwrap()
+}
+
+/// 石岡市 with a scale and a report for every item in R5 and R6.
+fn ishioka() -> PlanDocument {
+    let mut doc = example("ishioka");
+    doc.header.status_scale = [("A", "順調", true), ("B", "遅れ", false)]
+        .into_iter()
+        .map(|(c, l, a)| StatusLevel {
+            code: c.into(),
+            label: l.into(),
+            label_en: None,
+            achieved: a,
+        })
+        .collect();
+    let leaves: Vec<String> = gyokaku_domain::walk_nodes(&doc.nodes)
+        .into_iter()
+        .filter(|(n, _, _)| n.children.is_empty())
+        .map(|(n, _, _)| n.id.clone())
+        .collect();
+    for (i, id) in leaves.iter().enumerate() {
+        for y in [2023, 2024] {
+            doc.progress.push(Progress {
+                node: id.clone(),
+                fy: fy(y),
+                status: Some(if (i + y as usize) % 3 == 0 { "B" } else { "A" }.into()),
+                result: Some(format!("{y}年度の実績 <script>alert(1)</script>")),
+                self_evaluation: None,
+                direction: Some(Direction::Continue),
+                spending_cut: (i % 4 == 0).then_some(Yen(3_000_000)),
+                revenue: None,
+                demo: false,
+            });
+        }
+    }
+    doc
+}
+
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn publish(
+    doc: &PlanDocument,
+    year: i32,
+    date: &str,
+) -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = Publication::new(doc.clone(), fy(year), date, vec![]);
+    write_all(&p, dir.path()).unwrap();
+    let f = files(dir.path());
+    (dir, f)
+}
+
+#[test]
+fn the_same_data_gives_the_same_bytes_and_only_the_date_varies() {
+    for (doc, year) in [
+        (ishioka(), 2024),
+        (example("annaka"), 2025),
+        (example("tomakomai"), 2023),
+    ] {
+        let (_a, first) = publish(&doc, year, "2026-06-30");
+        let (_b, again) = publish(&doc, year, "2026-06-30");
+        assert_eq!(
+            first.keys().collect::<Vec<_>>(),
+            again.keys().collect::<Vec<_>>()
+        );
+        for (name, bytes) in &first {
+            assert!(again[name] == *bytes, "{name} differs between two runs");
+        }
+        let (_c, other) = publish(&doc, year, "2027-01-15");
+        let neutral = |b: &[u8], iso: &str, wareki: &str| {
+            String::from_utf8_lossy(b)
+                .replace(iso, "DATE")
+                .replace(wareki, "DATE")
+        };
+        let mut changed = 0;
+        for (name, bytes) in &first {
+            if other[name] != *bytes {
+                changed += 1;
+            }
+            assert_eq!(
+                neutral(bytes, "2026-06-30", "令和8年6月30日"),
+                neutral(&other[name], "2027-01-15", "令和9年1月15日"),
+                "{name}: only the publication date may differ"
+            );
+        }
+        assert!(changed > 0, "the date is in the output");
+    }
+}
+
+/// Relative `href` and `src` values of an HTML page.
+fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let end = rest.find('"').unwrap();
+            out.push(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+#[test]
+fn every_link_resolves_and_nothing_is_loaded_from_elsewhere() {
+    for (doc, year) in [(ishioka(), 2024), (example("annaka"), 2025)] {
+        let (dir, all) = publish(&doc, year, "2026-06-30");
+        let mut pages = 0;
+        for (name, bytes) in &all {
+            if !name.ends_with(".html") {
+                continue;
+            }
+            pages += 1;
+            let html = String::from_utf8(bytes.clone()).unwrap();
+            assert!(!html.contains("<script>alert"), "{name}: text is escaped");
+            for l in links(&html) {
+                if l.starts_with('#') {
+                    continue;
+                }
+                assert!(
+                    !l.contains("://") && !l.starts_with("//"),
+                    "{name} loads or links outside the site: {l}"
+                );
+                let target: PathBuf = dir
+                    .path()
+                    .join(Path::new(name).parent().unwrap())
+                    .join(l.split('#').next().unwrap());
+                assert!(target.exists(), "{name}: broken link {l}");
+            }
+        }
+        assert!(pages > 10, "{pages} pages");
+    }
+}
+
+#[test]
+fn the_site_shows_the_plan_in_both_languages() {
+    let (_dir, all) = publish(&example("annaka"), 2025, "2026-06-30");
+    let page = |n: &str| String::from_utf8(all[n].clone()).unwrap();
+    let ja = page("ja/index.html");
+    assert!(ja.contains("<html lang=\"ja\">"));
+    assert!(ja.contains("安中市行政改革大綱"));
+    let en = page("en/index.html");
+    assert!(en.contains("<html lang=\"en\">"));
+    assert!(en.contains("Status summary"));
+    assert!(
+        en.contains("<span lang=\"ja\">安中市行政改革大綱</span>"),
+        "content keeps its language"
+    );
+    let item = page("ja/items/1-1.html");
+    assert!(item.contains("市民ニーズに応じたわかりやすい情報の発信"));
+    let fiscal = page("ja/fiscal.html");
+    assert!(fiscal.contains("類似団体との比較") && fiscal.contains("role=\"img\""));
+    // 安中's glossary terms are linked where they appear in the text.
+    let linked = all
+        .iter()
+        .filter(|(n, _)| n.starts_with("ja/") && n.ends_with(".html"))
+        .any(|(_, b)| String::from_utf8_lossy(b).contains("class=\"term\" href=\""));
+    assert!(linked, "glossary terms are marked in the text");
+    assert!(all.contains_key("data/datapackage.json"));
+    assert!(all.contains_key("assets/search-ja.js"));
+}
+
+#[tokio::test]
+async fn an_open_year_is_refused_and_a_closed_one_published() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqlStore::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("p.sqlite").display()
+    ))
+    .await
+    .unwrap();
+    let plan = store
+        .import_plan(&example("annaka"), OnExisting::Refuse, "test")
+        .await
+        .unwrap();
+    store
+        .open_cycle(&plan, fy(2025), None, "test")
+        .await
+        .unwrap();
+    let refused = Publication::load(&store, &plan, fy(2025), "2026-06-30").await;
+    assert!(
+        matches!(refused, Err(gyokaku_publish::PublishError::Open(y)) if y == fy(2025)),
+        "{refused:?}"
+    );
+    let closed = store.close_cycle(&plan, fy(2025), "test").await.unwrap();
+    assert_eq!(closed.state, CycleState::Closed);
+    let p = Publication::load(&store, &plan, fy(2025), "2026-06-30")
+        .await
+        .unwrap();
+    assert_eq!(p.fy, fy(2025));
+    let bad_date = Publication::load(&store, &plan, fy(2025), "30/06/2026").await;
+    assert!(matches!(
+        bad_date,
+        Err(gyokaku_publish::PublishError::Date(_))
+    ));
+}
