@@ -39,6 +39,49 @@ fn num(v: f64) -> String {
     }
 }
 
+/// The width of a label in the charts' 11px font (user units), a little
+/// generous: an ASCII character is about 0.55 em, a CJK one 1 em.
+fn text_width(s: &str) -> f64 {
+    s.chars()
+        .map(|c| if c.is_ascii() { 6.5 } else { 11.5 })
+        .sum()
+}
+
+/// A label cut to `max` wide with "…", never cut off at the chart's edge;
+/// the whole label is in the chart's table (and the bar's tooltip).
+fn elide(s: &str, max: f64) -> String {
+    if text_width(s) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut w = text_width("…");
+    for c in s.chars() {
+        w += text_width(c.encode_utf8(&mut [0; 4]));
+        if w > max {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// Baselines (y) for labels wanted at `ys`, moved apart so that no two are
+/// closer than `gap`, in the order of `ys`; the topmost keeps its place
+/// and the others move down.
+fn spread(ys: &[f64], gap: f64) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..ys.len()).collect();
+    order.sort_by(|a, b| ys[*a].total_cmp(&ys[*b]));
+    let mut out = ys.to_vec();
+    for k in 1..order.len() {
+        let (prev, cur) = (order[k - 1], order[k]);
+        if out[cur] - out[prev] < gap {
+            out[cur] = out[prev] + gap;
+        }
+    }
+    out
+}
+
 /// Rounds the range out to "nice" ticks.
 fn scale(min: f64, max: f64) -> (f64, f64, f64) {
     let (min, max) = if (max - min).abs() < f64::EPSILON {
@@ -79,7 +122,14 @@ pub fn line_chart(
     refs: &[RefLine],
 ) -> String {
     let (w, h) = (560u32, 240u32);
-    let (left, right, top, bottom) = (56.0, 130.0, 16.0, 36.0);
+    // The reference lines' labels stand right of the plot: the margin fits
+    // the longest, so that none is cut off at the edge.
+    let right = refs
+        .iter()
+        .map(|r| text_width(&format!("{} {}", r.label, num(r.value))) + 12.0)
+        .fold(40.0f64, f64::max)
+        .min(240.0);
+    let (left, top, bottom) = (56.0, 16.0, 36.0);
     let values: Vec<f64> = points
         .iter()
         .filter_map(|(_, v)| *v)
@@ -132,7 +182,12 @@ pub fn line_chart(
             esc(label)
         );
     }
-    for r in refs {
+    // Labels of lines close together are moved apart so as not to overlap.
+    let label_y = spread(
+        &refs.iter().map(|r| y(r.value) + 4.0).collect::<Vec<_>>(),
+        13.0,
+    );
+    for (r, ly) in refs.iter().zip(label_y) {
         let _ = write!(
             svg,
             "<line class=\"ref ref-{}\" x1=\"{left}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"ref-label ref-{}\" x=\"{:.1}\" y=\"{:.1}\">{} {}</text>",
@@ -142,7 +197,7 @@ pub fn line_chart(
             y(r.value),
             r.kind,
             left + pw + 6.0,
-            y(r.value) + 4.0,
+            ly,
             esc(&r.label),
             num(r.value)
         );
@@ -199,14 +254,10 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar], refs: &[RefLin
     // margin fits the longest label (a CJK character is about one em).
     let widest = bars
         .iter()
-        .map(|b| {
-            b.label
-                .chars()
-                .map(|c| if c.is_ascii() { 6.5 } else { 11.5 })
-                .sum::<f64>()
-        })
+        .map(|b| text_width(&b.label))
         .fold(0.0f64, f64::max);
     let (left, right) = ((widest + 12.0).clamp(60.0, 240.0), 70.0);
+    let label_room = left - 12.0;
     let top = 16.0 + 14.0 * refs.len().max(1) as f64;
     let w = 560u32;
     let h = (top + row * bars.len() as f64 + 28.0) as u32;
@@ -231,7 +282,7 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar], refs: &[RefLin
             if b.highlight { " own-label" } else { "" },
             left - 6.0,
             yy + 16.0,
-            esc(&b.label)
+            esc(&elide(&b.label, label_room))
         );
         let end = match b.value.filter(|v| v.is_finite()) {
             Some(v) => {
@@ -242,10 +293,12 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar], refs: &[RefLin
                 };
                 let _ = write!(
                     svg,
-                    "<rect class=\"{class}\" x=\"{a:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"/>",
+                    "<rect class=\"{class}\" x=\"{a:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{}: {}</title></rect>",
                     yy + 4.0,
                     (z - a).max(1.0),
-                    row - 8.0
+                    row - 8.0,
+                    esc(&b.label),
+                    esc(&b.text)
                 );
                 x(v.max(0.0))
             }
@@ -261,19 +314,24 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar], refs: &[RefLin
     }
     let bottom = top + row * bars.len() as f64;
     for (i, r) in refs.iter().enumerate() {
+        let label = format!("{} {}", r.label, num(r.value));
+        // Left of its line, or right of it where there is no room on the left.
+        let (lx, anchor) = if x(r.value) - 3.0 >= text_width(&label) {
+            (x(r.value) - 3.0, "end")
+        } else {
+            (x(r.value) + 3.0, "start")
+        };
         let _ = write!(
             svg,
-            "<line class=\"ref ref-{}\" x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"ref-label ref-{}\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{} {}</text>",
+            "<line class=\"ref ref-{}\" x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"ref-label ref-{}\" x=\"{lx:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
             r.kind,
             x(r.value),
             x(r.value),
             top - 4.0 - 14.0 * (refs.len() - 1 - i) as f64,
             bottom,
             r.kind,
-            x(r.value) - 3.0,
             top - 6.0 - 14.0 * (refs.len() - 1 - i) as f64,
-            esc(&r.label),
-            num(r.value)
+            esc(&label)
         );
     }
     svg.push_str("</svg>");
@@ -342,6 +400,66 @@ mod tests {
         assert_eq!(svg.matches("<rect").count(), 1, "— gets no bar");
         assert!(svg.contains("bar own"));
         assert!(svg.contains("早期健全化基準 25"));
+    }
+
+    #[test]
+    fn reference_labels_fit_and_do_not_overlap() {
+        let refs = [
+            RefLine {
+                label: "Early-warning threshold".into(),
+                value: 12.59,
+                kind: "warn",
+            },
+            RefLine {
+                label: "Reconstruction threshold".into(),
+                value: 13.0,
+                kind: "bad",
+            },
+        ];
+        let svg = line_chart("c", "t", "d", &[("R5".into(), Some(1.0))], &refs);
+        // The labels start right of the plot and fit in the 560 wide box.
+        let xs: Vec<f64> = svg
+            .match_indices("class=\"ref-label")
+            .map(|(i, _)| {
+                let rest = &svg[i..];
+                let x = &rest[rest.find(" x=\"").unwrap() + 4..];
+                x[..x.find('"').unwrap()].parse().unwrap()
+            })
+            .collect();
+        assert_eq!(xs.len(), 2);
+        for x in xs {
+            assert!(
+                x + text_width("Reconstruction threshold 13") <= 560.0,
+                "{x}"
+            );
+        }
+        assert_eq!(
+            spread(&[100.0, 95.0, 200.0], 13.0),
+            vec![108.0, 95.0, 200.0]
+        );
+    }
+
+    #[test]
+    fn long_bar_labels_are_elided() {
+        let long = "A 計画どおり進捗（デモ用の評価区分）という長い名前の区分";
+        let svg = bar_chart(
+            "b",
+            "t",
+            "d",
+            &[Bar {
+                label: long.into(),
+                value: Some(3.0),
+                text: "3".into(),
+                highlight: false,
+            }],
+            &[],
+        );
+        // Cut in the visible label, whole in the bar's tooltip.
+        assert!(!svg.contains(&format!(">{long}</text>")));
+        assert!(svg.contains("…</text>"));
+        assert!(svg.contains(&format!("<title>{long}: 3</title>")));
+        assert_eq!(elide("短い", 100.0), "短い");
+        assert!(text_width(&elide(long, 228.0)) <= 228.0);
     }
 
     #[test]
