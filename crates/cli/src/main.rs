@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod bench_publish;
 mod bench_web;
 mod demo;
 mod report;
@@ -231,6 +232,18 @@ enum BenchCommand {
         /// Run the app on this PostgreSQL database instead of SQLite.
         #[arg(long)]
         postgres: Option<String>,
+    },
+    /// Publish a synthetic plan (site + open data) on tmpfs beside Hugo
+    /// building the same number of pages; needs Debian's hugo.
+    ///
+    /// Example: gyokaku bench publish --items 2000 --years 5 --indicators 3
+    Publish {
+        #[arg(long, default_value_t = 2000)]
+        items: usize,
+        #[arg(long, default_value_t = 5)]
+        years: usize,
+        #[arg(long, default_value_t = 3)]
+        indicators: usize,
     },
 }
 
@@ -706,6 +719,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             connections,
             postgres,
         }) => bench_web::run(items, years, seconds, connections, postgres).await,
+        Command::Bench(BenchCommand::Publish {
+            items,
+            years,
+            indicators,
+        }) => bench_publish::run(items, years, indicators).await,
     }
 }
 

@@ -62,9 +62,9 @@ impl Bilingual for PublishError {
 /// `ja/`, `en/`, `assets/`) and `data/` (open data). Returns the files
 /// written, relative to `out`.
 pub fn write_all(p: &Publication, out: &std::path::Path) -> Result<Vec<String>, PublishError> {
-    let mut files = site::write(p, out)?;
-    for f in opendata::write(p, &out.join("data"))? {
-        files.push(format!("data/{f}"));
-    }
+    let data = opendata::write(p, &out.join("data"))?;
+    let mut files = site::write(p, out, &data)?;
+    files.extend(data.iter().map(|(f, _, _)| format!("data/{f}")));
+    files.push("data/datapackage.json".into());
     Ok(files)
 }

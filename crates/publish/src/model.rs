@@ -2,6 +2,8 @@
 //! to the published year, the council's opinions, and the plan's outline
 //! (every node with the label the plan prints).
 
+use std::collections::HashMap;
+
 use gyokaku_domain::{FiscalYear, Node, PlanDocument};
 use gyokaku_store::{
     CycleState, ItemState, PlanRef, ReviewEntry, ReviewKind, SqlStore, Store, StoreError,
@@ -23,6 +25,23 @@ pub struct Publication {
     /// whole plan).
     pub opinions: Vec<ReviewEntry>,
     pub outline: Vec<Entry>,
+    index: Index,
+}
+
+/// Lookups built once, so that writing thousands of pages stays linear.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    /// Outline position by node id.
+    entries: HashMap<String, usize>,
+    /// Child positions from the top of the tree, by node id.
+    paths: HashMap<String, Vec<usize>>,
+    /// Report position by (node, year).
+    progress: HashMap<(String, FiscalYear), usize>,
+    /// Actual positions by indicator, oldest first.
+    values: HashMap<String, Vec<usize>>,
+    dept_names: HashMap<String, String>,
+    /// The plan's period up to the published year and every reported year.
+    years: Vec<FiscalYear>,
 }
 
 /// One node of the plan in reading order.
@@ -127,12 +146,52 @@ impl Publication {
         opinions: Vec<ReviewEntry>,
     ) -> Publication {
         let outline = outline(&doc);
+        let mut index = Index {
+            entries: outline
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.id.clone(), i))
+                .collect(),
+            ..Index::default()
+        };
+        fn paths(nodes: &[Node], prefix: &mut Vec<usize>, out: &mut HashMap<String, Vec<usize>>) {
+            for (i, n) in nodes.iter().enumerate() {
+                prefix.push(i);
+                out.insert(n.id.clone(), prefix.clone());
+                paths(&n.children, prefix, out);
+                prefix.pop();
+            }
+        }
+        paths(&doc.nodes, &mut Vec::new(), &mut index.paths);
+        for (i, g) in doc.progress.iter().enumerate() {
+            index.progress.insert((g.node.clone(), g.fy), i);
+        }
+        let mut by_ind: Vec<(usize, &gyokaku_domain::IndicatorValue)> =
+            doc.indicator_values.iter().enumerate().collect();
+        by_ind.sort_by_key(|(_, v)| v.fy);
+        for (i, v) in by_ind {
+            index.values.entry(v.indicator.clone()).or_default().push(i);
+        }
+        let mut years = std::collections::BTreeSet::new();
+        if let Some(period) = doc.header.plan.period {
+            years.extend(period.years().filter(|y| *y <= fy));
+        }
+        years.extend(doc.progress.iter().map(|g| g.fy));
+        years.insert(fy);
+        index.years = years.into_iter().collect();
+        index.dept_names = doc
+            .organisation
+            .flatten()
+            .into_iter()
+            .map(|(d, _)| (d.id.clone(), d.name.clone()))
+            .collect();
         Publication {
             doc,
             fy,
             published_on: published_on.to_string(),
             opinions,
             outline,
+            index,
         }
     }
 
@@ -145,36 +204,69 @@ impl Publication {
     }
 
     pub fn entry(&self, id: &str) -> Option<&Entry> {
-        self.outline.iter().find(|e| e.id == id)
+        self.index.entries.get(id).map(|i| &self.outline[*i])
     }
 
     pub fn node(&self, id: &str) -> Option<&Node> {
-        gyokaku_domain::walk_nodes(&self.doc.nodes)
-            .into_iter()
-            .map(|(n, _, _)| n)
-            .find(|n| n.id == id)
+        let path = self.index.paths.get(id)?;
+        let mut nodes = &self.doc.nodes;
+        let mut found = None;
+        for i in path {
+            let n = nodes.get(*i)?;
+            nodes = &n.children;
+            found = Some(n);
+        }
+        found
+    }
+
+    /// An item's report for a year.
+    pub fn report(&self, node: &str, fy: FiscalYear) -> Option<&gyokaku_domain::Progress> {
+        self.index
+            .progress
+            .get(&(node.to_string(), fy))
+            .map(|i| &self.doc.progress[*i])
+    }
+
+    /// An indicator's actuals, oldest first.
+    pub fn values_of(&self, indicator: &str) -> Vec<&gyokaku_domain::IndicatorValue> {
+        self.index
+            .values
+            .get(indicator)
+            .map(|ix| ix.iter().map(|i| &self.doc.indicator_values[*i]).collect())
+            .unwrap_or_default()
+    }
+
+    /// Every indicator judged as of the published year (docs/achievement.md),
+    /// each against its own actuals only.
+    pub fn assessments(&self) -> Vec<gyokaku_domain::Assessment> {
+        self.doc
+            .indicators
+            .iter()
+            .map(|i| {
+                let own: Vec<gyokaku_domain::IndicatorValue> =
+                    self.values_of(&i.id).into_iter().cloned().collect();
+                gyokaku_domain::assess(i, &own, self.fy)
+            })
+            .collect()
+    }
+
+    /// Outline position of a node (for sorting in reading order).
+    pub fn position(&self, id: &str) -> usize {
+        self.index.entries.get(id).copied().unwrap_or(usize::MAX)
     }
 
     /// The years the publication covers: the plan's period up to the
     /// published year, and every year with a report.
     pub fn years(&self) -> Vec<FiscalYear> {
-        let mut set = std::collections::BTreeSet::new();
-        if let Some(p) = self.doc.header.plan.period {
-            set.extend(p.years().filter(|y| *y <= self.fy));
-        }
-        set.extend(self.doc.progress.iter().map(|p| p.fy));
-        set.insert(self.fy);
-        set.into_iter().collect()
+        self.index.years.clone()
     }
 
     /// A department's name by id.
     pub fn dept_name(&self, id: &str) -> String {
-        self.doc
-            .organisation
-            .flatten()
-            .into_iter()
-            .find(|(d, _)| d.id == id)
-            .map(|(d, _)| d.name.clone())
+        self.index
+            .dept_names
+            .get(id)
+            .cloned()
             .unwrap_or_else(|| id.to_string())
     }
 }

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use gyokaku_domain::{
-    assess_all, check_observation, rank_peers, walk_nodes, Evaluation, FiscalRatio, RatioValue,
-    StatusSummary, Threshold,
+    check_observation, rank_peers, walk_nodes, Evaluation, FiscalRatio, RatioValue, StatusSummary,
+    Threshold,
 };
 
 use crate::model::Publication;
@@ -320,12 +320,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
     };
 
     let status_codes: Vec<String> = scale.iter().map(|s| s.code.clone()).collect();
-    let order = |id: &str| {
-        p.outline
-            .iter()
-            .position(|e| e.id == id)
-            .unwrap_or(usize::MAX)
-    };
+    let order = |id: &str| p.position(id);
     let mut progress_sorted: Vec<&gyokaku_domain::Progress> = doc.progress.iter().collect();
     progress_sorted.sort_by_key(|g| (order(&g.node), g.fy));
     let progress = Table {
@@ -571,12 +566,13 @@ pub fn tables(p: &Publication) -> Vec<Table> {
             .collect(),
     };
 
-    let id_order = |id: &str| {
-        doc.indicators
-            .iter()
-            .position(|i| i.id == id)
-            .unwrap_or(usize::MAX)
-    };
+    let ind_pos: std::collections::HashMap<&str, usize> = doc
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(k, i)| (i.id.as_str(), k))
+        .collect();
+    let id_order = |id: &str| ind_pos.get(id).copied().unwrap_or(usize::MAX);
     let mut values_sorted: Vec<&gyokaku_domain::IndicatorValue> =
         doc.indicator_values.iter().collect();
     values_sorted.sort_by_key(|v| (id_order(&v.indicator), v.fy));
@@ -610,7 +606,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
             .collect(),
     };
 
-    let assessments = assess_all(&doc.indicators, &doc.indicator_values, p.fy);
+    let assessments = p.assessments();
     let indicator_achievement = Table {
         name: "indicator_achievement",
         title: "指標の達成度",
@@ -712,12 +708,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
     // The status summary per year: whole plan ("all") and per top node.
     let mut summary_rows = Vec::new();
     for fy in p.years() {
-        let status_of = |id: &str| {
-            doc.progress
-                .iter()
-                .find(|g| g.node == id && g.fy == fy)
-                .and_then(|g| g.status.as_deref())
-        };
+        let status_of = |id: &str| p.report(id, fy).and_then(|g| g.status.as_deref());
         let leaves = |ns: &[gyokaku_domain::Node]| -> Vec<String> {
             walk_nodes(ns)
                 .into_iter()
@@ -824,19 +815,22 @@ pub fn datapackage(p: &Publication, tables: &[Table]) -> Value {
     })
 }
 
-/// Writes the CSV files and `datapackage.json` into `dir`.
-pub fn write(p: &Publication, dir: &std::path::Path) -> Result<Vec<String>, PublishError> {
+/// Writes the CSV files and `datapackage.json` into `dir`; returns each
+/// file with its table name and row count.
+pub fn write(
+    p: &Publication,
+    dir: &std::path::Path,
+) -> Result<Vec<(String, String, usize)>, PublishError> {
     std::fs::create_dir_all(dir)?;
     let tables = tables(p);
     let mut written = Vec::new();
     for t in &tables {
         std::fs::write(dir.join(t.file_name()), t.csv()?)?;
-        written.push(t.file_name());
+        written.push((t.file_name(), t.name.to_string(), t.rows.len()));
     }
     let pkg = datapackage(p, &tables);
     let text = serde_json::to_string_pretty(&pkg)
         .map_err(|e| PublishError::Io(std::io::Error::other(e)))?;
     std::fs::write(dir.join("datapackage.json"), text + "\n")?;
-    written.push("datapackage.json".into());
     Ok(written)
 }

@@ -10,8 +10,8 @@ use std::sync::OnceLock;
 use askama::Template;
 
 use gyokaku_domain::{
-    assess_all, check_observation, rank_peers, Assessment, Evaluation, FiscalRatio, FiscalYear,
-    Indicator, Node, RatioValue, Sign, StatusSummary, Threshold, Trajectory, Yen,
+    check_observation, rank_peers, Assessment, Evaluation, FiscalRatio, FiscalYear, Indicator,
+    Node, RatioValue, Sign, StatusSummary, Threshold, Trajectory, Yen,
 };
 
 use crate::charts::{bar_chart, esc, line_chart, Bar, RefLine};
@@ -437,6 +437,10 @@ struct Site<'a> {
     p: &'a Publication,
     tr: Tr,
     assessments: Vec<Assessment>,
+    /// Assessment position by indicator id.
+    assessment: std::collections::HashMap<String, usize>,
+    /// Some shown data is fictional demo data.
+    demo: bool,
     terms: Vec<(String, String)>,
 }
 
@@ -466,8 +470,7 @@ impl<'a> Site<'a> {
             has_meetings: !h.meetings.is_empty(),
             has_glossary: !p.doc.glossary.is_empty(),
             has_indicators: !p.doc.indicators.is_empty(),
-            demo: p.doc.progress.iter().any(|g| g.demo)
-                || p.doc.indicator_values.iter().any(|v| v.demo),
+            demo: self.demo,
         }
     }
 
@@ -523,12 +526,7 @@ impl<'a> Site<'a> {
 
     fn summary_of(&self, fy: FiscalYear, ids: &[String]) -> StatusSummary {
         let doc = &self.p.doc;
-        let status_of = |id: &str| {
-            doc.progress
-                .iter()
-                .find(|g| g.node == id && g.fy == fy)
-                .and_then(|g| g.status.as_deref())
-        };
+        let status_of = |id: &str| self.p.report(id, fy).and_then(|g| g.status.as_deref());
         StatusSummary::compute(&doc.header.status_scale, ids.iter().map(|id| status_of(id)))
             .unwrap_or(StatusSummary {
                 rows: vec![],
@@ -558,13 +556,11 @@ impl<'a> Site<'a> {
     fn indicator_block(&self, i: &Indicator, up: &str) -> IndicatorBlock {
         let p = self.p;
         let tr = self.tr;
-        let a = self.assessments.iter().find(|a| a.indicator == i.id);
-        let values: Vec<&gyokaku_domain::IndicatorValue> = p
-            .doc
-            .indicator_values
-            .iter()
-            .filter(|v| v.indicator == i.id)
-            .collect();
+        let a = self
+            .assessment
+            .get(i.id.as_str())
+            .map(|k| &self.assessments[*k]);
+        let values: Vec<&gyokaku_domain::IndicatorValue> = p.values_of(&i.id);
         let mut years: Vec<FiscalYear> = values.iter().map(|v| v.fy).collect();
         years.extend(i.baseline.as_ref().and_then(|b| b.fy));
         years.extend(i.target.as_ref().and_then(|t| t.fy));
@@ -647,7 +643,11 @@ fn yen(y: Option<Yen>) -> String {
 }
 
 /// Every page of one language, as (path under the language folder, HTML).
-fn pages(p: &Publication, lang: Lang) -> Result<Vec<(String, String)>, PublishError> {
+fn pages(
+    p: &Publication,
+    lang: Lang,
+    data: &[(String, String, usize)],
+) -> Result<Vec<(String, String)>, PublishError> {
     let tr = Tr { lang };
     let doc = &p.doc;
     let mut terms: Vec<(String, String)> = doc
@@ -662,11 +662,18 @@ fn pages(p: &Publication, lang: Lang) -> Result<Vec<(String, String)>, PublishEr
             .cmp(&a.0.chars().count())
             .then(a.0.cmp(&b.0))
     });
+    let assessments = p.assessments();
     let site = Site {
         p,
         tr,
-        assessments: assess_all(&doc.indicators, &doc.indicator_values, p.fy),
+        assessment: assessments
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.indicator.clone(), i))
+            .collect(),
+        assessments,
         terms,
+        demo: doc.progress.iter().any(|g| g.demo) || doc.indicator_values.iter().any(|v| v.demo),
     };
     let mut out = Vec::new();
     let render = |t: &dyn DynTemplate| t.render_page();
@@ -789,14 +796,11 @@ fn pages(p: &Publication, lang: Lang) -> Result<Vec<(String, String)>, PublishEr
                 .collect::<Vec<_>>()
                 .join("、");
             let mut years = p.years();
-            years.retain(|y| {
-                n.schedule.contains_key(y)
-                    || doc.progress.iter().any(|g| g.node == n.id && g.fy == *y)
-            });
+            years.retain(|y| n.schedule.contains_key(y) || p.report(&n.id, *y).is_some());
             let history = years
                 .iter()
                 .map(|y| {
-                    let g = doc.progress.iter().find(|g| g.node == n.id && g.fy == *y);
+                    let g = p.report(&n.id, *y);
                     HistoryLine {
                         fy: tr.fy(*y),
                         planned: n.schedule.get(y).cloned().unwrap_or_default(),
@@ -859,12 +863,13 @@ fn pages(p: &Publication, lang: Lang) -> Result<Vec<(String, String)>, PublishEr
             };
             out.push((format!("items/{}.html", slug(&e.id)), render(&page)?));
         } else if e.depth == 0 {
+            let under = Site::leaves(std::slice::from_ref(n));
             let items = p
                 .outline
                 .iter()
-                .filter(|x| x.is_item && Site::leaves(std::slice::from_ref(n)).contains(&x.id))
+                .filter(|x| x.is_item && under.contains(&x.id))
                 .map(|x| {
-                    let g = doc.progress.iter().find(|g| g.node == x.id && g.fy == p.fy);
+                    let g = p.report(&x.id, p.fy);
                     Link {
                         href: format!("../items/{}.html", slug(&x.id)),
                         label: x.label.clone(),
@@ -1123,13 +1128,9 @@ fn pages(p: &Publication, lang: Lang) -> Result<Vec<(String, String)>, PublishEr
         out.push(("glossary.html".into(), render(&page)?));
     }
 
-    let tables = crate::opendata::tables(p);
     let page = DataPage {
         f: site.frame(tr.s("data").to_string(), "", "data.html"),
-        files: tables
-            .iter()
-            .map(|t| (t.file_name(), t.name.to_string(), t.rows.len()))
-            .collect(),
+        files: data.to_vec(),
         has_pdf: false,
     };
     out.push(("data.html".into(), render(&page)?));
@@ -1185,7 +1186,12 @@ fn search_index(p: &Publication, lang: Lang) -> String {
 
 /// Writes the site under `out`: `index.html` (language choice), `ja/`,
 /// `en/` and `assets/`. Returns the files written, relative to `out`.
-pub fn write(p: &Publication, out: &Path) -> Result<Vec<String>, PublishError> {
+/// `data` lists the open-data files (name, table, rows) for the data page.
+pub fn write(
+    p: &Publication,
+    out: &Path,
+    data: &[(String, String, usize)],
+) -> Result<Vec<String>, PublishError> {
     let mut files = Vec::new();
     let mut put = |rel: String, bytes: &[u8]| -> Result<(), PublishError> {
         let path = out.join(&rel);
@@ -1204,12 +1210,20 @@ pub fn write(p: &Publication, out: &Path) -> Result<Vec<String>, PublishError> {
         "assets/search.js".into(),
         include_str!("../assets/search.js").as_bytes(),
     )?;
-    for lang in [Lang::Ja, Lang::En] {
+    // The two languages are rendered side by side (one thread each); the
+    // files are written in a fixed order, so the output is the same.
+    let (ja, en) = std::thread::scope(|scope| {
+        let ja = scope.spawn(|| pages(p, Lang::Ja, data));
+        let en = pages(p, Lang::En, data);
+        (ja.join(), en)
+    });
+    let ja = ja.map_err(|_| PublishError::Io(std::io::Error::other("rendering failed")))?;
+    for (lang, rendered) in [(Lang::Ja, ja?), (Lang::En, en?)] {
         put(
             format!("assets/search-{}.js", lang.code()),
             search_index(p, lang).as_bytes(),
         )?;
-        for (rel, html) in pages(p, lang)? {
+        for (rel, html) in rendered {
             put(format!("{}/{rel}", lang.code()), html.as_bytes())?;
         }
     }

@@ -1,0 +1,132 @@
+//! `gyokaku bench publish`: publishes a synthetic plan (by default 2,000
+//! items × 5 years × 3 indicators) and, in the same run on the same tmpfs,
+//! has Hugo (Debian's `hugo`) build the same number of simple pages from
+//! Markdown. Reports both times and their ratio.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use gyokaku_domain::FiscalYear;
+
+/// A scratch folder on tmpfs (/dev/shm) when there is one: on these
+/// machines a disk mostly measures the filesystem.
+fn scratch() -> anyhow::Result<tempfile::TempDir> {
+    let shm = Path::new("/dev/shm");
+    let dir = if shm.is_dir() {
+        tempfile::Builder::new()
+            .prefix("gyokaku-bench")
+            .tempdir_in(shm)?
+    } else {
+        tempfile::tempdir()?
+    };
+    Ok(dir)
+}
+
+fn count_html(dir: &Path) -> usize {
+    let mut n = 0;
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                n += count_html(&p);
+            } else if p.extension().is_some_and(|x| x == "html") {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+/// A Hugo site of `pages` simple Japanese pages.
+fn hugo_site(dir: &Path, pages: usize) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir.join("content/items"))?;
+    std::fs::create_dir_all(dir.join("layouts/_default"))?;
+    std::fs::write(
+        dir.join("hugo.toml"),
+        "baseURL = \"http://example.invalid/\"\nlanguageCode = \"ja\"\ntitle = \"ベンチマーク\"\n\
+         disableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]\n",
+    )?;
+    std::fs::write(
+        dir.join("layouts/_default/single.html"),
+        "<!doctype html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head>\
+         <body><main><h1>{{ .Title }}</h1>{{ .Content }}</main></body></html>\n",
+    )?;
+    std::fs::write(
+        dir.join("layouts/_default/list.html"),
+        "<!doctype html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head>\
+         <body><main><h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul></main></body></html>\n",
+    )?;
+    for i in 0..pages {
+        std::fs::write(
+            dir.join(format!("content/items/item-{i}.md")),
+            format!(
+                "---\ntitle: \"取組{i}：業務の見直しと効率化\"\n---\n\n\
+                 事務の効率化に向け、定型的業務の見直しを進める。\n\n\
+                 | 年度 | 評価 | 実績 |\n|---|---|---|\n| 令和7年度 | A | 計画どおり実施した。 |\n"
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+pub async fn run(items: usize, years: usize, indicators: usize) -> anyhow::Result<()> {
+    let doc = crate::bench::synthetic_plan(items, years, indicators);
+    let fy: FiscalYear = doc
+        .progress
+        .iter()
+        .map(|p| p.fy)
+        .max()
+        .context("no years")?;
+    let publication = gyokaku_publish::Publication::new(doc, fy, "2026-06-30", vec![]);
+    let tmp = scratch()?;
+    let out: PathBuf = tmp.path().join("gyokaku");
+    let started = Instant::now();
+    let files =
+        gyokaku_publish::write_all(&publication, &out).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let ours = started.elapsed();
+    let pages = count_html(&out);
+    println!(
+        "plan: {items} items × {years} years × {indicators} indicators; output on {}",
+        tmp.path().display()
+    );
+    println!(
+        "gyokaku publish: {} files ({pages} HTML pages, both languages) in {:.2} s = {:.0} pages/s",
+        files.len(),
+        ours.as_secs_f64(),
+        pages as f64 / ours.as_secs_f64()
+    );
+    let Some(hugo) = ["/usr/bin/hugo", "/usr/local/bin/hugo"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+    else {
+        bail!("hugo not found: the reference needs Debian's hugo (apt-get install hugo)");
+    };
+    let site = tmp.path().join("hugo-src");
+    hugo_site(&site, pages)?;
+    let started = Instant::now();
+    let status = Command::new(hugo)
+        .args(["--quiet", "-s"])
+        .arg(&site)
+        .arg("-d")
+        .arg(tmp.path().join("hugo-out"))
+        .status()
+        .context("cannot run hugo")?;
+    let theirs = started.elapsed();
+    if !status.success() {
+        bail!("hugo failed ({status})");
+    }
+    let hugo_pages = count_html(&tmp.path().join("hugo-out"));
+    println!(
+        "hugo (reference): {hugo_pages} HTML pages in {:.2} s = {:.0} pages/s",
+        theirs.as_secs_f64(),
+        hugo_pages as f64 / theirs.as_secs_f64()
+    );
+    println!(
+        "ratio gyokaku / hugo time: {:.2} (below 1: gyokaku is faster)",
+        ours.as_secs_f64() / theirs.as_secs_f64()
+    );
+    Ok(())
+}
