@@ -213,6 +213,7 @@ struct PolicyPage {
     heading: String,
     body: String,
     items: Vec<Link>,
+    indicators: Vec<IndicatorBlock>,
 }
 
 pub struct HistoryLine {
@@ -234,6 +235,8 @@ pub struct IndicatorBlock {
     pub target: String,
     pub latest: String,
     pub achievement: String,
+    /// The plan's own wording for a pending baseline or target (Japanese).
+    pub achievement_note: String,
     pub class: String,
     pub class_key: &'static str,
     pub chart: String,
@@ -373,17 +376,22 @@ fn achievement_text(tr: Tr, a: &Assessment) -> String {
                 pick("未維持", "not held")
             }
         }
-        Evaluation::Pending { baseline, target } => format!(
-            "{}: {}",
-            pick("未確定", "not fixed yet"),
-            [baseline.as_deref(), target.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" / ")
-        ),
+        Evaluation::Pending { .. } => pick("未確定", "not fixed yet"),
         Evaluation::NoData { .. } => pick("実績なし", "no actual yet"),
         Evaluation::NotAssessable { reason } => pick(reason.ja(), reason.en()),
+    }
+}
+
+/// What the plan wrote where a baseline or target is not fixed yet (in
+/// Japanese, whatever the page's language).
+fn pending_note(a: &Assessment) -> String {
+    match &a.evaluation {
+        Evaluation::Pending { baseline, target } => [baseline.as_deref(), target.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" / "),
+        _ => String::new(),
     }
 }
 
@@ -623,6 +631,7 @@ impl<'a> Site<'a> {
                 .map(|l| format!("{}（{}）", l.value, l.fy.short()))
                 .unwrap_or_default(),
             achievement: a.map(|a| achievement_text(tr, a)).unwrap_or_default(),
+            achievement_note: a.map(pending_note).unwrap_or_default(),
             class: a
                 .map(|a| trajectory_text(tr, a.trajectory).to_string())
                 .unwrap_or_default(),
@@ -638,8 +647,33 @@ impl<'a> Site<'a> {
     }
 }
 
-fn yen(y: Option<Yen>) -> String {
-    y.map(Yen::japanese).unwrap_or_default()
+/// An amount: 1億2,345万円 in Japanese, ¥123,450,000 in English.
+fn amount(tr: Tr, y: Yen) -> String {
+    if tr.en() {
+        let sign = if y.0 < 0 { "-" } else { "" };
+        format!(
+            "{sign}¥{}",
+            gyokaku_domain::numbers::group(y.0.unsigned_abs())
+        )
+    } else {
+        y.japanese()
+    }
+}
+
+fn yen(tr: Tr, y: Option<Yen>) -> String {
+    y.map(|y| amount(tr, y)).unwrap_or_default()
+}
+
+/// A date: 令和7年4月1日 in Japanese, 2025-04-01 in English.
+fn date_text(tr: Tr, d: gyokaku_domain::PlanDate) -> String {
+    if tr.en() {
+        match d.day {
+            Some(day) => format!("{:04}-{:02}-{:02}", d.year, d.month, day),
+            None => format!("{:04}-{:02}", d.year, d.month),
+        }
+    } else {
+        d.wareki()
+    }
 }
 
 /// Every page of one language, as (path under the language folder, HTML).
@@ -707,7 +741,7 @@ fn pages(
         &chart_rows
             .iter()
             .map(|(l, n)| Bar {
-                label: l.chars().take(18).collect(),
+                label: l.clone(),
                 value: Some(*n as f64),
                 text: n.to_string(),
                 highlight: false,
@@ -754,9 +788,9 @@ fn pages(
         if cut != 0 || rev != 0 {
             effects.push((
                 tr.fy(y),
-                Yen(cut).japanese(),
-                Yen(rev).japanese(),
-                Yen(cut + rev).japanese(),
+                amount(tr, Yen(cut)),
+                amount(tr, Yen(rev)),
+                amount(tr, Yen(cut + rev)),
             ));
         }
     }
@@ -813,8 +847,8 @@ fn pages(
                             .and_then(|g| g.direction)
                             .map(|d| if tr.en() { d.en() } else { d.ja() }.to_string())
                             .unwrap_or_default(),
-                        spending_cut: yen(g.and_then(|g| g.spending_cut)),
-                        revenue: yen(g.and_then(|g| g.revenue)),
+                        spending_cut: yen(tr, g.and_then(|g| g.spending_cut)),
+                        revenue: yen(tr, g.and_then(|g| g.revenue)),
                     }
                 })
                 .collect();
@@ -887,6 +921,12 @@ fn pages(
                 heading: e.heading(),
                 body: site.marked(n.body.as_deref().unwrap_or(""), "../"),
                 items,
+                indicators: doc
+                    .indicators
+                    .iter()
+                    .filter(|i| i.node.as_deref() == Some(n.id.as_str()))
+                    .map(|i| site.indicator_block(i, "../"))
+                    .collect(),
             };
             out.push((format!("policies/{}.html", slug(&e.id)), render(&page)?));
         }
@@ -1088,8 +1128,10 @@ fn pages(
                 .iter()
                 .map(|m| {
                     let date = match (m.date, m.end_date) {
-                        (Some(a), Some(b)) => format!("{} – {}", a.wareki(), b.wareki()),
-                        (Some(a), None) => a.wareki(),
+                        (Some(a), Some(b)) => {
+                            format!("{} – {}", date_text(tr, a), date_text(tr, b))
+                        }
+                        (Some(a), None) => date_text(tr, a),
                         _ => String::new(),
                     };
                     let title = match m.number {

@@ -42,7 +42,14 @@ fn ishioka() -> PlanDocument {
             doc.progress.push(Progress {
                 node: id.clone(),
                 fy: fy(y),
-                status: Some(if (i + y as usize) % 3 == 0 { "B" } else { "A" }.into()),
+                status: Some(
+                    if (i + y as usize).is_multiple_of(3) {
+                        "B"
+                    } else {
+                        "A"
+                    }
+                    .into(),
+                ),
                 result: Some(format!("{y}年度の実績 <script>alert(1)</script>")),
                 self_evaluation: None,
                 direction: Some(Direction::Continue),
