@@ -9,6 +9,7 @@ pub mod charts;
 pub mod model;
 pub mod opendata;
 pub mod site;
+pub mod xlsx;
 
 use gyokaku_domain::{Bilingual, FiscalYear};
 
@@ -59,12 +60,16 @@ impl Bilingual for PublishError {
 }
 
 /// Writes everything of a publication under `out`: the site (`index.html`,
-/// `ja/`, `en/`, `assets/`) and `data/` (open data). Returns the files
+/// `ja/`, `en/`, `assets/`) and `data/` (open data and the same tables as
+/// one workbook, `tables.xlsx`). Returns the files
 /// written, relative to `out`.
 pub fn write_all(p: &Publication, out: &std::path::Path) -> Result<Vec<String>, PublishError> {
-    let data = opendata::write(p, &out.join("data"))?;
+    let tables = opendata::tables(p);
+    let data = opendata::write(p, &tables, &out.join("data"))?;
     let mut files = site::write(p, out, &data)?;
     files.extend(data.iter().map(|(f, _, _)| format!("data/{f}")));
     files.push("data/datapackage.json".into());
+    std::fs::write(out.join("data/tables.xlsx"), xlsx::workbook(p, &tables)?)?;
+    files.push("data/tables.xlsx".into());
     Ok(files)
 }

@@ -82,6 +82,21 @@ impl Table {
         self.fields.iter().map(|f| f.name).collect()
     }
 
+    /// The Table Schema type of each column.
+    pub fn kinds(&self) -> Vec<&'static str> {
+        self.fields.iter().map(|f| f.kind).collect()
+    }
+
+    /// The Japanese title of each column.
+    pub fn titles(&self) -> Vec<&'static str> {
+        self.fields.iter().map(|f| f.title).collect()
+    }
+
+    /// The table's Japanese title.
+    pub fn title(&self) -> &'static str {
+        self.title
+    }
+
     fn schema(&self) -> Value {
         let fields: Vec<Value> = self
             .fields
@@ -819,16 +834,16 @@ pub fn datapackage(p: &Publication, tables: &[Table]) -> Value {
 /// file with its table name and row count.
 pub fn write(
     p: &Publication,
+    tables: &[Table],
     dir: &std::path::Path,
 ) -> Result<Vec<(String, String, usize)>, PublishError> {
     std::fs::create_dir_all(dir)?;
-    let tables = tables(p);
     let mut written = Vec::new();
-    for t in &tables {
+    for t in tables {
         std::fs::write(dir.join(t.file_name()), t.csv()?)?;
         written.push((t.file_name(), t.name.to_string(), t.rows.len()));
     }
-    let pkg = datapackage(p, &tables);
+    let pkg = datapackage(p, tables);
     let text = serde_json::to_string_pretty(&pkg)
         .map_err(|e| PublishError::Io(std::io::Error::other(e)))?;
     std::fs::write(dir.join("datapackage.json"), text + "\n")?;
