@@ -110,6 +110,10 @@ enum Command {
         /// Mark cookies Secure (set when users reach the app over https).
         #[arg(long, env = "GYOKAKU_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Where published years are written and served from (/site/…);
+        /// default: the data directory's `published` folder.
+        #[arg(long, env = "GYOKAKU_PUBLISH_DIR")]
+        publish_dir: Option<PathBuf>,
     },
     /// 利用者 / Accounts.
     #[command(subcommand)]
@@ -461,7 +465,19 @@ async fn demo(db: &Option<String>, bind: &str, no_serve: bool) -> anyhow::Result
     Ok(())
 }
 
-async fn serve(db: &Option<String>, bind: &str, secure_cookies: bool) -> anyhow::Result<()> {
+async fn serve(
+    db: &Option<String>,
+    bind: &str,
+    secure_cookies: bool,
+    publish_dir: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let publish_dir = match publish_dir {
+        Some(d) => d,
+        None => dirs::data_dir()
+            .unwrap_or_else(std::env::temp_dir)
+            .join("gyokaku")
+            .join("published"),
+    };
     let store = open(db).await?;
     if store.users().await?.is_empty() {
         eprintln!("利用者がいません。gyokaku user add --role office で最初の管理者を作ってください / no account yet: create the first office account with `gyokaku user add --role office`");
@@ -471,7 +487,11 @@ async fn serve(db: &Option<String>, bind: &str, secure_cookies: bool) -> anyhow:
         .with_context(|| format!("cannot listen on {bind}"))?;
     tracing::info!(addr = %listener.local_addr()?, "serving");
     println!("http://{}/", listener.local_addr()?);
-    gyokaku_web::serve(gyokaku_web::state(store.clone(), secure_cookies), listener).await?;
+    gyokaku_web::serve(
+        gyokaku_web::state(store.clone(), secure_cookies).with_publish_dir(publish_dir),
+        listener,
+    )
+    .await?;
     store.close().await;
     Ok(())
 }
@@ -619,7 +639,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve {
             bind,
             secure_cookies,
-        } => serve(&cli.db, &bind, secure_cookies).await,
+            publish_dir,
+        } => serve(&cli.db, &bind, secure_cookies, publish_dir).await,
         Command::User(UserCommand::Add {
             login,
             name,

@@ -99,3 +99,35 @@ impl SqlStore {
         Ok(rows.len())
     }
 }
+
+impl SqlStore {
+    /// Records an act that changes no table of the plan (a publication)
+    /// in the plan's audit log.
+    pub async fn audit_event(
+        &self,
+        plan: &PlanRef,
+        action: &str,
+        entity: &str,
+        key: &str,
+        detail: serde_json::Value,
+        actor: &str,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        self.plan_id(&mut tx, plan).await?;
+        audit(
+            &mut tx,
+            actor,
+            action,
+            plan,
+            Change {
+                entity,
+                key,
+                before: None,
+                after: Some(detail.to_string()),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -37,11 +37,21 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Uploaded workbooks previewed and waiting to be applied.
     pub workbooks: handlers::workbook::PendingUploads,
+    /// Where published years are written and served from (`/site/…`).
+    pub publish_dir: std::path::PathBuf,
+}
+
+impl AppState {
+    /// Publishes into `dir` (by default a folder in the system's temp dir).
+    pub fn with_publish_dir(mut self, dir: impl Into<std::path::PathBuf>) -> AppState {
+        self.publish_dir = dir.into();
+        self
+    }
 }
 
 /// All routes of the app.
 pub fn router(state: AppState) -> Router {
-    use handlers::{account, admin, fiscal, indicators, items, plans, session, workbook};
+    use handlers::{account, admin, fiscal, indicators, items, plans, publish, session, workbook};
     Router::new()
         .route("/", get(plans::home))
         .route("/login", get(session::login_form).post(session::login))
@@ -60,6 +70,8 @@ pub fn router(state: AppState) -> Router {
         .route("/indicators", get(indicators::registry))
         .route("/p/{city}/{plan}", get(plans::dashboard))
         .route("/p/{city}/{plan}/fiscal", get(fiscal::page))
+        .route("/p/{city}/{plan}/publish", post(publish::publish))
+        .route("/site/{city}/{plan}/{fy}/{*rest}", get(publish::serve_site))
         .route("/p/{city}/{plan}/cycle", post(plans::cycle_action))
         .route("/p/{city}/{plan}/opinion", post(plans::plan_opinion))
         .route("/p/{city}/{plan}/audit", get(plans::audit))
@@ -117,7 +129,8 @@ async fn log_request(req: Request, next: Next) -> Response {
 /// security policy (no inline script, nothing from elsewhere), and no
 /// caching of pages that show a signed-in user's data.
 async fn security_headers(req: Request, next: Next) -> Response {
-    let is_static = req.uri().path().starts_with("/static/");
+    let is_static =
+        req.uri().path().starts_with("/static/") || req.uri().path().starts_with("/site/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(
@@ -212,5 +225,6 @@ pub fn state(store: SqlStore, secure_cookies: bool) -> AppState {
         plans: Default::default(),
         secure_cookies,
         workbooks: Default::default(),
+        publish_dir: std::env::temp_dir().join("gyokaku-published"),
     }
 }

@@ -93,6 +93,7 @@ struct App {
     other_item: String,
     server: tokio::task::JoinHandle<()>,
     _dir: Option<tempfile::TempDir>,
+    _published: tempfile::TempDir,
 }
 
 impl Drop for App {
@@ -158,7 +159,10 @@ async fn start(store: SqlStore, dir: Option<tempfile::TempDir>) -> App {
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = gyokaku_web::router(gyokaku_web::state(store.clone(), false));
+    let published = tempfile::tempdir().unwrap();
+    let app = gyokaku_web::router(
+        gyokaku_web::state(store.clone(), false).with_publish_dir(published.path()),
+    );
     let server = tokio::spawn(async move {
         axum::serve(listener, app).await.unwrap();
     });
@@ -169,6 +173,7 @@ async fn start(store: SqlStore, dir: Option<tempfile::TempDir>) -> App {
         other_item,
         server,
         _dir: dir,
+        _published: published,
     }
 }
 
@@ -647,6 +652,10 @@ async fn authorisation_matrix(app: App) {
                 format!("{PLAN}/cycle"),
                 vec![("fy", "2025"), ("action", "open")],
             ),
+            [true, false, false, false],
+        ),
+        (
+            (format!("{PLAN}/publish"), vec![("fy", "2025")]),
             [true, false, false, false],
         ),
         (
@@ -1149,6 +1158,73 @@ async fn registry_and_fiscal(app: App) {
     );
 }
 
+/// The office publishes a closed year from the dashboard; the site is then
+/// served to anyone, and only inside its folder.
+async fn publishing(app: App) {
+    let mut office = Browser::login_as(&app, "office").await;
+    office.get(&format!("{PLAN}?fy=2024")).await;
+    office
+        .post(
+            &format!("{PLAN}/cycle"),
+            &[("fy", "2024"), ("action", "open")],
+        )
+        .await;
+    let open = office
+        .post(&format!("{PLAN}/publish"), &[("fy", "2024")])
+        .await;
+    assert_eq!(open.status, StatusCode::BAD_REQUEST);
+    assert!(open.has("締め切ってから公表"), "an open year is refused");
+    let mut editor = Browser::login_as(&app, "editor").await;
+    editor.get(PLAN).await;
+    let denied = editor
+        .post(&format!("{PLAN}/publish"), &[("fy", "2024")])
+        .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    office
+        .post(
+            &format!("{PLAN}/cycle"),
+            &[("fy", "2024"), ("action", "close")],
+        )
+        .await;
+    let done = office
+        .post(&format!("{PLAN}/publish"), &[("fy", "2024")])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location, "/site/082058/challenge/2024/index.html");
+    let mut anyone = Browser::new(&app);
+    let top = anyone
+        .get("/site/082058/challenge/2024/ja/index.html")
+        .await;
+    assert_eq!(top.status, StatusCode::OK, "published pages need no login");
+    assert!(top.has("チャレンジする市役所") && top.has("<html lang=\"ja\">"));
+    let pkg = anyone
+        .get("/site/082058/challenge/2024/data/datapackage.json")
+        .await;
+    assert_eq!(pkg.status, StatusCode::OK);
+    assert!(pkg.has("tabular-data-package"));
+    for bad in [
+        "/site/082058/challenge/2024/../../../etc/passwd",
+        "/site/082058/challenge/2024/..%2F..%2Fetc%2Fpasswd",
+        "/site/082058/..%2Fchallenge/2024/ja/index.html",
+        "/site/082058/challenge/2023/ja/index.html",
+    ] {
+        assert_eq!(anyone.get(bad).await.status, StatusCode::NOT_FOUND, "{bad}");
+    }
+    let dash = office.get(&format!("{PLAN}?fy=2024")).await;
+    assert!(
+        dash.has("id=\"published-site\""),
+        "the dashboard links the site"
+    );
+    let r = PlanRef {
+        city: CITY.parse().unwrap(),
+        plan: "challenge".into(),
+    };
+    let log = app.store.audit_log(&r, 20).await.unwrap();
+    assert!(log
+        .iter()
+        .any(|e| e.action == "publish" && e.actor == "office"));
+}
+
 macro_rules! on_both_backends {
     ($($name:ident => $story:ident;)*) => {
         mod sqlite {
@@ -1182,4 +1258,5 @@ on_both_backends! {
     bad_input_is_named_and_nothing_is_written => bad_input_is_named;
     accounts_are_created_and_passwords_changed => accounts;
     the_registry_judges_indicators_and_peers_are_ranked => registry_and_fiscal;
+    the_office_publishes_a_closed_year => publishing;
 }

@@ -7,6 +7,7 @@ pub mod fiscal;
 pub mod indicators;
 pub mod items;
 pub mod plans;
+pub mod publish;
 pub mod session;
 pub mod workbook;
 

@@ -155,6 +155,10 @@ struct DashboardPage {
     can_opine: bool,
     /// Departments whose Excel workbook the user may download/upload.
     workbook_depts: Vec<Opt>,
+    /// The office may publish the year (it is not open for reporting).
+    can_publish: bool,
+    /// The published site of the year, when there is one.
+    published_href: String,
 }
 
 pub async fn dashboard(
@@ -459,6 +463,25 @@ pub async fn dashboard(
         items,
         opinions,
         can_opine: open && user.role == Role::Council,
+        can_publish: policy::is_office(user) && !open,
+        published_href: {
+            let dir = crate::handlers::publish::site_dir(
+                &state.publish_dir,
+                &ctx.city(),
+                &ctx.r.plan,
+                fy.year(),
+            );
+            if dir.join("index.html").is_file() {
+                format!(
+                    "/site/{}/{}/{}/index.html",
+                    ctx.city(),
+                    ctx.r.plan,
+                    fy.year()
+                )
+            } else {
+                String::new()
+            }
+        },
         workbook_depts: crate::handlers::workbook::dashboard_depts(&auth, &ctx, &dept_ids, dept_q),
     };
     html(&page)

@@ -1,0 +1,168 @@
+//! The office publishes a closed year from the web app, and the app serves
+//! what was published (public pages, no login) at `/site/CITY/PLAN/FY/`.
+
+use std::path::{Path, PathBuf};
+
+use axum::body::Body;
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::json;
+
+use gyokaku_domain::Bilingual;
+use gyokaku_publish::{write_all, Publication, PublishError};
+
+use crate::auth::Auth;
+use crate::error::AppError;
+use crate::form::FormData;
+use crate::policy;
+use crate::views::PlanCtx;
+use crate::AppState;
+
+/// Where a year of a plan is published under the publish folder.
+pub fn site_dir(root: &Path, city: &str, plan: &str, fy: i32) -> PathBuf {
+    root.join(city).join(plan).join(fy.to_string())
+}
+
+/// Writes into a fresh folder, then swaps it in: readers see the old site
+/// or the new one, never half of one.
+fn publish_into(p: &Publication, target: &Path) -> Result<usize, PublishError> {
+    let parent = target.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let tmp = parent.join(format!(".new-{}", crate::auth::random_token()));
+    let files = match write_all(p, &tmp) {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+    let old = parent.join(format!(".old-{}", crate::auth::random_token()));
+    let had_old = target.exists();
+    if had_old {
+        std::fs::rename(target, &old)?;
+    }
+    std::fs::rename(&tmp, target)?;
+    if had_old {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(files.len())
+}
+
+pub async fn publish(
+    State(state): State<AppState>,
+    auth: Auth,
+    UrlPath((city, plan)): UrlPath<(String, String)>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    form.csrf(&auth)?;
+    if !policy::is_office(auth.user()) {
+        return Err(AppError::Forbidden);
+    }
+    let ctx = PlanCtx::load(&state, &city, &plan).await?;
+    let fy = ctx.pick_year(form.get("fy"))?;
+    let today = gyokaku_store::now_iso()[..10].to_string();
+    let date = form.get("date").unwrap_or(&today).to_string();
+    let p = match Publication::load(&state.store, &ctx.r, fy, &date).await {
+        Ok(p) => p,
+        Err(e @ (PublishError::Open(_) | PublishError::Date(_))) => {
+            return Err(AppError::BadRequest(e.ja(), e.en()))
+        }
+        Err(e) => return Err(AppError::Internal(e.en())),
+    };
+    let target = site_dir(&state.publish_dir, &ctx.city(), &ctx.r.plan, fy.year());
+    let written = tokio::task::spawn_blocking(move || publish_into(&p, &target))
+        .await
+        .map_err(|e| AppError::Internal(format!("publishing task: {e}")))?
+        .map_err(|e| AppError::Internal(e.en()))?;
+    state
+        .store
+        .audit_event(
+            &ctx.r,
+            "publish",
+            "publication",
+            &fy.year().to_string(),
+            json!({ "files": written, "date": date }),
+            &auth.user().login,
+        )
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/site/{}/{}/{}/index.html",
+        ctx.city(),
+        ctx.r.plan,
+        fy.year()
+    ))
+    .into_response())
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "csv" => "text/csv; charset=utf-8",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pdf" => "application/pdf",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A path inside a published site: plain segments only.
+fn safe_path(rest: &str) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for seg in rest.split('/') {
+        if seg.is_empty() || seg == "." || seg == ".." || seg.contains('\\') || seg.starts_with('.')
+        {
+            return None;
+        }
+        out.push(seg);
+    }
+    Some(out)
+}
+
+/// Serves a published file. Published sites are public: no login.
+pub async fn serve_site(
+    State(state): State<AppState>,
+    UrlPath((city, plan, fy, rest)): UrlPath<(String, String, String, String)>,
+) -> Result<Response, AppError> {
+    let ok_id = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    let fy: i32 = fy.parse().map_err(|_| AppError::NotFound)?;
+    if !ok_id(&city) || !ok_id(&plan) {
+        return Err(AppError::NotFound);
+    }
+    let rel = safe_path(&rest).ok_or(AppError::NotFound)?;
+    let path = site_dir(&state.publish_dir, &city, &plan, fy).join(rel);
+    let bytes = match tokio::fs::read(&path).await {
+        Ok(b) => b,
+        Err(_) => return Err(AppError::NotFound),
+    };
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, content_type(&path)),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        Body::from(bytes),
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_plain_paths_are_served() {
+        assert!(super::safe_path("ja/index.html").is_some());
+        assert!(super::safe_path("../x").is_none());
+        assert!(super::safe_path("ja/../../x").is_none());
+        assert!(super::safe_path(".new-abc/x").is_none());
+        assert!(super::safe_path("a\\b").is_none());
+        assert!(super::safe_path("").is_none());
+    }
+}
