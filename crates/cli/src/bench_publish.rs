@@ -82,9 +82,33 @@ pub async fn run(items: usize, years: usize, indicators: usize) -> anyhow::Resul
     let publication = gyokaku_publish::Publication::new(doc, fy, "2026-06-30", vec![]);
     let tmp = scratch()?;
     let out: PathBuf = tmp.path().join("gyokaku");
+    // The parts, once, for the breakdown; then the whole, as a user runs it.
+    let err = |e: gyokaku_publish::PublishError| anyhow::anyhow!("{e}");
+    let t = Instant::now();
+    let tables = gyokaku_publish::opendata::tables(&publication);
+    let t_tables = t.elapsed();
+    let t = Instant::now();
+    let parts = tmp.path().join("parts");
+    let data = gyokaku_publish::opendata::write(&publication, &tables, &parts.join("data"))
+        .map_err(err)?;
+    let t_csv = t.elapsed();
+    let t = Instant::now();
+    let xlsx = gyokaku_publish::xlsx::workbook(&publication, &tables).map_err(err)?;
+    let t_xlsx = t.elapsed();
+    let t = Instant::now();
+    gyokaku_publish::site::write(&publication, &parts, &data).map_err(err)?;
+    let t_site = t.elapsed();
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "parts: tables {:.0} ms, CSV + datapackage {:.0} ms, workbook {:.0} ms ({} KB), site {:.0} ms",
+        ms(t_tables),
+        ms(t_csv),
+        ms(t_xlsx),
+        xlsx.len() / 1024,
+        ms(t_site)
+    );
     let started = Instant::now();
-    let files =
-        gyokaku_publish::write_all(&publication, &out).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let files = gyokaku_publish::write_all(&publication, &out).map_err(err)?;
     let ours = started.elapsed();
     let pages = count_html(&out);
     println!(

@@ -30,12 +30,23 @@ pub struct RefLine {
 
 /// A number for an axis label: at most two decimals, no trailing zeros.
 fn num(v: f64) -> String {
-    let s = format!("{v:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
+    // Rounded, then printed shortest: fast (no exact-precision formatting)
+    // and without trailing zeros.
+    let r = (v * 100.0).round() / 100.0;
+    if r == 0.0 {
         "0".into()
     } else {
-        s.to_string()
+        format!("{r}")
+    }
+}
+
+/// A coordinate rounded to a tenth of a unit; printed with `{}` it is short.
+fn r1(v: f64) -> f64 {
+    let r = (v * 10.0).round() / 10.0;
+    if r == 0.0 {
+        0.0
+    } else {
+        r
     }
 }
 
@@ -150,20 +161,20 @@ pub fn line_chart(
     let (lo, hi, step) = scale(lo, hi);
     let pw = w as f64 - left - right;
     let ph = h as f64 - top - bottom;
-    let y = |v: f64| top + ph - (v - lo) / (hi - lo) * ph;
+    let y = |v: f64| r1(top + ph - (v - lo) / (hi - lo) * ph);
     let n = points.len();
     let x = |i: usize| {
-        if n == 1 {
+        r1(if n == 1 {
             left + pw / 2.0
         } else {
             left + pw * i as f64 / (n - 1) as f64
-        }
+        })
     };
     let mut t = lo;
     while t <= hi + step / 2.0 {
         let _ = write!(
             svg,
-            "<line class=\"grid\" x1=\"{left}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            "<line class=\"grid\" x1=\"{left}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/><text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
             left + pw,
             y(t),
             y(t),
@@ -176,7 +187,7 @@ pub fn line_chart(
     for (i, (label, _)) in points.iter().enumerate() {
         let _ = write!(
             svg,
-            "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
             x(i),
             h as f64 - bottom + 18.0,
             esc(label)
@@ -190,7 +201,7 @@ pub fn line_chart(
     for (r, ly) in refs.iter().zip(label_y) {
         let _ = write!(
             svg,
-            "<line class=\"ref ref-{}\" x1=\"{left}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"ref-label ref-{}\" x=\"{:.1}\" y=\"{:.1}\">{} {}</text>",
+            "<line class=\"ref ref-{}\" x1=\"{left}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/><text class=\"ref-label ref-{}\" x=\"{}\" y=\"{}\">{} {}</text>",
             r.kind,
             left + pw,
             y(r.value),
@@ -206,7 +217,7 @@ pub fn line_chart(
     let mut run: Vec<(f64, f64)> = Vec::new();
     let flush = |run: &mut Vec<(f64, f64)>, svg: &mut String| {
         if run.len() > 1 {
-            let pts: Vec<String> = run.iter().map(|(a, b)| format!("{a:.1},{b:.1}")).collect();
+            let pts: Vec<String> = run.iter().map(|(a, b)| format!("{a},{b}")).collect();
             let _ = write!(
                 svg,
                 "<polyline class=\"series\" points=\"{}\"/>",
@@ -226,7 +237,7 @@ pub fn line_chart(
         if let Some(v) = v.filter(|v| v.is_finite()) {
             let _ = write!(
                 svg,
-                "<circle class=\"point\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\"><title>{}: {}</title></circle>",
+                "<circle class=\"point\" cx=\"{}\" cy=\"{}\" r=\"4\"><title>{}: {}</title></circle>",
                 x(i),
                 y(v),
                 esc(label),
@@ -272,13 +283,13 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar], refs: &[RefLin
     let lo = values.iter().cloned().fold(0.0f64, f64::min);
     let (lo, hi, _) = scale(lo, if hi <= lo { lo + 1.0 } else { hi });
     let pw = w as f64 - left - right;
-    let x = |v: f64| left + (v - lo) / (hi - lo) * pw;
+    let x = |v: f64| r1(left + (v - lo) / (hi - lo) * pw);
     for (i, b) in bars.iter().enumerate() {
         let yy = top + row * i as f64;
         let class = if b.highlight { "bar own" } else { "bar" };
         let _ = write!(
             svg,
-            "<text class=\"tick{}\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            "<text class=\"tick{}\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
             if b.highlight { " own-label" } else { "" },
             left - 6.0,
             yy + 16.0,
@@ -293,9 +304,9 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar], refs: &[RefLin
                 };
                 let _ = write!(
                     svg,
-                    "<rect class=\"{class}\" x=\"{a:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{}: {}</title></rect>",
+                    "<rect class=\"{class}\" x=\"{a}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{}: {}</title></rect>",
                     yy + 4.0,
-                    (z - a).max(1.0),
+                    r1((z - a).max(1.0)),
                     row - 8.0,
                     esc(&b.label),
                     esc(&b.text)
@@ -306,7 +317,7 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar], refs: &[RefLin
         };
         let _ = write!(
             svg,
-            "<text class=\"value\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            "<text class=\"value\" x=\"{}\" y=\"{}\">{}</text>",
             end + 4.0,
             yy + 16.0,
             esc(&b.text)
@@ -317,13 +328,13 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar], refs: &[RefLin
         let label = format!("{} {}", r.label, num(r.value));
         // Left of its line, or right of it where there is no room on the left.
         let (lx, anchor) = if x(r.value) - 3.0 >= text_width(&label) {
-            (x(r.value) - 3.0, "end")
+            (r1(x(r.value) - 3.0), "end")
         } else {
-            (x(r.value) + 3.0, "start")
+            (r1(x(r.value) + 3.0), "start")
         };
         let _ = write!(
             svg,
-            "<line class=\"ref ref-{}\" x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"ref-label ref-{}\" x=\"{lx:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
+            "<line class=\"ref ref-{}\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/><text class=\"ref-label ref-{}\" x=\"{lx}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
             r.kind,
             x(r.value),
             x(r.value),

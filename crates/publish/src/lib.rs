@@ -66,10 +66,19 @@ impl Bilingual for PublishError {
 pub fn write_all(p: &Publication, out: &std::path::Path) -> Result<Vec<String>, PublishError> {
     let tables = opendata::tables(p);
     let data = opendata::write(p, &tables, &out.join("data"))?;
-    let mut files = site::write(p, out, &data)?;
+    // The workbook is built beside the site (each output is a function of
+    // the data alone, so the order of work does not change any byte).
+    let (workbook, site) = std::thread::scope(|scope| {
+        let workbook = scope.spawn(|| xlsx::workbook(p, &tables));
+        let site = site::write(p, out, &data);
+        (workbook.join(), site)
+    });
+    let mut files = site?;
+    let workbook = workbook
+        .map_err(|_| PublishError::Io(std::io::Error::other("workbook thread failed")))??;
     files.extend(data.iter().map(|(f, _, _)| format!("data/{f}")));
     files.push("data/datapackage.json".into());
-    std::fs::write(out.join("data/tables.xlsx"), xlsx::workbook(p, &tables)?)?;
+    std::fs::write(out.join("data/tables.xlsx"), workbook)?;
     files.push("data/tables.xlsx".into());
     Ok(files)
 }

@@ -42,6 +42,9 @@ fn sheet_name(title: &str, used: &mut Vec<String>) -> String {
 
 pub fn workbook(p: &Publication, tables: &[Table]) -> Result<Vec<u8>, PublishError> {
     let mut wb = Workbook::new();
+    // Fast compression: the workbook is a few MB at most, and the time goes
+    // into deflating it otherwise.
+    wb.set_zip_compression_level(1);
     // A fixed creation time (the publication date) keeps the bytes stable.
     let created =
         ExcelDateTime::parse_from_str(&format!("{}T00:00:00", p.published_on)).map_err(xlsx_err)?;
