@@ -1,19 +1,21 @@
 //! Publication (実施状況の公表): a closed fiscal year of a plan written as
 //! files any static host can serve and any reader can process — open data
-//! with a Frictionless data package (and, as they are built, the static
-//! site, the workbook and the PDF report). The same data always gives the
-//! same bytes; only the declared publication date varies.
+//! with a Frictionless data package, the same tables as a workbook, the
+//! static site and the PDF report. The same data always gives the same
+//! bytes; only the declared publication date varies.
 #![forbid(unsafe_code)]
 
 pub mod charts;
 pub mod model;
 pub mod opendata;
+pub mod pdf;
 pub mod site;
 pub mod xlsx;
 
 use gyokaku_domain::{Bilingual, FiscalYear};
 
 pub use model::{Entry, Publication};
+pub use pdf::{render_pdf, FontSet};
 
 /// What can stop a publication.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +30,12 @@ pub enum PublishError {
     Io(#[from] std::io::Error),
     #[error("cannot write CSV: {0}")]
     Csv(#[from] csv::Error),
+    /// No font for Japanese text where fonts were looked for.
+    #[error("{}", self.both())]
+    NoFonts { searched: String },
+    /// Typst could not typeset the report (a fault of the template).
+    #[error("{}", self.both())]
+    Pdf(String),
 }
 
 impl Bilingual for PublishError {
@@ -43,6 +51,13 @@ impl Bilingual for PublishError {
             PublishError::Store(e) => e.ja(),
             PublishError::Io(e) => format!("書き込めません: {e}"),
             PublishError::Csv(e) => format!("CSV を書き込めません: {e}"),
+            PublishError::NoFonts { searched } => format!(
+                "PDF 報告書に使う日本語フォント（Noto CJK）が見つかりません（探した場所: {searched}）。\
+                 `apt-get install fonts-noto-cjk` でインストールするか、環境変数 {} にフォントのあるディレクトリを指定してください\
+                 （gyokaku publish は --no-pdf で PDF を省けます）",
+                pdf::FONT_DIR_ENV
+            ),
+            PublishError::Pdf(e) => format!("PDF 報告書を組版できません: {e}"),
         }
     }
     fn en(&self) -> String {
@@ -55,15 +70,28 @@ impl Bilingual for PublishError {
             PublishError::Store(e) => e.en(),
             PublishError::Io(e) => format!("cannot write: {e}"),
             PublishError::Csv(e) => format!("cannot write CSV: {e}"),
+            PublishError::NoFonts { searched } => format!(
+                "no Japanese font (Noto CJK) for the PDF report (looked in: {searched}): \
+                 install it with `apt-get install fonts-noto-cjk`, or set {} to a directory of fonts \
+                 (gyokaku publish --no-pdf leaves the PDF out)",
+                pdf::FONT_DIR_ENV
+            ),
+            PublishError::Pdf(e) => format!("cannot typeset the PDF report: {e}"),
         }
     }
 }
 
 /// Writes everything of a publication under `out`: the site (`index.html`,
-/// `ja/`, `en/`, `assets/`) and `data/` (open data and the same tables as
-/// one workbook, `tables.xlsx`). Returns the files
-/// written, relative to `out`.
-pub fn write_all(p: &Publication, out: &std::path::Path) -> Result<Vec<String>, PublishError> {
+/// `ja/`, `en/`, `assets/`), `data/` (open data and the same tables as one
+/// workbook, `tables.xlsx`) and, given fonts, the PDF report `report.pdf`.
+/// Returns the files written, relative to `out`.
+pub fn write_all(
+    p: &Publication,
+    out: &std::path::Path,
+    fonts: Option<&FontSet>,
+) -> Result<Vec<String>, PublishError> {
+    // Typeset first: a report that cannot be made leaves nothing half-written.
+    let pdf = fonts.map(|f| render_pdf(p, f)).transpose()?;
     let tables = opendata::tables(p);
     let data = opendata::write(p, &tables, &out.join("data"))?;
     // The workbook is built beside the site (each output is a function of
@@ -80,5 +108,9 @@ pub fn write_all(p: &Publication, out: &std::path::Path) -> Result<Vec<String>, 
     files.push("data/datapackage.json".into());
     std::fs::write(out.join("data/tables.xlsx"), workbook)?;
     files.push("data/tables.xlsx".into());
+    if let Some(bytes) = pdf {
+        std::fs::write(out.join("report.pdf"), bytes)?;
+        files.push("report.pdf".into());
+    }
     Ok(files)
 }

@@ -1,0 +1,835 @@
+//! What the PDF report shows, computed from a publication: every count,
+//! amount and date already formatted in Japanese, handed to the typst
+//! template as JSON so the template only lays out (and no text of the plan
+//! is ever read as markup).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use gyokaku_domain::{
+    assess, check_observation, rank_peers, summarise, walk_nodes, FiscalRatio, FiscalYear,
+    Indicator, IndicatorValue, PlanDate, Progress, RatioValue, StatusLevel, StatusSummary,
+    TargetKind, Threshold, Trajectory, Yen,
+};
+
+use crate::model::{Entry, Publication};
+
+/// The whole report, in reading order.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    meta: Meta,
+    /// The status scale, as the columns of every summary.
+    scale: Vec<StatusColumn>,
+    /// The published year: the whole plan, then each top-level node.
+    summary: Vec<SummaryRow>,
+    /// The whole plan in each year of the publication.
+    years: Vec<SummaryRow>,
+    policies: Vec<Policy>,
+    indicators: Indicators,
+    fiscal: Fiscal,
+    meetings: Vec<MeetingRow>,
+    opinions: Vec<OpinionRow>,
+    glossary: Vec<Term>,
+}
+
+#[derive(Debug, Serialize)]
+struct Meta {
+    city: String,
+    prefecture: String,
+    title: String,
+    subtitle: Option<String>,
+    generation: Option<String>,
+    draft: bool,
+    /// 令和7年度～令和11年度
+    period: Option<String>,
+    managing_office: Option<String>,
+    /// 令和7(2025)年度
+    fy: String,
+    /// R7
+    fy_short: String,
+    /// 令和8年6月30日
+    published: String,
+    /// 2026-06-30
+    published_iso: String,
+    /// Some report or actual is fictional demo data.
+    demo: bool,
+    /// Font families, the first for all text.
+    fonts: Vec<String>,
+    /// The PDF's title (document information).
+    doc_title: String,
+    /// Level names of the plan (方針, 推進項目 …), top first.
+    levels: Vec<String>,
+    /// Items (leaves) in the plan.
+    items: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct StatusColumn {
+    label: String,
+    achieved: bool,
+    /// `#rrggbb`: greens for statuses counted as achieved, warm colours
+    /// for the others.
+    color: String,
+}
+
+/// Counts of one group of items in one year.
+#[derive(Debug, Serialize)]
+struct SummaryRow {
+    label: String,
+    /// Per status of the scale, in scale order.
+    counts: Vec<u32>,
+    /// Items with a status.
+    total: u32,
+    unreported: u32,
+    /// Items in the group (total + unreported).
+    items: u32,
+    /// Items with an accepted report for the year, with or without a
+    /// status (what a plan without a status scale can count).
+    reported: u32,
+    achieved: u32,
+    /// 67% — or — when no item has a status.
+    achieved_percent: String,
+    /// Spending cut plus revenue of the group's items in the year.
+    effect: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Policy {
+    label: String,
+    title: String,
+    level_name: String,
+    body: Option<String>,
+    summary: SummaryRow,
+    entries: Vec<PolicyEntry>,
+}
+
+/// A node under a top-level node: a heading between items, or an item.
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum PolicyEntry {
+    Group {
+        /// 1 directly under the policy.
+        depth: usize,
+        label: String,
+        title: String,
+        level_name: String,
+    },
+    Item(Box<ItemCard>),
+}
+
+#[derive(Debug, Serialize)]
+struct ItemCard {
+    label: String,
+    title: String,
+    level_name: String,
+    departments: String,
+    body: Option<String>,
+    /// The plan's schedule entry for the published year.
+    plan_for_year: Option<String>,
+    status: Option<String>,
+    status_color: Option<String>,
+    achieved: bool,
+    /// An accepted report for the year exists (perhaps without a status).
+    reported: bool,
+    result: Option<String>,
+    self_evaluation: Option<String>,
+    direction: Option<String>,
+    spending_cut: Option<String>,
+    revenue: Option<String>,
+    demo: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Indicators {
+    /// Count per class (only classes with indicators), in class order.
+    classes: Vec<ClassCount>,
+    /// 67% of the judged indicators achieved or on track, or —.
+    achieved_or_on_track: String,
+    assessed: u32,
+    rows: Vec<IndicatorRow>,
+}
+
+#[derive(Debug, Serialize)]
+struct ClassCount {
+    label: String,
+    key: &'static str,
+    count: u32,
+}
+
+#[derive(Debug, Serialize)]
+struct IndicatorRow {
+    /// The node it belongs to (方針1), or 計画全体.
+    node: String,
+    kind: &'static str,
+    name: String,
+    unit: String,
+    baseline: String,
+    target: String,
+    latest: String,
+    class: &'static str,
+    class_key: &'static str,
+    demo: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Fiscal {
+    /// The plan's own city, every year up to the published one.
+    own: Vec<FiscalRow>,
+    /// The city and its peers in the latest year with peers.
+    peers: Option<PeerTable>,
+}
+
+#[derive(Debug, Serialize)]
+struct FiscalRow {
+    fy: String,
+    ratio: &'static str,
+    value: String,
+    early_warning: String,
+    reconstruction: String,
+    flag: &'static str,
+    warning: bool,
+    /// 2位／5団体
+    rank: String,
+}
+
+#[derive(Debug, Serialize)]
+struct PeerTable {
+    fy: String,
+    ratios: Vec<&'static str>,
+    rows: Vec<PeerCity>,
+}
+
+#[derive(Debug, Serialize)]
+struct PeerCity {
+    city: String,
+    own: bool,
+    values: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct MeetingRow {
+    date: String,
+    body: String,
+    title: String,
+    agenda: Option<String>,
+    kinds: String,
+}
+
+#[derive(Debug, Serialize)]
+struct OpinionRow {
+    fy: String,
+    target: String,
+    body: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Term {
+    term: String,
+    reading: Option<String>,
+    description: String,
+}
+
+/// Greens for achieved statuses (darkest first), warm colours for the rest.
+const ACHIEVED_COLORS: [&str; 4] = ["#1a7a3c", "#4fa660", "#8cc98c", "#bfe3b8"];
+const OTHER_COLORS: [&str; 4] = ["#f2b441", "#e07b39", "#c0463a", "#8a5a9e"];
+
+fn status_colors(scale: &[StatusLevel]) -> Vec<String> {
+    let (mut a, mut o) = (0, 0);
+    scale
+        .iter()
+        .map(|s| {
+            let c = if s.achieved {
+                a += 1;
+                ACHIEVED_COLORS[(a - 1) % ACHIEVED_COLORS.len()]
+            } else {
+                o += 1;
+                OTHER_COLORS[(o - 1) % OTHER_COLORS.len()]
+            };
+            c.to_string()
+        })
+        .collect()
+}
+
+/// An amount as reports print it: 1.52億円, 1,234万円, 5,000円; ▲ for a
+/// negative amount.
+pub fn amount(y: Yen) -> String {
+    let neg = if y.0 < 0 { "▲" } else { "" };
+    let v = y.0.unsigned_abs();
+    if v >= 100_000_000 {
+        // 億円 with two decimals, rounded half up; no trailing zeros.
+        let hundredths = (v + 500_000) / 1_000_000;
+        let whole = gyokaku_domain::numbers::group(hundredths / 100);
+        let frac = format!("{:02}", hundredths % 100);
+        match frac.trim_end_matches('0') {
+            "" => format!("{neg}{whole}億円"),
+            f => format!("{neg}{whole}.{f}億円"),
+        }
+    } else if v >= 10_000 {
+        // 万円 with one decimal, rounded half up; no ".0".
+        let tenths = (v + 500) / 1_000;
+        let whole = gyokaku_domain::numbers::group(tenths / 10);
+        match tenths % 10 {
+            0 => format!("{neg}{whole}万円"),
+            d => format!("{neg}{whole}.{d}万円"),
+        }
+    } else {
+        format!("{neg}{}円", gyokaku_domain::numbers::group(v))
+    }
+}
+
+fn period_text(p: gyokaku_domain::Period) -> String {
+    format!("{}～{}", p.from.wareki(), p.to.wareki())
+}
+
+fn with_unit(v: impl std::fmt::Display, unit: &str) -> String {
+    format!("{v}{unit}")
+}
+
+fn baseline_text(i: &Indicator) -> String {
+    let unit = i.unit.as_deref().unwrap_or("");
+    let Some(b) = &i.baseline else {
+        return "—".into();
+    };
+    let v = b
+        .value
+        .map(|v| with_unit(v, unit))
+        .or_else(|| b.pending.clone())
+        .unwrap_or_else(|| "—".into());
+    match b.fy {
+        Some(y) => format!("{v}（{}）", y.short()),
+        None => v,
+    }
+}
+
+fn target_text(i: &Indicator) -> String {
+    let unit = i.unit.as_deref().unwrap_or("");
+    let Some(t) = &i.target else {
+        return "—".into();
+    };
+    let v = t.text.clone().unwrap_or_else(|| match (t.kind, t.value) {
+        (TargetKind::Value, Some(v)) => with_unit(v, unit),
+        (TargetKind::AtMost, Some(v)) => format!("{}以下", with_unit(v, unit)),
+        (TargetKind::AtLeast, Some(v)) => format!("{}以上", with_unit(v, unit)),
+        (TargetKind::Increase, _) => "基準値より増".into(),
+        (TargetKind::Decrease, _) => "基準値より減".into(),
+        (TargetKind::Keep, _) => "維持".into(),
+        _ => "未確定".into(),
+    });
+    match t.fy {
+        Some(y) => format!("{v}（{}）", y.short()),
+        None => v,
+    }
+}
+
+fn percent_text(s: &StatusSummary) -> String {
+    s.achieved_percent()
+        .map(|p| format!("{p}%"))
+        .unwrap_or_else(|| "—".into())
+}
+
+fn threshold_text(t: Threshold, unit: &str) -> String {
+    match t {
+        Threshold::Plan { value } | Threshold::Statutory { value } => with_unit(value, unit),
+        Threshold::DependsOnScale { lowest, highest } => {
+            format!("{}～{}", with_unit(lowest, unit), with_unit(highest, unit))
+        }
+        Threshold::None => "—".into(),
+    }
+}
+
+fn ratio_unit(r: FiscalRatio) -> &'static str {
+    if r == FiscalRatio::FiscalCapabilityIndex {
+        ""
+    } else {
+        "%"
+    }
+}
+
+fn ratio_text(v: RatioValue, r: FiscalRatio) -> String {
+    match v {
+        RatioValue::Number(d) => with_unit(d, ratio_unit(r)),
+        RatioValue::NotApplicable => "—".into(),
+    }
+}
+
+/// Counts per status for one group of items.
+struct Counter<'a> {
+    scale: &'a [StatusLevel],
+}
+
+impl Counter<'_> {
+    fn row<'s>(
+        &self,
+        label: String,
+        statuses: impl IntoIterator<Item = Option<&'s str>>,
+        reported: u32,
+        effect: i64,
+    ) -> SummaryRow {
+        let statuses: Vec<Option<&str>> = statuses.into_iter().collect();
+        let items = statuses.len() as u32;
+        // A code off the scale cannot come from the store; were it there,
+        // the item is counted as unreported rather than failing the report.
+        let s = StatusSummary::compute(self.scale, statuses.iter().copied()).unwrap_or_else(|_| {
+            StatusSummary::compute(
+                self.scale,
+                statuses
+                    .iter()
+                    .map(|c| c.filter(|c| self.scale.iter().any(|s| s.code == *c))),
+            )
+            .unwrap_or(StatusSummary {
+                rows: vec![],
+                total: 0,
+                unreported: items,
+                achieved: 0,
+            })
+        });
+        SummaryRow {
+            label,
+            counts: self
+                .scale
+                .iter()
+                .map(|l| {
+                    s.rows
+                        .iter()
+                        .find(|r| r.code == l.code)
+                        .map_or(0, |r| r.count)
+                })
+                .collect(),
+            total: s.total,
+            unreported: s.unreported,
+            items,
+            reported,
+            achieved: s.achieved,
+            achieved_percent: percent_text(&s),
+            effect: if effect == 0 {
+                "—".into()
+            } else {
+                amount(Yen(effect))
+            },
+        }
+    }
+}
+
+/// The ids of the leaves (items) under `nodes`, in reading order.
+fn leaves_of(nodes: &[gyokaku_domain::Node]) -> Vec<&str> {
+    walk_nodes(nodes)
+        .into_iter()
+        .filter(|(n, _, _)| n.children.is_empty())
+        .map(|(n, _, _)| n.id.as_str())
+        .collect()
+}
+
+fn effect_of(g: &Progress) -> i64 {
+    g.spending_cut.map_or(0, |y| y.0) + g.revenue.map_or(0, |y| y.0)
+}
+
+/// The report's data for a publication, with `fonts` as the families to
+/// set it in.
+pub fn build(p: &Publication, fonts: &[String]) -> Report {
+    let doc = &p.doc;
+    let h = &doc.header;
+    let scale = &h.status_scale;
+    let counter = Counter { scale };
+    let colors = status_colors(scale);
+    let color_of = |code: &str| {
+        scale
+            .iter()
+            .position(|s| s.code == code)
+            .map(|i| colors[i].clone())
+    };
+
+    // Reports by (item, year), and the leaves under each node.
+    let reports: HashMap<(&str, FiscalYear), &Progress> = doc
+        .progress
+        .iter()
+        .map(|g| ((g.node.as_str(), g.fy), g))
+        .collect();
+    let status_in =
+        |id: &str, fy: FiscalYear| reports.get(&(id, fy)).and_then(|g| g.status.as_deref());
+    let effect_in = |id: &str, fy: FiscalYear| reports.get(&(id, fy)).map_or(0, |g| effect_of(g));
+    let all_leaves = leaves_of(&doc.nodes);
+    let group_row = |label: String, leaves: &[&str], fy: FiscalYear| {
+        counter.row(
+            label,
+            leaves.iter().map(|id| status_in(id, fy)),
+            leaves
+                .iter()
+                .filter(|id| reports.contains_key(&(**id, fy)))
+                .count() as u32,
+            leaves.iter().map(|id| effect_in(id, fy)).sum(),
+        )
+    };
+
+    let mut summary = vec![group_row("計画全体".into(), &all_leaves, p.fy)];
+    let top_leaves: Vec<(&gyokaku_domain::Node, Vec<&str>)> = doc
+        .nodes
+        .iter()
+        .map(|top| (top, leaves_of(std::slice::from_ref(top))))
+        .collect();
+    for (top, leaves) in &top_leaves {
+        if top.children.is_empty() {
+            continue;
+        }
+        let label = p.entry(&top.id).map(Entry::heading).unwrap_or_default();
+        summary.push(group_row(label, leaves, p.fy));
+    }
+    let years = p
+        .years()
+        .into_iter()
+        .map(|fy| group_row(fy.wareki_with_western(), &all_leaves, fy))
+        .collect();
+
+    let departments: HashMap<&str, &str> = doc
+        .organisation
+        .flatten()
+        .into_iter()
+        .map(|(d, _)| (d.id.as_str(), d.name.as_str()))
+        .collect();
+    let nodes: HashMap<&str, &gyokaku_domain::Node> = walk_nodes(&doc.nodes)
+        .into_iter()
+        .map(|(n, _, _)| (n.id.as_str(), n))
+        .collect();
+
+    let mut policies: Vec<Policy> = Vec::new();
+    for (top, leaves) in &top_leaves {
+        let Some(start) = p.outline.iter().position(|e| e.id == top.id) else {
+            continue;
+        };
+        let entry = &p.outline[start];
+        let under = p.outline[start..]
+            .iter()
+            .enumerate()
+            .take_while(|(i, e)| *i == 0 || e.depth > 0)
+            .map(|(_, e)| e);
+        let mut entries = Vec::new();
+        for e in under {
+            if !e.is_item {
+                if e.depth > 0 {
+                    entries.push(PolicyEntry::Group {
+                        depth: e.depth,
+                        label: e.label.clone(),
+                        title: e.title.clone(),
+                        level_name: e.level_name.clone(),
+                    });
+                }
+                continue;
+            }
+            let node = nodes.get(e.id.as_str());
+            let report = reports.get(&(e.id.as_str(), p.fy));
+            let status = report.and_then(|g| g.status.as_deref());
+            let level = status.and_then(|c| scale.iter().find(|s| s.code == c));
+            entries.push(PolicyEntry::Item(Box::new(ItemCard {
+                label: e.label.clone(),
+                title: e.title.clone(),
+                level_name: e.level_name.clone(),
+                departments: node
+                    .map(|n| {
+                        n.departments
+                            .iter()
+                            .map(|d| departments.get(d.as_str()).copied().unwrap_or(d))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    })
+                    .unwrap_or_default(),
+                body: node.and_then(|n| n.body.clone()),
+                plan_for_year: node.and_then(|n| n.schedule.get(&p.fy).cloned()),
+                status: level.map(|l| l.label.clone()),
+                status_color: status.and_then(color_of),
+                achieved: level.is_some_and(|l| l.achieved),
+                reported: report.is_some(),
+                result: report.and_then(|g| g.result.clone()),
+                self_evaluation: report.and_then(|g| g.self_evaluation.clone()),
+                direction: report.and_then(|g| g.direction.map(|d| d.ja().to_string())),
+                spending_cut: report.and_then(|g| g.spending_cut.map(amount)),
+                revenue: report.and_then(|g| g.revenue.map(amount)),
+                demo: report.is_some_and(|g| g.demo),
+            })));
+        }
+        policies.push(Policy {
+            label: entry.label.clone(),
+            title: entry.title.clone(),
+            level_name: entry.level_name.clone(),
+            body: top.body.clone(),
+            summary: group_row(entry.heading(), leaves, p.fy),
+            entries,
+        });
+    }
+
+    // Indicators, each judged on its own values only.
+    let mut values: HashMap<&str, Vec<IndicatorValue>> = HashMap::new();
+    for v in &doc.indicator_values {
+        values
+            .entry(v.indicator.as_str())
+            .or_default()
+            .push(v.clone());
+    }
+    let assessments: Vec<_> = doc
+        .indicators
+        .iter()
+        .map(|i| {
+            let own = values.get(i.id.as_str()).map_or(&[][..], |v| v.as_slice());
+            assess(i, own, p.fy)
+        })
+        .collect();
+    let totals = summarise(&assessments);
+    let indicators = Indicators {
+        classes: Trajectory::ALL
+            .iter()
+            .filter(|t| totals.count(**t) > 0)
+            .map(|t| ClassCount {
+                label: t.ja().to_string(),
+                key: t.key(),
+                count: totals.count(*t),
+            })
+            .collect(),
+        achieved_or_on_track: totals
+            .achieved_or_on_track()
+            .map(|r| format!("{}%", r.percent(0)))
+            .unwrap_or_else(|| "—".into()),
+        assessed: totals.assessed,
+        rows: doc
+            .indicators
+            .iter()
+            .zip(&assessments)
+            .map(|(i, a)| {
+                let unit = i.unit.as_deref().unwrap_or("");
+                IndicatorRow {
+                    node: i
+                        .node
+                        .as_deref()
+                        .and_then(|n| p.entry(n))
+                        .map(|e| {
+                            if e.label.is_empty() {
+                                e.title.clone()
+                            } else {
+                                e.label.clone()
+                            }
+                        })
+                        .unwrap_or_else(|| "計画全体".into()),
+                    kind: i.kind.ja(),
+                    name: i.name.clone(),
+                    unit: unit.to_string(),
+                    baseline: baseline_text(i),
+                    target: target_text(i),
+                    latest: a
+                        .latest
+                        .map(|l| {
+                            let v = with_unit(l.value, unit);
+                            let v = if a.cumulative {
+                                format!("累計 {v}")
+                            } else {
+                                v
+                            };
+                            format!("{v}（{}）", l.fy.short())
+                        })
+                        .unwrap_or_else(|| "—".into()),
+                    class: a.trajectory.ja(),
+                    class_key: a.trajectory.key(),
+                    demo: a.demo,
+                }
+            })
+            .collect(),
+    };
+
+    let fiscal = fiscal(p);
+
+    let meetings = h
+        .meetings
+        .iter()
+        .map(|m| MeetingRow {
+            date: match (m.date, m.end_date) {
+                (Some(a), Some(b)) => format!("{}～{}", a.wareki(), b.wareki()),
+                (Some(a), None) => a.wareki(),
+                _ => "—".into(),
+            },
+            body: m.body.clone(),
+            title: m.title.clone(),
+            agenda: m.agenda.clone(),
+            kinds: m.kinds.join("、"),
+        })
+        .collect();
+
+    let opinions = p
+        .opinions
+        .iter()
+        .map(|o| OpinionRow {
+            fy: o.fy.wareki(),
+            target: o
+                .node
+                .as_deref()
+                .map(|n| p.entry(n).map(Entry::heading).unwrap_or_else(|| n.into()))
+                .unwrap_or_else(|| "計画全体".into()),
+            body: o.body.clone(),
+        })
+        .collect();
+
+    let glossary = doc
+        .glossary
+        .iter()
+        .map(|t| Term {
+            term: t.term.clone(),
+            reading: t.reading.clone(),
+            description: t.description.clone(),
+        })
+        .collect();
+
+    let demo = doc.progress.iter().filter(|g| g.fy <= p.fy).any(|g| g.demo)
+        || doc
+            .indicator_values
+            .iter()
+            .filter(|v| v.fy <= p.fy)
+            .any(|v| v.demo);
+    let published = PlanDate::parse(&p.published_on)
+        .map(|d| d.wareki())
+        .unwrap_or_else(|_| p.published_on.clone());
+    let full_title = match &h.plan.generation {
+        Some(g) if !h.plan.title.contains(g.as_str()) => format!("{g}{}", h.plan.title),
+        _ => h.plan.title.clone(),
+    };
+    Report {
+        meta: Meta {
+            city: h.city.name.clone(),
+            prefecture: h.city.prefecture.clone(),
+            title: full_title.clone(),
+            subtitle: h.plan.subtitle.clone(),
+            generation: h.plan.generation.clone(),
+            draft: h.plan.draft,
+            period: h.plan.period.map(period_text),
+            managing_office: h.plan.managing_office.clone(),
+            fy: p.fy.wareki_with_western(),
+            fy_short: p.fy.short(),
+            published,
+            published_iso: p.published_on.clone(),
+            demo,
+            fonts: fonts.to_vec(),
+            doc_title: format!(
+                "{} {} {} 実施状況",
+                h.city.name,
+                full_title,
+                p.fy.wareki_with_western()
+            ),
+            levels: h.levels.iter().map(|l| l.name.clone()).collect(),
+            items: all_leaves.len(),
+        },
+        scale: scale
+            .iter()
+            .zip(&colors)
+            .map(|(s, c)| StatusColumn {
+                label: s.label.clone(),
+                achieved: s.achieved,
+                color: c.clone(),
+            })
+            .collect(),
+        summary,
+        years,
+        policies,
+        indicators,
+        fiscal,
+        meetings,
+        opinions,
+        glossary,
+    }
+}
+
+fn fiscal(p: &Publication) -> Fiscal {
+    let doc = &p.doc;
+    let own_code = &doc.header.city.code;
+    let mut own_obs: Vec<&gyokaku_domain::FiscalObservation> = doc
+        .fiscal
+        .iter()
+        .filter(|o| o.lgcode == *own_code && o.fy <= p.fy)
+        .collect();
+    own_obs.sort_by_key(|o| (o.fy, o.ratio));
+    let own = own_obs
+        .iter()
+        .map(|o| {
+            let check = check_observation(o, own_code, &doc.header.fiscal_thresholds);
+            let ranking = rank_peers(o.ratio, o.fy, &doc.fiscal);
+            let rank = match (
+                ranking.row(own_code).and_then(|r| r.rank),
+                ranking.rows.len(),
+            ) {
+                (Some(r), n) if n > 1 => format!("{r}位／{n}団体"),
+                _ => "—".into(),
+            };
+            let unit = ratio_unit(o.ratio);
+            FiscalRow {
+                fy: o.fy.wareki(),
+                ratio: o.ratio.ja(),
+                value: ratio_text(o.value, o.ratio),
+                early_warning: threshold_text(check.thresholds.early_warning, unit),
+                reconstruction: threshold_text(check.thresholds.reconstruction, unit),
+                flag: check.flag.ja(),
+                warning: check.flag.is_warning(),
+                rank,
+            }
+        })
+        .collect();
+
+    // Peers: the latest year up to the published one where other cities
+    // are recorded.
+    let peer_year = doc
+        .fiscal
+        .iter()
+        .filter(|o| o.fy <= p.fy && o.lgcode != *own_code)
+        .map(|o| o.fy)
+        .max();
+    let peers = peer_year.map(|fy| {
+        let in_year: Vec<&gyokaku_domain::FiscalObservation> =
+            doc.fiscal.iter().filter(|o| o.fy == fy).collect();
+        let ratios: Vec<FiscalRatio> = FiscalRatio::ALL
+            .into_iter()
+            .filter(|r| in_year.iter().any(|o| o.ratio == *r))
+            .collect();
+        // Cities by code, the plan's own city first.
+        let mut cities: BTreeMap<(bool, String), String> = BTreeMap::new();
+        for o in &in_year {
+            cities.insert(
+                (o.lgcode != *own_code, o.lgcode.to_string()),
+                o.city.clone(),
+            );
+        }
+        PeerTable {
+            fy: fy.wareki_with_western(),
+            ratios: ratios.iter().map(|r| r.ja()).collect(),
+            rows: cities
+                .into_iter()
+                .map(|((other, code), city)| PeerCity {
+                    city,
+                    own: !other,
+                    values: ratios
+                        .iter()
+                        .map(|r| {
+                            in_year
+                                .iter()
+                                .find(|o| o.lgcode.to_string() == code && o.ratio == *r)
+                                .map(|o| ratio_text(o.value, *r))
+                                .unwrap_or_default()
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    });
+    Fiscal { own, peers }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_in_man_and_oku() {
+        assert_eq!(amount(Yen(3_000_000)), "300万円");
+        assert_eq!(amount(Yen(12_345_000)), "1,234.5万円");
+        assert_eq!(amount(Yen(12_340_000)), "1,234万円");
+        assert_eq!(amount(Yen(12_349_999)), "1,235万円");
+        assert_eq!(amount(Yen(152_000_000)), "1.52億円");
+        assert_eq!(amount(Yen(200_000_000)), "2億円");
+        assert_eq!(amount(Yen(150_000_000)), "1.5億円");
+        assert_eq!(amount(Yen(123_456_000_000)), "1,234.56億円");
+        assert_eq!(amount(Yen(5_000)), "5,000円");
+        assert_eq!(amount(Yen(-3_000_000)), "▲300万円");
+    }
+}
