@@ -118,8 +118,11 @@ enum Command {
     /// 利用者 / Accounts.
     #[command(subcommand)]
     User(UserCommand),
-    /// 締め切った年度を公表用ファイルに書き出す / Publish a closed year: open data (CSV + datapackage.json).
+    /// 締め切った年度を公表用ファイルに書き出す / Publish a closed year: open data (CSV + datapackage.json) and the PDF report.
     ///
+    /// The PDF needs Japanese fonts: Debian's fonts-noto-cjk, or a directory
+    /// of fonts in GYOKAKU_FONT_DIR. Without them publishing fails before
+    /// anything is written, unless --no-pdf leaves the report out.
     /// Example: gyokaku publish --city 102113 --plan taiko-4 --fy R7 --out /tmp/pub --date 2026-06-30
     Publish {
         #[arg(long)]
@@ -134,6 +137,9 @@ enum Command {
         /// The publication date written into the output (YYYY-MM-DD); today by default.
         #[arg(long)]
         date: Option<String>,
+        /// Leave out the PDF report (report.pdf), e.g. where no Japanese font is installed.
+        #[arg(long)]
+        no_pdf: bool,
     },
     /// 指標の実績を CSV から取り込む（全部か無か） / Import indicator actuals from a CSV, all or nothing.
     ///
@@ -689,16 +695,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             fy,
             out,
             date,
+            no_pdf,
         } => {
             let fy = FiscalYear::parse(&fy).map_err(|e| anyhow::anyhow!(e.both()))?;
             let date = date.unwrap_or_else(|| gyokaku_store::now_iso()[..10].to_string());
+            // Fonts first: a missing font fails before anything is read or written.
+            let fonts = if no_pdf {
+                None
+            } else {
+                Some(gyokaku_publish::FontSet::discover().map_err(|e| anyhow::anyhow!(e.both()))?)
+            };
             let store = open(&cli.db).await?;
             let plan = pick_plan(&store, city_code(&city)?, plan).await?;
             let publication = gyokaku_publish::Publication::load(&store, &plan, fy, &date)
                 .await
                 .map_err(|e| anyhow::anyhow!(e.both()))?;
-            let files = gyokaku_publish::write_all(&publication, &out)
-                .map_err(|e| anyhow::anyhow!(e.both()))?;
+            // Typesetting is CPU work: off the async runtime.
+            let dir = out.clone();
+            let files = tokio::task::spawn_blocking(move || {
+                gyokaku_publish::write_all(&publication, &dir, fonts.as_ref())
+            })
+            .await?
+            .map_err(|e| anyhow::anyhow!(e.both()))?;
             println!(
                 "公表用ファイルを書き出しました / published {} files to {}",
                 files.len(),
