@@ -1,7 +1,8 @@
 //! `gyokaku bench publish`: publishes a synthetic plan (by default 2,000
 //! items × 5 years × 3 indicators) and, in the same run on the same tmpfs,
 //! has Hugo (Debian's `hugo`) build the same number of simple pages from
-//! Markdown. Reports both times and their ratio.
+//! Markdown. Reports both times and their ratio, and the time of the PDF
+//! report of the same plan on its own.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -108,7 +109,7 @@ pub async fn run(items: usize, years: usize, indicators: usize) -> anyhow::Resul
         ms(t_site)
     );
     let started = Instant::now();
-    let files = gyokaku_publish::write_all(&publication, &out).map_err(err)?;
+    let files = gyokaku_publish::write_all(&publication, &out, None).map_err(err)?;
     let ours = started.elapsed();
     let pages = count_html(&out);
     println!(
@@ -121,6 +122,21 @@ pub async fn run(items: usize, years: usize, indicators: usize) -> anyhow::Resul
         ours.as_secs_f64(),
         pages as f64 / ours.as_secs_f64()
     );
+    // The PDF report on its own (Hugo makes no PDF to compare with).
+    match gyokaku_publish::FontSet::discover() {
+        Ok(fonts) => {
+            let started = Instant::now();
+            let report = gyokaku_publish::pdf::render_report(&publication, &fonts)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "PDF report: {} pages, {} KiB in {:.2} s",
+                report.pages,
+                report.bytes.len() / 1024,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Err(e) => println!("PDF report: skipped ({e})"),
+    }
     let Some(hugo) = ["/usr/bin/hugo", "/usr/local/bin/hugo"]
         .iter()
         .map(PathBuf::from)

@@ -86,7 +86,8 @@ fn publish(
 ) -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
     let dir = tempfile::tempdir().unwrap();
     let p = Publication::new(doc.clone(), fy(year), date, vec![]);
-    write_all(&p, dir.path()).unwrap();
+    // The PDF report has its own tests (tests/pdf.rs), which need fonts.
+    write_all(&p, dir.path(), None).unwrap();
     let f = files(dir.path());
     (dir, f)
 }

@@ -3,14 +3,14 @@
 //! template as JSON so the template only lays out (and no text of the plan
 //! is ever read as markup).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use gyokaku_domain::{
-    assess, check_observation, rank_peers, summarise, walk_nodes, FiscalRatio, FiscalYear,
-    Indicator, IndicatorValue, PlanDate, Progress, RatioValue, StatusLevel, StatusSummary,
-    TargetKind, Threshold, Trajectory, Yen,
+    check_observation, rank_peers, summarise, walk_nodes, FiscalRatio, FiscalYear, Indicator,
+    PlanDate, Progress, RatioValue, StatusLevel, StatusSummary, TargetKind, Threshold, Trajectory,
+    Yen,
 };
 
 use crate::model::{Entry, Publication};
@@ -440,14 +440,8 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
     };
 
     // Reports by (item, year), and the leaves under each node.
-    let reports: HashMap<(&str, FiscalYear), &Progress> = doc
-        .progress
-        .iter()
-        .map(|g| ((g.node.as_str(), g.fy), g))
-        .collect();
-    let status_in =
-        |id: &str, fy: FiscalYear| reports.get(&(id, fy)).and_then(|g| g.status.as_deref());
-    let effect_in = |id: &str, fy: FiscalYear| reports.get(&(id, fy)).map_or(0, |g| effect_of(g));
+    let status_in = |id: &str, fy: FiscalYear| p.report(id, fy).and_then(|g| g.status.as_deref());
+    let effect_in = |id: &str, fy: FiscalYear| p.report(id, fy).map_or(0, effect_of);
     let all_leaves = leaves_of(&doc.nodes);
     let group_row = |label: String, leaves: &[&str], fy: FiscalYear| {
         counter.row(
@@ -455,7 +449,7 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
             leaves.iter().map(|id| status_in(id, fy)),
             leaves
                 .iter()
-                .filter(|id| reports.contains_key(&(**id, fy)))
+                .filter(|id| p.report(id, fy).is_some())
                 .count() as u32,
             leaves.iter().map(|id| effect_in(id, fy)).sum(),
         )
@@ -478,17 +472,6 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
         .years()
         .into_iter()
         .map(|fy| group_row(fy.wareki_with_western(), &all_leaves, fy))
-        .collect();
-
-    let departments: HashMap<&str, &str> = doc
-        .organisation
-        .flatten()
-        .into_iter()
-        .map(|(d, _)| (d.id.as_str(), d.name.as_str()))
-        .collect();
-    let nodes: HashMap<&str, &gyokaku_domain::Node> = walk_nodes(&doc.nodes)
-        .into_iter()
-        .map(|(n, _, _)| (n.id.as_str(), n))
         .collect();
 
     let mut policies: Vec<Policy> = Vec::new();
@@ -515,8 +498,8 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
                 }
                 continue;
             }
-            let node = nodes.get(e.id.as_str());
-            let report = reports.get(&(e.id.as_str(), p.fy));
+            let node = p.node(&e.id);
+            let report = p.report(&e.id, p.fy);
             let status = report.and_then(|g| g.status.as_deref());
             let level = status.and_then(|c| scale.iter().find(|s| s.code == c));
             entries.push(PolicyEntry::Item(Box::new(ItemCard {
@@ -527,7 +510,7 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
                     .map(|n| {
                         n.departments
                             .iter()
-                            .map(|d| departments.get(d.as_str()).copied().unwrap_or(d))
+                            .map(|d| p.dept_name(d))
                             .collect::<Vec<_>>()
                             .join("、")
                     })
@@ -557,21 +540,7 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
     }
 
     // Indicators, each judged on its own values only.
-    let mut values: HashMap<&str, Vec<IndicatorValue>> = HashMap::new();
-    for v in &doc.indicator_values {
-        values
-            .entry(v.indicator.as_str())
-            .or_default()
-            .push(v.clone());
-    }
-    let assessments: Vec<_> = doc
-        .indicators
-        .iter()
-        .map(|i| {
-            let own = values.get(i.id.as_str()).map_or(&[][..], |v| v.as_slice());
-            assess(i, own, p.fy)
-        })
-        .collect();
+    let assessments = p.assessments();
     let totals = summarise(&assessments);
     let indicators = Indicators {
         classes: Trajectory::ALL
