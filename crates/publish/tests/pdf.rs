@@ -106,7 +106,25 @@ fn annaka(published_on: &str) -> Publication {
             false,
         ),
     ];
-    Publication::new(doc, fy(2025), published_on, vec![])
+    let opinion = |id: i64, node: Option<&str>, body: &str| gyokaku_store::ReviewEntry {
+        id,
+        node: node.map(str::to_string),
+        fy: fy(2025),
+        kind: gyokaku_store::ReviewKind::Opinion,
+        author: "council".into(),
+        author_role: "council".into(),
+        body: body.into(),
+        created_at: "2026-05-20T10:00:00Z".into(),
+    };
+    Publication::new(
+        doc,
+        fy(2025),
+        published_on,
+        vec![
+            opinion(1, None, "全体として着実に進んでいる。"),
+            opinion(2, Some("1-1"), "発信の効果を測る指標を設けられたい。"),
+        ],
+    )
 }
 
 /// 石岡市 (R5) with reports and the actuals of two indicators.
@@ -240,6 +258,10 @@ fn annaka_report_shows_cover_contents_summary_and_every_item() {
             "第39回安中市行政改革審議会",
             "用語解説",
             "中間支援組織",
+            // council opinions, on the plan and on an item
+            "審議会等の意見",
+            "全体として着実に進んでいる。",
+            "発信の効果を測る指標を設けられたい。",
         ],
     );
     // Every item's title is in the report.
@@ -312,6 +334,28 @@ fn write_all_writes_the_report_beside_the_open_data() {
     let files = write_all(&annaka("2026-06-30"), bare.path(), None).unwrap();
     assert!(!files.iter().any(|f| f.ends_with(".pdf")));
     assert!(!bare.path().join("report.pdf").exists());
+}
+
+#[test]
+fn every_example_renders_without_warnings() {
+    let Some(fonts) = fonts() else { return };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut names: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("plan.yaml").exists())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 4, "{names:?}");
+    for name in names {
+        let doc = example(&name);
+        let year = doc.header.plan.period.map_or(2024, |p| p.from.year());
+        let p = Publication::new(doc, fy(year), "2026-06-30", vec![]);
+        let r = render_report(&p, &fonts).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(r.warnings.is_empty(), "{name}: {:?}", r.warnings);
+        keep(&format!("example-{name}.pdf"), &r.bytes);
+    }
 }
 
 /// A plan of `items` items under 20 policies, reported for 5 years, with

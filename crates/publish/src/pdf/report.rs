@@ -98,7 +98,6 @@ struct SummaryRow {
 struct Policy {
     label: String,
     title: String,
-    level_name: String,
     body: Option<String>,
     summary: SummaryRow,
     entries: Vec<PolicyEntry>,
@@ -113,7 +112,6 @@ enum PolicyEntry {
         depth: usize,
         label: String,
         title: String,
-        level_name: String,
     },
     Item(Box<ItemCard>),
 }
@@ -122,7 +120,6 @@ enum PolicyEntry {
 struct ItemCard {
     label: String,
     title: String,
-    level_name: String,
     departments: String,
     body: Option<String>,
     /// The plan's schedule entry for the published year.
@@ -493,7 +490,6 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
                         depth: e.depth,
                         label: e.label.clone(),
                         title: e.title.clone(),
-                        level_name: e.level_name.clone(),
                     });
                 }
                 continue;
@@ -505,7 +501,6 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
             entries.push(PolicyEntry::Item(Box::new(ItemCard {
                 label: e.label.clone(),
                 title: e.title.clone(),
-                level_name: e.level_name.clone(),
                 departments: node
                     .map(|n| {
                         n.departments
@@ -532,7 +527,6 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
         policies.push(Policy {
             label: entry.label.clone(),
             title: entry.title.clone(),
-            level_name: entry.level_name.clone(),
             body: top.body.clone(),
             summary: group_row(entry.heading(), leaves, p.fy),
             entries,
