@@ -500,7 +500,13 @@ fn a_small_synthetic_plan_renders() {
 #[test]
 #[ignore]
 fn timing_of_a_2000_item_plan() {
+    let start = Instant::now();
     let Some(fonts) = fonts() else { return };
+    println!(
+        "fonts: {} files loaded in {:.2} s",
+        fonts.files().len(),
+        start.elapsed().as_secs_f64()
+    );
     let p = synthetic(2000);
     let start = Instant::now();
     let r = render_report(&p, &fonts).unwrap();

@@ -283,14 +283,15 @@ fn with_unit(v: impl std::fmt::Display, unit: &str) -> String {
     format!("{v}{unit}")
 }
 
+/// The baseline as a value in the indicator's unit (its own column), or
+/// what the plan wrote where none is fixed, with its year.
 fn baseline_text(i: &Indicator) -> String {
-    let unit = i.unit.as_deref().unwrap_or("");
     let Some(b) = &i.baseline else {
         return "—".into();
     };
     let v = b
         .value
-        .map(|v| with_unit(v, unit))
+        .map(|v| v.to_string())
         .or_else(|| b.pending.clone())
         .unwrap_or_else(|| "—".into());
     match b.fy {
@@ -299,15 +300,15 @@ fn baseline_text(i: &Indicator) -> String {
     }
 }
 
+/// The target as the plan wrote it, else from its kind and value.
 fn target_text(i: &Indicator) -> String {
-    let unit = i.unit.as_deref().unwrap_or("");
     let Some(t) = &i.target else {
         return "—".into();
     };
     let v = t.text.clone().unwrap_or_else(|| match (t.kind, t.value) {
-        (TargetKind::Value, Some(v)) => with_unit(v, unit),
-        (TargetKind::AtMost, Some(v)) => format!("{}以下", with_unit(v, unit)),
-        (TargetKind::AtLeast, Some(v)) => format!("{}以上", with_unit(v, unit)),
+        (TargetKind::Value, Some(v)) => v.to_string(),
+        (TargetKind::AtMost, Some(v)) => format!("{v}以下"),
+        (TargetKind::AtLeast, Some(v)) => format!("{v}以上"),
         (TargetKind::Increase, _) => "基準値より増".into(),
         (TargetKind::Decrease, _) => "基準値より減".into(),
         (TargetKind::Keep, _) => "維持".into(),
@@ -578,7 +579,7 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
                     latest: a
                         .latest
                         .map(|l| {
-                            let v = with_unit(l.value, unit);
+                            let v = l.value.to_string();
                             let v = if a.cumulative {
                                 format!("累計 {v}")
                             } else {
