@@ -1202,6 +1202,14 @@ async fn publishing(app: App) {
         .await;
     assert_eq!(pkg.status, StatusCode::OK);
     assert!(pkg.has("tabular-data-package"));
+    // The PDF report beside the site where Japanese fonts are installed.
+    let pdf = anyone.get("/site/082058/challenge/2024/report.pdf").await;
+    if gyokaku_publish::FontSet::discover().is_ok() {
+        assert_eq!(pdf.status, StatusCode::OK);
+        assert!(pdf.body.starts_with("%PDF-"), "report.pdf is a PDF");
+    } else {
+        assert_eq!(pdf.status, StatusCode::NOT_FOUND);
+    }
     for bad in [
         "/site/082058/challenge/2024/../../../etc/passwd",
         "/site/082058/challenge/2024/..%2F..%2Fetc%2Fpasswd",

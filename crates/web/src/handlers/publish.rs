@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 
 use gyokaku_domain::Bilingual;
-use gyokaku_publish::{write_all, Publication, PublishError};
+use gyokaku_publish::{write_all, FontSet, Publication, PublishError};
 
 use crate::auth::Auth;
 use crate::error::AppError;
@@ -30,7 +30,12 @@ fn publish_into(p: &Publication, target: &Path) -> Result<usize, PublishError> {
     let parent = target.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)?;
     let tmp = parent.join(format!(".new-{}", crate::auth::random_token()));
-    let files = match write_all(p, &tmp) {
+    // The PDF report where Japanese fonts are installed (fonts-noto-cjk or
+    // GYOKAKU_FONT_DIR); the site and the data are published either way.
+    let fonts = FontSet::discover()
+        .map_err(|e| tracing::warn!("publishing without report.pdf: {}", e.en()))
+        .ok();
+    let files = match write_all(p, &tmp, fonts.as_ref()) {
         Ok(f) => f,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&tmp);
