@@ -98,7 +98,7 @@ pub fn write_all(
     // the data alone, so the order of work does not change any byte).
     let (workbook, site) = std::thread::scope(|scope| {
         let workbook = scope.spawn(|| xlsx::workbook(p, &tables));
-        let site = site::write(p, out, &data);
+        let site = site::write(p, out, &data, pdf.is_some());
         (workbook.join(), site)
     });
     let mut files = site?;

@@ -681,6 +681,7 @@ fn pages(
     p: &Publication,
     lang: Lang,
     data: &[(String, String, usize)],
+    has_pdf: bool,
 ) -> Result<Vec<(String, String)>, PublishError> {
     let tr = Tr { lang };
     let doc = &p.doc;
@@ -1173,7 +1174,7 @@ fn pages(
     let page = DataPage {
         f: site.frame(tr.s("data").to_string(), "", "data.html"),
         files: data.to_vec(),
-        has_pdf: false,
+        has_pdf,
     };
     out.push(("data.html".into(), render(&page)?));
     Ok(out)
@@ -1228,11 +1229,13 @@ fn search_index(p: &Publication, lang: Lang) -> String {
 
 /// Writes the site under `out`: `index.html` (language choice), `ja/`,
 /// `en/` and `assets/`. Returns the files written, relative to `out`.
-/// `data` lists the open-data files (name, table, rows) for the data page.
+/// `data` lists the open-data files (name, table, rows) for the data page;
+/// `has_pdf` says whether `report.pdf` is published beside the site.
 pub fn write(
     p: &Publication,
     out: &Path,
     data: &[(String, String, usize)],
+    has_pdf: bool,
 ) -> Result<Vec<String>, PublishError> {
     let mut files = Vec::new();
     let mut put = |rel: String, bytes: &[u8]| -> Result<(), PublishError> {
@@ -1255,8 +1258,8 @@ pub fn write(
     // The two languages are rendered side by side (one thread each); the
     // files are written in a fixed order, so the output is the same.
     let (ja, en) = std::thread::scope(|scope| {
-        let ja = scope.spawn(|| pages(p, Lang::Ja, data));
-        let en = pages(p, Lang::En, data);
+        let ja = scope.spawn(|| pages(p, Lang::Ja, data, has_pdf));
+        let en = pages(p, Lang::En, data, has_pdf);
         (ja.join(), en)
     });
     let ja = ja.map_err(|_| PublishError::Io(std::io::Error::other("rendering failed")))?;
