@@ -249,6 +249,54 @@ pub fn line_chart(
     svg
 }
 
+/// An indicator's actuals over the years (from the baseline year, or the
+/// first actual, to the later of the target year and `as_of`) against its
+/// baseline and target lines. Missing years are gaps.
+#[allow(clippy::too_many_arguments)]
+pub fn indicator_chart(
+    id: &str,
+    title: &str,
+    desc: &str,
+    i: &gyokaku_domain::Indicator,
+    values: &[&gyokaku_domain::IndicatorValue],
+    as_of: gyokaku_domain::FiscalYear,
+    baseline_label: &str,
+    target_label: &str,
+) -> String {
+    use gyokaku_domain::FiscalYear;
+    let mut years: Vec<FiscalYear> = values.iter().map(|v| v.fy).collect();
+    years.extend(i.baseline.as_ref().and_then(|b| b.fy));
+    years.extend(i.target.as_ref().and_then(|t| t.fy));
+    years.push(as_of);
+    let first = years.iter().min().copied().unwrap_or(as_of);
+    let last = years.iter().max().copied().unwrap_or(as_of);
+    let points: Vec<(String, Option<f64>)> = (first.year()..=last.year())
+        .filter_map(|y| FiscalYear::new(y).ok())
+        .map(|y| {
+            (
+                y.short(),
+                values.iter().find(|v| v.fy == y).map(|v| v.value.to_f64()),
+            )
+        })
+        .collect();
+    let mut refs = Vec::new();
+    if let Some(v) = i.baseline.as_ref().and_then(|b| b.value) {
+        refs.push(RefLine {
+            label: baseline_label.to_string(),
+            value: v.to_f64(),
+            kind: "base",
+        });
+    }
+    if let Some(v) = i.target.as_ref().and_then(|t| t.value) {
+        refs.push(RefLine {
+            label: target_label.to_string(),
+            value: v.to_f64(),
+            kind: "target",
+        });
+    }
+    line_chart(id, title, desc, &points, &refs)
+}
+
 /// One bar of a bar chart.
 pub struct Bar {
     pub label: String,

@@ -410,7 +410,8 @@ fn with_fy(v: String, fy: Option<FiscalYear>) -> String {
     }
 }
 
-fn baseline_text(i: &Indicator) -> String {
+/// A baseline as the plan writes it, with its year: 20（R2）, ●●%（R3）.
+pub fn baseline_text(i: &Indicator) -> String {
     i.baseline
         .as_ref()
         .map(|b| {
@@ -425,7 +426,8 @@ fn baseline_text(i: &Indicator) -> String {
         .unwrap_or_default()
 }
 
-fn target_text(i: &Indicator) -> String {
+/// A target as the plan writes it, with its year: 30件（R5）.
+pub fn target_text(i: &Indicator) -> String {
     i.target
         .as_ref()
         .map(|t| {
@@ -569,45 +571,18 @@ impl<'a> Site<'a> {
             .get(i.id.as_str())
             .map(|k| &self.assessments[*k]);
         let values: Vec<&gyokaku_domain::IndicatorValue> = p.values_of(&i.id);
-        let mut years: Vec<FiscalYear> = values.iter().map(|v| v.fy).collect();
-        years.extend(i.baseline.as_ref().and_then(|b| b.fy));
-        years.extend(i.target.as_ref().and_then(|t| t.fy));
-        years.push(p.fy);
-        let first = years.iter().min().copied().unwrap_or(p.fy);
-        let last = years.iter().max().copied().unwrap_or(p.fy);
-        let points: Vec<(String, Option<f64>)> = (first.year()..=last.year())
-            .filter_map(|y| FiscalYear::new(y).ok())
-            .map(|y| {
-                (
-                    y.short(),
-                    values.iter().find(|v| v.fy == y).map(|v| v.value.to_f64()),
-                )
-            })
-            .collect();
-        let mut refs = Vec::new();
-        if let Some(v) = i.baseline.as_ref().and_then(|b| b.value) {
-            refs.push(RefLine {
-                label: tr.s("baseline").to_string(),
-                value: v.to_f64(),
-                kind: "base",
-            });
-        }
-        if let Some(v) = i.target.as_ref().and_then(|t| t.value) {
-            refs.push(RefLine {
-                label: tr.s("target").to_string(),
-                value: v.to_f64(),
-                kind: "target",
-            });
-        }
         let chart = if values.is_empty() {
             String::new()
         } else {
-            line_chart(
+            crate::charts::indicator_chart(
                 &format!("ind-{}", slug(&i.id)),
                 &i.name,
                 &format!("{} — {}", i.name, tr.s("trend_table")),
-                &points,
-                &refs,
+                i,
+                &values,
+                p.fy,
+                tr.s("baseline"),
+                tr.s("target"),
             )
         };
         let (item_href, item) = match i.node.as_deref().and_then(|n| p.entry(n)) {

@@ -14,7 +14,6 @@ use gyokaku_domain::{
 use gyokaku_store::Store;
 
 use crate::auth::Auth;
-use crate::charts::{line_chart, RefLine};
 use crate::error::{url_encode, AppError};
 use crate::handlers::html;
 use crate::handlers::plans::Opt;
@@ -81,39 +80,7 @@ pub fn trajectory_text(tr: Tr, t: Trajectory) -> &'static str {
     }
 }
 
-pub fn baseline_text(i: &Indicator) -> String {
-    i.baseline
-        .as_ref()
-        .map(|b| {
-            let v = b
-                .value
-                .map(|v| v.to_string())
-                .or_else(|| b.pending.clone())
-                .unwrap_or_default();
-            match b.fy {
-                Some(y) => format!("{v}（{}）", y.short()),
-                None => v,
-            }
-        })
-        .unwrap_or_default()
-}
-
-pub fn target_text(i: &Indicator) -> String {
-    i.target
-        .as_ref()
-        .map(|t| {
-            let v = t
-                .text
-                .clone()
-                .or_else(|| t.value.map(|v| v.to_string()))
-                .unwrap_or_default();
-            match t.fy {
-                Some(y) => format!("{v}（{}）", y.short()),
-                None => v,
-            }
-        })
-        .unwrap_or_default()
-}
+pub use gyokaku_publish::site::{baseline_text, target_text};
 
 /// An indicator's series against its baseline and target, as SVG.
 pub fn indicator_chart(
@@ -122,44 +89,14 @@ pub fn indicator_chart(
     values: &[&IndicatorValue],
     as_of: FiscalYear,
 ) -> String {
-    let mut years: Vec<FiscalYear> = values.iter().map(|v| v.fy).collect();
-    if let Some(b) = i.baseline.as_ref().and_then(|b| b.fy) {
-        years.push(b);
-    }
-    if let Some(t) = i.target.as_ref().and_then(|t| t.fy) {
-        years.push(t);
-    }
-    years.push(as_of);
-    let (Some(first), Some(last)) = (years.iter().min().copied(), years.iter().max().copied())
-    else {
-        return String::new();
-    };
-    let points: Vec<(String, Option<f64>)> = (first.year()..=last.year())
-        .filter_map(|y| FiscalYear::new(y).ok())
-        .map(|y| {
-            (
-                y.short(),
-                values.iter().find(|v| v.fy == y).map(|v| v.value.to_f64()),
-            )
-        })
-        .collect();
-    let mut refs = Vec::new();
-    if let Some(v) = i.baseline.as_ref().and_then(|b| b.value) {
-        refs.push(RefLine {
-            label: tr.s("ind.baseline").to_string(),
-            value: v.to_f64(),
-            kind: "base",
-        });
-    }
-    if let Some(v) = i.target.as_ref().and_then(|t| t.value) {
-        refs.push(RefLine {
-            label: tr.s("ind.target").to_string(),
-            value: v.to_f64(),
-            kind: "target",
-        });
-    }
+    let first = values
+        .iter()
+        .map(|v| v.fy)
+        .chain(i.baseline.as_ref().and_then(|b| b.fy))
+        .min()
+        .unwrap_or(as_of);
     let unit = i.unit.clone().unwrap_or_default();
-    line_chart(
+    gyokaku_publish::charts::indicator_chart(
         &format!(
             "ind-{}",
             i.id.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
@@ -167,10 +104,13 @@ pub fn indicator_chart(
         &format!("{}（{unit}）", i.name),
         &tr.f(
             "chart.indicator_desc",
-            &[&i.name, &first.short(), &last.short()],
+            &[&i.name, &first.short(), &as_of.short()],
         ),
-        &points,
-        &refs,
+        i,
+        values,
+        as_of,
+        tr.s("ind.baseline"),
+        tr.s("ind.target"),
     )
 }
 
