@@ -141,10 +141,11 @@ enum Command {
         #[arg(long)]
         no_pdf: bool,
     },
-    /// 指標の実績を CSV から取り込む（全部か無か） / Import indicator actuals from a CSV, all or nothing.
+    /// 指標の実績を CSV または Excel から取り込む（全部か無か） / Import indicator actuals from a CSV or .xlsx, all or nothing.
     ///
     /// Columns: indicator,fy,value,unit,note (unit may be empty; if given it
-    /// must be the indicator's unit).
+    /// must be the indicator's unit). An .xlsx file is read from its first
+    /// sheet, with the same header row; errors name the cell (実績値!C3).
     /// Example: gyokaku actuals --city 082058 --plan challenge actuals.csv
     Actuals {
         #[arg(long)]
@@ -660,8 +661,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .export_plan(&plan)
                 .await
                 .map_err(|e| anyhow::anyhow!(e.both()))?;
-            let values = gyokaku_interchange::read_actuals_csv(&file, &doc.indicators)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let is_xlsx = file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+            let values = if is_xlsx {
+                gyokaku_interchange::read_actuals_xlsx(&file, &doc.indicators)
+            } else {
+                gyokaku_interchange::read_actuals_csv(&file, &doc.indicators)
+            }
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
             let n = store
                 .record_indicator_values(&plan, &values, "cli")
                 .await

@@ -379,3 +379,107 @@ fn actuals_and_peer_tables_are_imported_all_or_nothing() {
         "{fiscal}"
     );
 }
+
+/// The same import from an Excel workbook: bad cells are named as the
+/// spreadsheet shows them (実績値!C3) and nothing is written; a good
+/// workbook is stored.
+#[test]
+fn actuals_from_a_workbook_are_located_by_cell() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sqlite_url(tmp.path());
+    assert!(
+        gyokaku(&db, &["import", example("ishioka").to_str().unwrap()])
+            .status
+            .success()
+    );
+    let write = |name: &str, rows: &[[&str; 5]]| -> PathBuf {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("実績値").unwrap();
+        for (c, h) in ["indicator", "fy", "value", "unit", "note"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                match v.parse::<f64>() {
+                    Ok(n) => ws.write_number(r as u32 + 1, c as u16, n).unwrap(),
+                    Err(_) => ws.write_string(r as u32 + 1, c as u16, *v).unwrap(),
+                };
+            }
+        }
+        let path = tmp.path().join(name);
+        wb.save(&path).unwrap();
+        path
+    };
+    let bad = write(
+        "bad.xlsx",
+        &[
+            ["r1-1", "R4", "25", "件", ""],
+            ["r1-1", "R5", "二十五", "", ""],
+            ["zz-9", "2022", "1", "", ""],
+        ],
+    );
+    let out = gyokaku(&db, &["actuals", "--city", "082058", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("実績値!C3"),
+        "text in a number cell, by cell: {err}"
+    );
+    assert!(
+        err.contains("実績値!A4"),
+        "unknown indicator, by cell: {err}"
+    );
+    let dest = tmp.path().join("out");
+    assert!(gyokaku(
+        &db,
+        &[
+            "export",
+            "--city",
+            "082058",
+            "--plan",
+            "challenge",
+            "--out",
+            dest.to_str().unwrap()
+        ]
+    )
+    .status
+    .success());
+    assert!(
+        !dest.join("indicator_values.csv").exists(),
+        "nothing was written"
+    );
+    let good = write(
+        "good.xlsx",
+        &[
+            ["r1-1", "2022", "25", "件", "集計"],
+            ["r1-1", "R5", "28.5", "", ""],
+        ],
+    );
+    let ok = gyokaku(
+        &db,
+        &["actuals", "--city", "082058", good.to_str().unwrap()],
+    );
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    let dest = tmp.path().join("out2");
+    assert!(gyokaku(
+        &db,
+        &[
+            "export",
+            "--city",
+            "082058",
+            "--plan",
+            "challenge",
+            "--out",
+            dest.to_str().unwrap()
+        ]
+    )
+    .status
+    .success());
+    let values = std::fs::read_to_string(dest.join("indicator_values.csv")).unwrap();
+    assert!(values.contains("r1-1,2022,25,集計,"), "{values}");
+    assert!(values.contains("r1-1,2023,28.5,,"), "{values}");
+}

@@ -21,6 +21,13 @@ pub enum Location {
     },
     /// A CSV cell: row as a spreadsheet shows it (header = 1) and column name.
     Csv { row: u64, column: Option<String> },
+    /// A workbook cell: sheet and cell reference (`実績値!C3`), with the
+    /// column's name.
+    Cell {
+        sheet: String,
+        cell: String,
+        column: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +96,11 @@ impl ImportError {
                 column: Some(c),
             } => format!("{f} row {row}, column {c}"),
             Location::Csv { row, column: None } => format!("{f} row {row}"),
+            Location::Cell {
+                sheet,
+                cell,
+                column,
+            } => format!("{f} {sheet}!{cell} ({column})"),
         }
     }
 }

@@ -54,6 +54,23 @@ struct Row<'a> {
     row: u64,
     record: csv::StringRecord,
     columns: &'a [&'a str],
+    /// The sheet, when the row comes from a workbook (cells are then
+    /// located as `sheet!C5`).
+    sheet: Option<&'a str>,
+}
+
+/// A spreadsheet column letter: 0 → A, 25 → Z, 26 → AA.
+fn column_letters(mut i: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
 }
 
 impl Row<'_> {
@@ -72,15 +89,22 @@ impl Row<'_> {
     }
 
     fn err(&self, column: &str, ja: String, en: String) -> ImportError {
-        ImportError::new(
-            self.path,
-            Location::Csv {
+        let location = match self.sheet {
+            Some(sheet) => Location::Cell {
+                sheet: sheet.to_string(),
+                cell: format!(
+                    "{}{}",
+                    column_letters(self.columns.iter().position(|c| *c == column).unwrap_or(0)),
+                    self.row
+                ),
+                column: column.to_string(),
+            },
+            None => Location::Csv {
                 row: self.row,
                 column: Some(column.to_string()),
             },
-            ja,
-            en,
-        )
+        };
+        ImportError::new(self.path, location, ja, en)
     }
 
     fn required(&self, name: &str, errors: &mut Vec<ImportError>) -> Option<&str> {
@@ -207,6 +231,7 @@ fn read_table(
                     row: row_no,
                     record,
                     columns,
+                    sheet: None,
                 };
                 each(&row, errors);
             }
@@ -531,55 +556,163 @@ pub fn read_actuals_csv(
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     read_table(path, &ACTUALS_COLUMNS, &mut errors, |row, errors| {
-        let indicator = row.required("indicator", errors).and_then(|n| {
-            let found = indicators.iter().find(|i| i.id == n);
-            if found.is_none() {
-                errors.push(row.err(
-                    "indicator",
-                    format!("指標「{n}」はこの計画にありません"),
-                    format!("indicator '{n}' is not in this plan"),
-                ));
-            }
-            found
-        });
-        let fy = row.parsed("fy", FiscalYear::parse, errors);
-        let value = row.parsed("value", Decimal::parse, errors);
-        let unit = row.cell("unit").trim();
-        if let Some(ind) = indicator {
-            let expected = ind.unit.as_deref().unwrap_or("");
-            if !unit.is_empty() && !same_unit(unit, expected) {
-                errors.push(row.err(
-                    "unit",
-                    format!(
-                        "単位「{unit}」は指標「{}」の単位「{expected}」と違います",
-                        ind.name
-                    ),
-                    format!(
-                        "unit '{unit}' differs from the unit '{expected}' of indicator '{}'",
-                        ind.id
-                    ),
-                ));
-                return;
-            }
-        }
-        if let (Some(ind), Some(fy), Some(value)) = (indicator, fy, value) {
-            if !seen.insert((ind.id.clone(), fy)) {
-                errors.push(row.err(
-                    "fy",
-                    format!("指標「{}」の{}が重複しています", ind.id, fy.wareki()),
-                    format!("duplicate row for indicator '{}' {}", ind.id, fy.english()),
-                ));
-                return;
-            }
-            out.push(IndicatorValue {
-                indicator: ind.id.clone(),
-                fy,
-                value,
-                note: row.opt("note"),
-                demo: false,
-            });
-        }
+        actual_row(row, indicators, &mut seen, &mut out, errors)
     });
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(crate::ImportErrors(errors))
+    }
+}
+
+/// Checks one row of actuals (CSV or workbook) and keeps it if sound.
+fn actual_row(
+    row: &Row,
+    indicators: &[gyokaku_domain::Indicator],
+    seen: &mut HashSet<(String, FiscalYear)>,
+    out: &mut Vec<IndicatorValue>,
+    errors: &mut Vec<ImportError>,
+) {
+    let indicator = row.required("indicator", errors).and_then(|n| {
+        let found = indicators.iter().find(|i| i.id == n);
+        if found.is_none() {
+            errors.push(row.err(
+                "indicator",
+                format!("指標「{n}」はこの計画にありません"),
+                format!("indicator '{n}' is not in this plan"),
+            ));
+        }
+        found
+    });
+    let fy = row.parsed("fy", FiscalYear::parse, errors);
+    let value = row.parsed("value", Decimal::parse, errors);
+    let unit = row.cell("unit").trim();
+    if let Some(ind) = indicator {
+        let expected = ind.unit.as_deref().unwrap_or("");
+        if !unit.is_empty() && !same_unit(unit, expected) {
+            errors.push(row.err(
+                "unit",
+                format!(
+                    "単位「{unit}」は指標「{}」の単位「{expected}」と違います",
+                    ind.name
+                ),
+                format!(
+                    "unit '{unit}' differs from the unit '{expected}' of indicator '{}'",
+                    ind.id
+                ),
+            ));
+            return;
+        }
+    }
+    if let (Some(ind), Some(fy), Some(value)) = (indicator, fy, value) {
+        if !seen.insert((ind.id.clone(), fy)) {
+            errors.push(row.err(
+                "fy",
+                format!("指標「{}」の{}が重複しています", ind.id, fy.wareki()),
+                format!("duplicate row for indicator '{}' {}", ind.id, fy.english()),
+            ));
+            return;
+        }
+        out.push(IndicatorValue {
+            indicator: ind.id.clone(),
+            fy,
+            value,
+            note: row.opt("note"),
+            demo: false,
+        });
+    }
+}
+
+/// Reads indicator actuals from the first sheet of an Excel workbook in the
+/// columns of `ACTUALS_COLUMNS` (a header row, then one actual per row).
+/// Every problem is located by sheet and cell (`実績値!C3`); with any,
+/// nothing is returned.
+pub fn read_actuals_xlsx(
+    path: &Path,
+    indicators: &[gyokaku_domain::Indicator],
+) -> Result<Vec<IndicatorValue>, crate::ImportErrors> {
+    use calamine::{Data, Reader};
+    let fail = |ja: String, en: String| {
+        crate::ImportErrors(vec![ImportError::new(path, Location::File, ja, en)])
+    };
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path).map_err(|e| {
+        fail(
+            format!("Excel ブック（.xlsx）として読めません: {e}"),
+            format!("cannot be read as an Excel workbook (.xlsx): {e}"),
+        )
+    })?;
+    let sheet = wb.sheet_names().first().cloned().ok_or_else(|| {
+        fail(
+            "シートがありません".into(),
+            "the workbook has no sheet".into(),
+        )
+    })?;
+    let range = wb.worksheet_range(&sheet).map_err(|e| {
+        fail(
+            format!("シート「{sheet}」を読めません: {e}"),
+            format!("cannot read sheet '{sheet}': {e}"),
+        )
+    })?;
+    let text = |d: &Data| -> String {
+        match d {
+            Data::Empty => String::new(),
+            Data::String(s) => s.clone(),
+            Data::Float(f) => format!("{f}"),
+            Data::Int(i) => i.to_string(),
+            Data::Bool(b) => b.to_string(),
+            other => other.to_string(),
+        }
+    };
+    let mut rows = range.rows();
+    let header: Vec<String> = rows
+        .next()
+        .map(|r| r.iter().map(|c| text(c).trim().to_string()).collect())
+        .unwrap_or_default();
+    let header: Vec<&str> = header
+        .iter()
+        .map(String::as_str)
+        .filter(|h| !h.is_empty())
+        .collect();
+    if header != ACTUALS_COLUMNS {
+        return Err(crate::ImportErrors(vec![ImportError::new(
+            path,
+            Location::Cell {
+                sheet: sheet.clone(),
+                cell: "A1".into(),
+                column: "header".into(),
+            },
+            format!(
+                "見出し行は {} である必要があります（実際: {}）",
+                ACTUALS_COLUMNS.join(","),
+                header.join(",")
+            ),
+            format!(
+                "the header row must be {} (found: {})",
+                ACTUALS_COLUMNS.join(","),
+                header.join(",")
+            ),
+        )]));
+    }
+    let mut errors = Vec::new();
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    let start = range.start().map(|(r, _)| r as u64).unwrap_or(0);
+    for (i, cells) in rows.enumerate() {
+        let values: Vec<String> = (0..ACTUALS_COLUMNS.len())
+            .map(|c| cells.get(c).map(text).unwrap_or_default())
+            .collect();
+        if values.iter().all(|v| v.trim().is_empty()) {
+            continue;
+        }
+        let row = Row {
+            path,
+            row: start + i as u64 + 2,
+            record: csv::StringRecord::from(values),
+            columns: &ACTUALS_COLUMNS,
+            sheet: Some(&sheet),
+        };
+        actual_row(&row, indicators, &mut seen, &mut out, &mut errors);
+    }
     if errors.is_empty() {
         Ok(out)
     } else {
@@ -604,5 +737,19 @@ pub fn read_fiscal_csv(path: &Path) -> Result<Vec<FiscalObservation>, crate::Imp
         Ok(rows)
     } else {
         Err(crate::ImportErrors(errors))
+    }
+}
+
+#[cfg(test)]
+mod cell_tests {
+    #[test]
+    fn column_letters_as_spreadsheets_write_them() {
+        assert_eq!(super::column_letters(0), "A");
+        assert_eq!(super::column_letters(2), "C");
+        assert_eq!(super::column_letters(25), "Z");
+        assert_eq!(super::column_letters(26), "AA");
+        assert_eq!(super::column_letters(27), "AB");
+        assert_eq!(super::column_letters(701), "ZZ");
+        assert_eq!(super::column_letters(702), "AAA");
     }
 }
