@@ -165,7 +165,7 @@ impl SqlStore {
                 "ログインIDは空白を含まない文字列です / a login is a string without spaces".into(),
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let exists = sqlx::query("SELECT id FROM users WHERE login = $1")
             .bind(login)
             .fetch_optional(&mut *tx)
@@ -214,7 +214,7 @@ impl SqlStore {
         expected_version: i64,
         actor: &str,
     ) -> Result<User> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = user_in(&mut tx, id).await?;
         if before.version != expected_version {
             return Err(StoreError::Conflict {
@@ -268,7 +268,7 @@ impl SqlStore {
         keep_session: Option<&str>,
         actor: &str,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let user = user_in(&mut tx, id).await?;
         sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2, version = version + 1 WHERE id = $3")
             .bind(password_hash)
@@ -345,7 +345,7 @@ impl SqlStore {
         csrf_token: &str,
         expires_at: &str,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // Expired sessions are swept as new ones begin.
         sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
             .bind(now_iso())
@@ -416,7 +416,7 @@ impl SqlStore {
         limit: i64,
         lock_secs: i64,
     ) -> Result<i64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let now = now_iso();
         let failures: i64 = sqlx::query("SELECT failures FROM login_failures WHERE login = $1")
             .bind(login)

@@ -35,7 +35,7 @@ impl SqlStore {
                 )));
             }
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
         let mut versions = Vec::with_capacity(edits.len());
         for (edit, expected) in edits {

@@ -255,7 +255,7 @@ impl SqlStore {
         deadline: Option<&str>,
         actor: &str,
     ) -> Result<Cycle> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
         let before = cycle_in(&mut tx, plan_id, fy).await?;
         let now = now_iso();
@@ -311,7 +311,7 @@ impl SqlStore {
 
     /// Closes (freezes) a year: no report of it can change until reopened.
     pub async fn close_cycle(&self, plan: &PlanRef, fy: FiscalYear, actor: &str) -> Result<Cycle> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
         let before = cycle_in(&mut tx, plan_id, fy).await?;
         if before.as_ref().map(|c| c.state) != Some(CycleState::Open) {
@@ -358,7 +358,7 @@ impl SqlStore {
         actor: &str,
         role: &str,
     ) -> Result<i64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
         let version = save_item_in(
             &mut tx,
@@ -387,7 +387,7 @@ impl SqlStore {
         expected_version: i64,
         actor: &str,
     ) -> Result<i64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
         require_open(&mut tx, plan_id, fy).await?;
         let current = current_progress(&mut tx, plan_id, node, fy)
@@ -456,7 +456,7 @@ impl SqlStore {
                 "意見が空です / the opinion is empty".into(),
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
         match cycle_in(&mut tx, plan_id, fy).await? {
             Some(c) if c.state == CycleState::Open => {}

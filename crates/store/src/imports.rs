@@ -20,7 +20,7 @@ impl SqlStore {
         values: &[IndicatorValue],
         actor: &str,
     ) -> Result<usize> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
         for v in values {
             write_indicator_value(&mut tx, plan, plan_id, None, v, actor).await?;
@@ -36,7 +36,7 @@ impl SqlStore {
         rows: &[FiscalObservation],
         actor: &str,
     ) -> Result<usize> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
         for o in rows {
             let key = format!("{}/{}/{}", o.lgcode, o.fy.year(), o.ratio.key());
@@ -112,7 +112,7 @@ impl SqlStore {
         detail: serde_json::Value,
         actor: &str,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         self.plan_id(&mut tx, plan).await?;
         audit(
             &mut tx,

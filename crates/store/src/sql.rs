@@ -85,6 +85,17 @@ impl SqlStore {
         Ok(SqlStore { pool, backend })
     }
 
+    /// A transaction that will write. On SQLite it takes the write lock at
+    /// once (`BEGIN IMMEDIATE`), so that two writers queue on the busy
+    /// timeout instead of one failing with "database is locked" when it
+    /// upgrades a read to a write; PostgreSQL's row locks need nothing more.
+    pub(crate) async fn begin_write(&self) -> Result<Tx> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -427,7 +438,7 @@ impl Store for SqlStore {
             plan: h.plan.id.clone(),
         };
         let code = h.city.code.to_string();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let existing = sqlx::query("SELECT id FROM plans WHERE city_code = $1 AND plan_key = $2")
             .bind(&code)
             .bind(&h.plan.id)
@@ -972,7 +983,7 @@ impl Store for SqlStore {
         expected_version: Option<i64>,
         actor: &str,
     ) -> Result<i64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
         let version = write_progress(
             &mut tx,
