@@ -407,6 +407,36 @@ pub fn walk_nodes(nodes: &[Node]) -> Vec<(&Node, usize, Option<&Node>)> {
     out
 }
 
+/// Every node's position in the tree (child indices from the top), by id:
+/// built once, it finds a node without walking the tree.
+pub fn index_nodes(nodes: &[Node]) -> std::collections::HashMap<String, Vec<usize>> {
+    fn walk(
+        nodes: &[Node],
+        prefix: &mut Vec<usize>,
+        out: &mut std::collections::HashMap<String, Vec<usize>>,
+    ) {
+        for (i, n) in nodes.iter().enumerate() {
+            prefix.push(i);
+            out.insert(n.id.clone(), prefix.clone());
+            walk(&n.children, prefix, out);
+            prefix.pop();
+        }
+    }
+    let mut out = std::collections::HashMap::new();
+    walk(nodes, &mut Vec::new(), &mut out);
+    out
+}
+
+/// The node at a position given by `index_nodes`.
+pub fn node_at<'a>(nodes: &'a [Node], path: &[usize]) -> Option<&'a Node> {
+    let (first, rest) = path.split_first()?;
+    let mut node = nodes.get(*first)?;
+    for i in rest {
+        node = node.children.get(*i)?;
+    }
+    Some(node)
+}
+
 /// An indicator (指標).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

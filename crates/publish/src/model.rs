@@ -154,15 +154,7 @@ impl Publication {
                 .collect(),
             ..Index::default()
         };
-        fn paths(nodes: &[Node], prefix: &mut Vec<usize>, out: &mut HashMap<String, Vec<usize>>) {
-            for (i, n) in nodes.iter().enumerate() {
-                prefix.push(i);
-                out.insert(n.id.clone(), prefix.clone());
-                paths(&n.children, prefix, out);
-                prefix.pop();
-            }
-        }
-        paths(&doc.nodes, &mut Vec::new(), &mut index.paths);
+        index.paths = gyokaku_domain::index_nodes(&doc.nodes);
         for (i, g) in doc.progress.iter().enumerate() {
             index.progress.insert((g.node.clone(), g.fy), i);
         }
@@ -208,15 +200,7 @@ impl Publication {
     }
 
     pub fn node(&self, id: &str) -> Option<&Node> {
-        let path = self.index.paths.get(id)?;
-        let mut nodes = &self.doc.nodes;
-        let mut found = None;
-        for i in path {
-            let n = nodes.get(*i)?;
-            nodes = &n.children;
-            found = Some(n);
-        }
-        found
+        gyokaku_domain::node_at(&self.doc.nodes, self.index.paths.get(id)?)
     }
 
     /// An item's report for a year.

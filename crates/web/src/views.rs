@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
 
-use gyokaku_domain::{walk_nodes, AxisMark, FiscalYear, Node, PlanDocument, StatusSummary};
+use gyokaku_domain::{AxisMark, FiscalYear, Node, PlanDocument, StatusSummary};
 use gyokaku_store::{
     Cycle, CycleState, ItemState, PlanRef, Role, StatusCount, Store, StoreError, StoredProgress,
 };
@@ -125,6 +125,8 @@ pub struct ItemInfo {
 /// pages derive from it. Cached per plan until the plan is re-imported.
 pub struct PlanStructure {
     pub doc: PlanDocument,
+    /// Child positions from the top of the tree, by node id.
+    node_paths: HashMap<String, Vec<usize>>,
     pub ancestry: HashMap<String, Vec<String>>,
     pub dept_names: HashMap<String, String>,
     pub items: Vec<ItemInfo>,
@@ -143,7 +145,9 @@ impl PlanStructure {
             .map(|(d, _)| (d.id.clone(), d.name.clone()))
             .collect();
         let items = item_infos(&doc, &dept_names);
+        let node_paths = gyokaku_domain::index_nodes(&doc.nodes);
         PlanStructure {
+            node_paths,
             doc,
             ancestry,
             dept_names,
@@ -362,10 +366,7 @@ impl PlanCtx {
     }
 
     pub fn node(&self, id: &str) -> Option<&Node> {
-        walk_nodes(&self.doc.nodes)
-            .into_iter()
-            .find(|(n, _, _)| n.id == id)
-            .map(|(n, _, _)| n)
+        gyokaku_domain::node_at(&self.doc.nodes, self.node_paths.get(id)?)
     }
 
     pub fn responsible(&self, auth: &Auth, item: &ItemInfo) -> bool {

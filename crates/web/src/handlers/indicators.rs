@@ -204,7 +204,15 @@ pub async fn registry(
         if ctx.doc.indicators.is_empty() {
             continue;
         }
+        // Each indicator's actuals and their last update, grouped once.
+        let mut by_indicator: std::collections::HashMap<&str, (Vec<IndicatorValue>, &str)> =
+            std::collections::HashMap::new();
         let values = state.store.plan_indicator_values(&ctx.r).await?;
+        for (v, at) in &values {
+            let entry = by_indicator.entry(v.indicator.as_str()).or_default();
+            entry.0.push(v.clone());
+            entry.1 = entry.1.max(at.as_str());
+        }
         for i in &ctx.doc.indicators {
             if kind_q.is_some_and(|k| k != i.kind.key()) || (challenge_q && !i.challenge) {
                 continue;
@@ -223,22 +231,19 @@ pub async fn registry(
                     continue;
                 }
             }
-            let mine: Vec<IndicatorValue> = values
-                .iter()
-                .filter(|(v, _)| v.indicator == i.id)
-                .map(|(v, _)| v.clone())
-                .collect();
-            let a = assess(i, &mine, as_of);
+            let (mine, last) = by_indicator
+                .get(i.id.as_str())
+                .map(|(v, at)| (v.as_slice(), *at))
+                .unwrap_or((&[], ""));
+            let a = assess(i, mine, as_of);
             if class_q.is_some_and(|c| c != a.trajectory.key()) {
                 continue;
             }
-            let updated = values
-                .iter()
-                .filter(|(v, _)| v.indicator == i.id)
-                .map(|(_, at)| at.as_str())
-                .max()
-                .map(jst)
-                .unwrap_or_default();
+            let updated = if last.is_empty() {
+                String::new()
+            } else {
+                jst(last)
+            };
             let item = i.node.as_deref().and_then(|n| ctx.item(n));
             let depts = node
                 .map(|n| {
