@@ -10,5 +10,8 @@ mod write;
 
 pub use error::{ExportError, ImportError, ImportErrors, Location};
 pub use read::read_plan_dir;
-pub use tables::{read_actuals_csv, read_actuals_xlsx, read_fiscal_csv, ACTUALS_COLUMNS};
+pub use tables::{
+    read_actuals, read_actuals_csv, read_actuals_xlsx, read_fiscal_csv, ActualCheck,
+    ACTUALS_COLUMNS, ACTUALS_OPTIONAL,
+};
 pub use write::{write_plan_dir, PlanFiles};

@@ -144,7 +144,7 @@ fn read_table(
     path: &Path,
     columns: &[&str],
     errors: &mut Vec<ImportError>,
-    mut each: impl FnMut(&Row, &mut Vec<ImportError>),
+    each: impl FnMut(&Row, &mut Vec<ImportError>),
 ) {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -159,15 +159,57 @@ fn read_table(
             return;
         }
     };
-    let bytes = bytes.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(&bytes);
+    read_csv_bytes(path, &bytes, columns, &[], errors, each);
+}
+
+/// CSV text in UTF-8 (with or without a BOM) or, as Excel on Japanese
+/// Windows saves it, Shift_JIS (CP932); `None` if it is neither.
+fn decode_csv(bytes: &[u8]) -> Option<String> {
+    let bytes = bytes.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(bytes);
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Some(text.to_string());
+    }
+    encoding_rs::SHIFT_JIS
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|t| t.into_owned())
+}
+
+/// Reads CSV bytes whose header must be `columns`, optionally followed by
+/// the first of `optional` (columns for people, such as an indicator's
+/// name, that are not read), calling `each` on every data row.
+fn read_csv_bytes(
+    path: &Path,
+    bytes: &[u8],
+    columns: &[&str],
+    optional: &[&str],
+    errors: &mut Vec<ImportError>,
+    mut each: impl FnMut(&Row, &mut Vec<ImportError>),
+) {
+    let Some(text) = decode_csv(bytes) else {
+        errors.push(ImportError::new(
+            path,
+            Location::File,
+            "文字コードを読めません（UTF-8 または Shift_JIS で保存してください）",
+            "cannot read the text encoding (save as UTF-8 or Shift_JIS)",
+        ));
+        return;
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(bytes);
-    let header_ok = match reader.headers() {
+        .from_reader(text.as_bytes());
+    let expected = columns.join(",");
+    let header: Option<Vec<&str>> = match reader.headers() {
         Ok(h) => {
             let got: Vec<&str> = h.iter().map(str::trim).collect();
-            if got != columns {
+            let extra = got.len().saturating_sub(columns.len());
+            if got.len() >= columns.len()
+                && got[..columns.len()] == *columns
+                && extra <= optional.len()
+                && got[columns.len()..] == optional[..extra]
+            {
+                Some(columns.iter().chain(&optional[..extra]).copied().collect())
+            } else {
                 errors.push(ImportError::new(
                     path,
                     Location::Csv {
@@ -175,19 +217,15 @@ fn read_table(
                         column: None,
                     },
                     format!(
-                        "見出し行は {} である必要があります（実際: {}）",
-                        columns.join(","),
+                        "見出し行は {expected} である必要があります（実際: {}）",
                         got.join(",")
                     ),
                     format!(
-                        "the header row must be {} (found: {})",
-                        columns.join(","),
+                        "the header row must be {expected} (found: {})",
                         got.join(",")
                     ),
                 ));
-                false
-            } else {
-                true
+                None
             }
         }
         Err(e) => {
@@ -200,17 +238,17 @@ fn read_table(
                 format!("CSV として読めません: {e}"),
                 format!("not valid CSV: {e}"),
             ));
-            false
+            None
         }
     };
-    if !header_ok {
+    let Some(header) = header else {
         return;
-    }
+    };
     for (i, rec) in reader.records().enumerate() {
         let row_no = i as u64 + 2;
         match rec {
             Ok(record) => {
-                if record.len() != columns.len() {
+                if record.len() != header.len() {
                     errors.push(ImportError::new(
                         path,
                         Location::Csv {
@@ -219,10 +257,10 @@ fn read_table(
                         },
                         format!(
                             "列の数は {} 個である必要があります（実際: {} 個）",
-                            columns.len(),
+                            header.len(),
                             record.len()
                         ),
-                        format!("expected {} columns, found {}", columns.len(), record.len()),
+                        format!("expected {} columns, found {}", header.len(), record.len()),
                     ));
                     continue;
                 }
@@ -230,7 +268,7 @@ fn read_table(
                     path,
                     row: row_no,
                     record,
-                    columns,
+                    columns: &header,
                     sheet: None,
                 };
                 each(&row, errors);
@@ -241,8 +279,8 @@ fn read_table(
                     row: row_no,
                     column: None,
                 },
-                format!("CSV として読めません（UTF-8 が必要です）: {e}"),
-                format!("not valid CSV (UTF-8 expected): {e}"),
+                format!("CSV として読めません: {e}"),
+                format!("not valid CSV: {e}"),
             )),
         }
     }
@@ -531,10 +569,46 @@ fn write_csv(
 /// department's yearly figures): `unit`, if filled, must be the
 /// indicator's unit, so that 件 is not entered where % is meant.
 pub const ACTUALS_COLUMNS: [&str; 5] = ["indicator", "fy", "value", "unit", "note"];
+/// A column that may follow them for people filling the table in (the
+/// indicator's name, as in the template the web app hands out); not read.
+pub const ACTUALS_OPTIONAL: [&str; 1] = ["name"];
+
+/// A further check of each sound row of actuals, by whoever reads them (the
+/// web app: the user's rights and the year's cycle): the column at fault
+/// and the problem in Japanese and English.
+pub type ActualCheck<'a> = &'a dyn Fn(&IndicatorValue) -> Option<(&'static str, String, String)>;
+
+fn no_check(_: &IndicatorValue) -> Option<(&'static str, String, String)> {
+    None
+}
 
 fn same_unit(a: &str, b: &str) -> bool {
     gyokaku_domain::text::compact(&gyokaku_domain::text::to_halfwidth(a))
         == gyokaku_domain::text::compact(&gyokaku_domain::text::to_halfwidth(b))
+}
+
+fn not_found(path: &Path) -> crate::ImportErrors {
+    crate::ImportErrors(vec![ImportError::new(
+        path,
+        Location::File,
+        "ファイルが見つかりません",
+        "file not found",
+    )])
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, crate::ImportErrors> {
+    std::fs::read(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            not_found(path)
+        } else {
+            crate::ImportErrors(vec![ImportError::new(
+                path,
+                Location::File,
+                format!("読み込めません: {e}"),
+                format!("cannot read: {e}"),
+            )])
+        }
+    })
 }
 
 /// Reads a CSV of indicator actuals for a plan's `indicators`. Every
@@ -544,20 +618,54 @@ pub fn read_actuals_csv(
     path: &Path,
     indicators: &[gyokaku_domain::Indicator],
 ) -> Result<Vec<IndicatorValue>, crate::ImportErrors> {
-    let mut errors = Vec::new();
-    if !path.is_file() {
-        return Err(crate::ImportErrors(vec![ImportError::new(
-            path,
-            Location::File,
-            "ファイルが見つかりません",
-            "file not found",
-        )]));
+    actuals_from_csv(path, &read_file(path)?, indicators, &no_check)
+}
+
+/// Reads indicator actuals from the first sheet of an Excel workbook in the
+/// columns of `ACTUALS_COLUMNS` (a header row, then one actual per row).
+/// Every problem is located by sheet and cell (`実績値!C3`); with any,
+/// nothing is returned.
+pub fn read_actuals_xlsx(
+    path: &Path,
+    indicators: &[gyokaku_domain::Indicator],
+) -> Result<Vec<IndicatorValue>, crate::ImportErrors> {
+    actuals_from_xlsx(path, read_file(path)?, indicators, &no_check)
+}
+
+/// Reads indicator actuals sent as bytes (an upload), named `name` in
+/// errors: an Excel workbook (.xlsx, recognised by its content) or CSV.
+/// `check` is asked about every otherwise sound row.
+pub fn read_actuals(
+    name: &str,
+    bytes: Vec<u8>,
+    indicators: &[gyokaku_domain::Indicator],
+    check: ActualCheck,
+) -> Result<Vec<IndicatorValue>, crate::ImportErrors> {
+    let path = Path::new(name);
+    if bytes.starts_with(b"PK\x03\x04") {
+        actuals_from_xlsx(path, bytes, indicators, check)
+    } else {
+        actuals_from_csv(path, &bytes, indicators, check)
     }
+}
+
+fn actuals_from_csv(
+    path: &Path,
+    bytes: &[u8],
+    indicators: &[gyokaku_domain::Indicator],
+    check: ActualCheck,
+) -> Result<Vec<IndicatorValue>, crate::ImportErrors> {
+    let mut errors = Vec::new();
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    read_table(path, &ACTUALS_COLUMNS, &mut errors, |row, errors| {
-        actual_row(row, indicators, &mut seen, &mut out, errors)
-    });
+    read_csv_bytes(
+        path,
+        bytes,
+        &ACTUALS_COLUMNS,
+        &ACTUALS_OPTIONAL,
+        &mut errors,
+        |row, errors| actual_row(row, indicators, check, &mut seen, &mut out, errors),
+    );
     if errors.is_empty() {
         Ok(out)
     } else {
@@ -569,6 +677,7 @@ pub fn read_actuals_csv(
 fn actual_row(
     row: &Row,
     indicators: &[gyokaku_domain::Indicator],
+    check: ActualCheck,
     seen: &mut HashSet<(String, FiscalYear)>,
     out: &mut Vec<IndicatorValue>,
     errors: &mut Vec<ImportError>,
@@ -613,29 +722,31 @@ fn actual_row(
             ));
             return;
         }
-        out.push(IndicatorValue {
+        let v = IndicatorValue {
             indicator: ind.id.clone(),
             fy,
             value,
             note: row.opt("note"),
             demo: false,
-        });
+        };
+        match check(&v) {
+            Some((column, ja, en)) => errors.push(row.err(column, ja, en)),
+            None => out.push(v),
+        }
     }
 }
 
-/// Reads indicator actuals from the first sheet of an Excel workbook in the
-/// columns of `ACTUALS_COLUMNS` (a header row, then one actual per row).
-/// Every problem is located by sheet and cell (`実績値!C3`); with any,
-/// nothing is returned.
-pub fn read_actuals_xlsx(
+fn actuals_from_xlsx(
     path: &Path,
+    bytes: Vec<u8>,
     indicators: &[gyokaku_domain::Indicator],
+    check: ActualCheck,
 ) -> Result<Vec<IndicatorValue>, crate::ImportErrors> {
     use calamine::{Data, Reader};
     let fail = |ja: String, en: String| {
         crate::ImportErrors(vec![ImportError::new(path, Location::File, ja, en)])
     };
-    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path).map_err(|e| {
+    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| {
         fail(
             format!("Excel ブック（.xlsx）として読めません: {e}"),
             format!("cannot be read as an Excel workbook (.xlsx): {e}"),
@@ -673,7 +784,12 @@ pub fn read_actuals_xlsx(
         .map(String::as_str)
         .filter(|h| !h.is_empty())
         .collect();
-    if header != ACTUALS_COLUMNS {
+    let with_name: Vec<&str> = ACTUALS_COLUMNS
+        .iter()
+        .chain(&ACTUALS_OPTIONAL)
+        .copied()
+        .collect();
+    if header != ACTUALS_COLUMNS && header != with_name {
         return Err(crate::ImportErrors(vec![ImportError::new(
             path,
             Location::Cell {
@@ -711,7 +827,7 @@ pub fn read_actuals_xlsx(
             columns: &ACTUALS_COLUMNS,
             sheet: Some(&sheet),
         };
-        actual_row(&row, indicators, &mut seen, &mut out, &mut errors);
+        actual_row(&row, indicators, check, &mut seen, &mut out, &mut errors);
     }
     if errors.is_empty() {
         Ok(out)
@@ -724,12 +840,7 @@ pub fn read_actuals_xlsx(
 /// the columns of `fiscal_ratios.csv`; with any problem, nothing.
 pub fn read_fiscal_csv(path: &Path) -> Result<Vec<FiscalObservation>, crate::ImportErrors> {
     if !path.is_file() {
-        return Err(crate::ImportErrors(vec![ImportError::new(
-            path,
-            Location::File,
-            "ファイルが見つかりません",
-            "file not found",
-        )]));
+        return Err(not_found(path));
     }
     let mut errors = Vec::new();
     let rows = read_fiscal(path, &mut errors);
@@ -751,5 +862,68 @@ mod cell_tests {
         assert_eq!(super::column_letters(27), "AB");
         assert_eq!(super::column_letters(701), "ZZ");
         assert_eq!(super::column_letters(702), "AAA");
+    }
+}
+
+#[cfg(test)]
+mod actuals_tests {
+    use gyokaku_domain::{Indicator, IndicatorValue};
+
+    fn indicators() -> Vec<Indicator> {
+        serde_norway::from_str(
+            "- id: r1\n  kind: reference\n  name: 職員提案の提案数\n  unit: 件\n\
+             - id: o1\n  kind: outcome\n  name: 満足度\n  unit: '%'\n",
+        )
+        .expect("indicators")
+    }
+
+    fn none(_: &IndicatorValue) -> Option<(&'static str, String, String)> {
+        None
+    }
+
+    #[test]
+    fn shift_jis_csv_with_the_name_column_is_read() {
+        let text =
+            "indicator,fy,value,unit,note,name\r\nr1,令和7年度,31,件,合計,職員提案の提案数\r\n";
+        let (bytes, _, lossy) = encoding_rs::SHIFT_JIS.encode(text);
+        assert!(!lossy);
+        let rows = super::read_actuals("a.csv", bytes.into_owned(), &indicators(), &none)
+            .expect("Shift_JIS is read");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].fy.year(), 2025);
+        assert_eq!(rows[0].note.as_deref(), Some("合計"));
+        // Bytes that are neither UTF-8 nor Shift_JIS name the file.
+        let err = super::read_actuals("b.csv", vec![0xFF, 0xFE, 0xFD, 0x80], &indicators(), &none)
+            .expect_err("not text");
+        assert!(err.0[0].ja.contains("Shift_JIS"), "{err}");
+    }
+
+    #[test]
+    fn only_the_name_column_may_follow() {
+        let csv = "indicator,fy,value,unit,note,comment\nr1,2025,3,,,x\n";
+        let err = super::read_actuals("c.csv", csv.into(), &indicators(), &none)
+            .expect_err("unknown column");
+        assert_eq!(
+            err.0[0].location,
+            super::Location::Csv {
+                row: 1,
+                column: None
+            }
+        );
+    }
+
+    #[test]
+    fn the_caller_check_is_located_on_its_column() {
+        let csv = "indicator,fy,value,unit,note\nr1,2025,3,,\no1,2024,50,,\n";
+        let check = |v: &IndicatorValue| -> Option<(&'static str, String, String)> {
+            (v.fy.year() != 2025).then(|| ("fy", "締切済み".to_string(), "closed".to_string()))
+        };
+        let err = super::read_actuals("d.csv", csv.into(), &indicators(), &check)
+            .expect_err("a closed year");
+        assert_eq!(err.0.len(), 1);
+        assert_eq!(
+            err.to_string().lines().nth(1).map(str::trim),
+            Some("d.csv row 3, column fy: 締切済み / closed")
+        );
     }
 }

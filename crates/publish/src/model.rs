@@ -274,3 +274,34 @@ impl From<StoreError> for PublishError {
         PublishError::Store(e)
     }
 }
+
+/// Summaries the plan itself printed (安中's 図表-2), grouped into tables:
+/// those with the same title, source and statuses form one table with a
+/// row per year, in the plan's order.
+pub struct RecordedGroup<'a> {
+    pub title: &'a str,
+    pub source: Option<&'a str>,
+    pub cols: Vec<&'a str>,
+    pub rows: Vec<&'a gyokaku_domain::RecordedSummary>,
+}
+
+pub fn recorded_groups(all: &[gyokaku_domain::RecordedSummary]) -> Vec<RecordedGroup<'_>> {
+    let mut out: Vec<RecordedGroup> = Vec::new();
+    for r in all {
+        let cols: Vec<&str> = r.counts.iter().map(|c| c.status.as_str()).collect();
+        let source = r.source.as_deref();
+        match out
+            .iter_mut()
+            .find(|g| g.title == r.title && g.source == source && g.cols == cols)
+        {
+            Some(g) => g.rows.push(r),
+            None => out.push(RecordedGroup {
+                title: &r.title,
+                source,
+                cols,
+                rows: vec![r],
+            }),
+        }
+    }
+    out
+}

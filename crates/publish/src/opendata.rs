@@ -790,6 +790,46 @@ pub fn tables(p: &Publication) -> Vec<Table> {
         rows: summary_rows,
     };
 
+    // Summaries the plan itself printed (安中's 図表-2), as printed: kept
+    // apart from status_summary, which is computed from accepted reports.
+    let mut recorded_rows = Vec::new();
+    for (i, r) in doc.header.recorded_summaries.iter().enumerate() {
+        for (j, c) in r.counts.iter().enumerate() {
+            recorded_rows.push(base(vec![
+                (i + 1).to_string(),
+                r.title.clone(),
+                opt(r.source.as_deref()),
+                r.fy.year().to_string(),
+                (j + 1).to_string(),
+                c.status.clone(),
+                c.count.to_string(),
+                r.total.to_string(),
+                opt(r.note.as_deref()),
+            ]));
+        }
+    }
+    let recorded_summaries = Table {
+        name: "recorded_summaries",
+        title: "計画書に記載された集計",
+        description: "Status counts as the plan document itself printed them (e.g. a table of earlier years), transcribed, not computed; summary_no numbers each printed summary.",
+        fields: vec![
+            lg(),
+            plan(),
+            req(f("summary_no", "integer", "集計番号", "the printed summary's number, in the plan's order")),
+            req(f("title", "string", "表題", "the summary's title as printed")),
+            f("source", "string", "出典", "where in the plan document (e.g. 図表-2)"),
+            fy_field("fy", true),
+            req(f("position", "integer", "列の順", "the status's position in the printed table")),
+            req(f("status_label", "string", "評価区分名", "the status as printed")),
+            req(f("count", "integer", "件数", "number of items printed for the status")),
+            req(f("total", "integer", "合計", "the total printed for the summary")),
+            f("note", "string", "備考", "note on the transcription"),
+        ],
+        primary_key: vec!["lgcode", "plan_id", "summary_no", "position"],
+        foreign_keys: vec![],
+        rows: recorded_rows,
+    };
+
     vec![
         items,
         item_departments,
@@ -800,6 +840,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
         indicator_achievement,
         fiscal_ratios,
         status_summary,
+        recorded_summaries,
     ]
 }
 

@@ -204,6 +204,45 @@ struct TopPage {
     policies: Vec<Link>,
     effects: Vec<(String, String, String, String)>,
     opinions: Vec<(String, String)>,
+    recorded: Vec<RecordedTable>,
+    has_pdf: bool,
+}
+
+/// Summaries the plan itself printed with the same title and statuses
+/// (安中's 図表-2), one row per year, as printed.
+pub struct RecordedTable {
+    pub title: String,
+    pub source: String,
+    pub cols: Vec<String>,
+    pub rows: Vec<(String, Vec<u32>, u32)>,
+    pub notes: Vec<String>,
+}
+
+fn recorded_tables(tr: &Tr, recorded: &[gyokaku_domain::RecordedSummary]) -> Vec<RecordedTable> {
+    crate::model::recorded_groups(recorded)
+        .into_iter()
+        .map(|g| RecordedTable {
+            title: g.title.to_string(),
+            source: g.source.unwrap_or_default().to_string(),
+            cols: g.cols.iter().map(|c| c.to_string()).collect(),
+            rows: g
+                .rows
+                .iter()
+                .map(|r| {
+                    (
+                        tr.fy(r.fy),
+                        r.counts.iter().map(|c| c.count).collect(),
+                        r.total,
+                    )
+                })
+                .collect(),
+            notes: g
+                .rows
+                .iter()
+                .filter_map(|r| r.note.as_ref().map(|n| format!("{}: {n}", tr.fy(r.fy))))
+                .collect(),
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -792,6 +831,8 @@ fn pages(
         policies,
         effects,
         opinions: site.opinions_of(None),
+        recorded: recorded_tables(&tr, &h.recorded_summaries),
+        has_pdf,
     };
     out.push(("index.html".to_string(), render(&top)?));
 

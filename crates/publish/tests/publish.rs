@@ -208,6 +208,40 @@ fn the_site_shows_the_plan_in_both_languages() {
     assert!(all.contains_key("assets/search-ja.js"));
 }
 
+/// 安中's 第3次 plan printed its yearly status counts (図表-2): the site
+/// and the open data carry them as printed, apart from computed summaries.
+#[test]
+fn summaries_printed_in_the_plan_are_published_as_printed() {
+    let (_dir, all) = publish(&example("annaka-3"), 2020, "2026-06-30");
+    let top = String::from_utf8(all["ja/index.html"].clone()).unwrap();
+    let at = top
+        .find("計画書に記載された集計")
+        .expect("a section of its own");
+    let table = &top[at..top[at..].find("</table>").unwrap() + at];
+    assert!(table.contains("図表-2") && table.contains("年度目標一部達成"));
+    // R2 as printed: 0, 9, 15, 7, 4, 0 of 35.
+    let r2 = &table[table.find("令和2(2020)年度").expect("R2 row")..];
+    let r2 = &r2[..r2.find("</tr>").unwrap()];
+    let cells: Vec<&str> = r2
+        .split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| &c[..c.find("</td>").unwrap()])
+        .collect();
+    assert_eq!(cells, ["0", "9", "15", "7", "4", "0", "35"]);
+    let en = String::from_utf8(all["en/index.html"].clone()).unwrap();
+    assert!(en.contains("Summary printed in the plan"));
+    let csv = String::from_utf8(all["data/recorded_summaries.csv"].clone()).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert!(header.starts_with("lgcode,plan_id,summary_no,title,source,fy,"));
+    assert!(
+        csv.lines()
+            .any(|l| l.contains(",図表-2,2020,3,年度目標一部達成,15,35,")),
+        "{csv}"
+    );
+    let pkg = String::from_utf8(all["data/datapackage.json"].clone()).unwrap();
+    assert!(pkg.contains("\"recorded_summaries\""));
+}
+
 #[tokio::test]
 async fn an_open_year_is_refused_and_a_closed_one_published() {
     let dir = tempfile::tempdir().unwrap();

@@ -170,7 +170,7 @@ fn closed_error(fy: FiscalYear) -> StoreError {
     ))
 }
 
-async fn require_open(tx: &mut Tx, plan_id: i64, fy: FiscalYear) -> Result<()> {
+pub(crate) async fn require_open(tx: &mut Tx, plan_id: i64, fy: FiscalYear) -> Result<()> {
     match cycle_in(tx, plan_id, fy).await? {
         Some(c) if c.state == CycleState::Open => Ok(()),
         _ => Err(closed_error(fy)),
@@ -615,7 +615,7 @@ pub(crate) async fn write_indicator_value(
     node_id: Option<i64>,
     v: &IndicatorValue,
     actor: &str,
-) -> Result<()> {
+) -> Result<bool> {
     let row =
         sqlx::query("SELECT id, node_id FROM indicators WHERE plan_id = $1 AND indicator_key = $2")
             .bind(plan_id)
@@ -631,18 +631,18 @@ pub(crate) async fn write_indicator_value(
             v.indicator, v.indicator
         )));
     }
-    let before: Option<(String, i64)> = sqlx::query(
-        "SELECT value, version FROM indicator_values WHERE indicator_id = $1 AND fy = $2",
-    )
-    .bind(indicator_id)
-    .bind(v.fy.year() as i64)
-    .fetch_optional(&mut **tx)
-    .await?
-    .map(|r| -> Result<(String, i64)> { Ok((r.try_get(0)?, r.try_get(1)?)) })
-    .transpose()?;
+    let before: Option<(String, Option<String>)> =
+        sqlx::query("SELECT value, note FROM indicator_values WHERE indicator_id = $1 AND fy = $2")
+            .bind(indicator_id)
+            .bind(v.fy.year() as i64)
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| -> Result<(String, Option<String>)> { Ok((r.try_get(0)?, r.try_get(1)?)) })
+            .transpose()?;
     let value = v.value.to_string();
-    if before.as_ref().map(|(b, _)| b) == Some(&value) {
-        return Ok(());
+    let note = v.note.clone().filter(|n| !n.trim().is_empty());
+    if before.as_ref() == Some(&(value.clone(), note.clone())) {
+        return Ok(false);
     }
     crate::sql::bump_revision(tx, plan_id).await?;
     match &before {
@@ -653,7 +653,7 @@ pub(crate) async fn write_indicator_value(
             .bind(indicator_id)
             .bind(v.fy.year() as i64)
             .bind(&value)
-            .bind(v.note.clone())
+            .bind(note.clone())
             .bind(v.demo as i64)
             .bind(now_iso())
             .execute(&mut **tx)
@@ -664,7 +664,7 @@ pub(crate) async fn write_indicator_value(
                 "UPDATE indicator_values SET value = $1, note = $2, demo = $3, version = version + 1, updated_at = $4 WHERE indicator_id = $5 AND fy = $6",
             )
             .bind(&value)
-            .bind(v.note.clone())
+            .bind(note.clone())
             .bind(v.demo as i64)
             .bind(now_iso())
             .bind(indicator_id)
@@ -681,9 +681,10 @@ pub(crate) async fn write_indicator_value(
         Change {
             entity: "indicator_value",
             key: &format!("{}/{}", v.indicator, v.fy.year()),
-            before: before.map(|(b, _)| json!({"value": b}).to_string()),
-            after: Some(json!({"value": value}).to_string()),
+            before: before.map(|(b, n)| json!({"value": b, "note": n}).to_string()),
+            after: Some(json!({"value": value, "note": note}).to_string()),
         },
     )
-    .await
+    .await?;
+    Ok(true)
 }

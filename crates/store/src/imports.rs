@@ -7,9 +7,17 @@ use sqlx::Row;
 
 use gyokaku_domain::{FiscalObservation, IndicatorValue};
 
-use crate::cycle::write_indicator_value;
+use crate::cycle::{require_open, write_indicator_value};
 use crate::sql::{audit, bump_revision, Change, SqlStore};
-use crate::{PlanRef, Result};
+use crate::{PlanRef, Result, StoreError};
+
+/// An actual entered in the yearly cycle, with the version of the stored
+/// value the user saw (`None`: there was none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueEntry {
+    pub value: IndicatorValue,
+    pub expected_version: Option<i64>,
+}
 
 impl SqlStore {
     /// Stores indicator actuals (new or changed; unchanged ones are left
@@ -27,6 +35,47 @@ impl SqlStore {
         }
         tx.commit().await?;
         Ok(values.len())
+    }
+
+    /// Actuals entered in the yearly cycle (an indicator's page, or a table
+    /// uploaded in the web app), in one transaction: every year must be
+    /// open, and every stored value must still be the version the user saw,
+    /// else nothing is written and the conflict is returned. Returns how
+    /// many values changed (unchanged ones are not audited).
+    pub async fn enter_indicator_values(
+        &self,
+        plan: &PlanRef,
+        entries: &[ValueEntry],
+        actor: &str,
+    ) -> Result<usize> {
+        let mut tx = self.begin_write().await?;
+        let plan_id = self.plan_id(&mut tx, plan).await?;
+        let mut changed = 0;
+        for e in entries {
+            require_open(&mut tx, plan_id, e.value.fy).await?;
+            let current: Option<i64> = sqlx::query(
+                "SELECT v.version FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id \
+                 WHERE i.plan_id = $1 AND i.indicator_key = $2 AND v.fy = $3",
+            )
+            .bind(plan_id)
+            .bind(&e.value.indicator)
+            .bind(e.value.fy.year() as i64)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+            if current != e.expected_version {
+                return Err(StoreError::Conflict {
+                    expected: e.expected_version.unwrap_or(0),
+                    current: current.unwrap_or(0),
+                });
+            }
+            if write_indicator_value(&mut tx, plan, plan_id, None, &e.value, actor).await? {
+                changed += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(changed)
     }
 
     /// Adds or replaces fiscal ratios (by city, year and ratio).

@@ -22,7 +22,8 @@ pub use accounts::{DeptRef, NewUser, Role, Session, User, UserUpdate};
 pub use clock::{iso_in, now_iso, now_unix};
 pub use cycle::{Cycle, CycleState, ItemEdit, ItemState, ReviewEntry, ReviewKind};
 pub use error::{Result, StoreError};
-pub use pages::{PlanStamp, StatusCount};
+pub use imports::ValueEntry;
+pub use pages::{PlanStamp, StatusCount, StoredValue};
 pub use report::StatusReport;
 pub use sql::{Backend, SqlStore};
 

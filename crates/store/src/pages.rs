@@ -180,14 +180,21 @@ impl SqlStore {
     }
 }
 
+/// An indicator actual as stored: the version an edit must name, and when
+/// it was last written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredValue {
+    pub value: IndicatorValue,
+    pub version: i64,
+    pub updated_at: String,
+}
+
 impl SqlStore {
-    /// Every actual of a plan's indicators, with when it was last written.
-    pub async fn plan_indicator_values(
-        &self,
-        plan: &PlanRef,
-    ) -> Result<Vec<(IndicatorValue, String)>> {
+    /// Every actual of a plan's indicators, with its version and when it
+    /// was last written, in the plan's indicator order, then by year.
+    pub async fn plan_indicator_values(&self, plan: &PlanRef) -> Result<Vec<StoredValue>> {
         sqlx::query(
-            "SELECT i.indicator_key, v.fy, v.value, v.note, v.demo, v.updated_at FROM indicator_values v \
+            "SELECT i.indicator_key, v.fy, v.value, v.note, v.demo, v.updated_at, v.version FROM indicator_values v \
              JOIN indicators i ON i.id = v.indicator_id JOIN plans pl ON pl.id = i.plan_id \
              WHERE pl.city_code = $1 AND pl.plan_key = $2 ORDER BY i.position, v.fy",
         )
@@ -196,17 +203,18 @@ impl SqlStore {
         .fetch_all(&self.pool)
         .await?
         .iter()
-        .map(|r| -> Result<(IndicatorValue, String)> {
-            Ok((
-                IndicatorValue {
+        .map(|r| -> Result<StoredValue> {
+            Ok(StoredValue {
+                value: IndicatorValue {
                     indicator: r.try_get(0)?,
                     fy: fy_of(r.try_get(1)?)?,
                     value: Decimal::parse(&r.try_get::<String, _>(2)?).map_err(corrupt)?,
                     note: r.try_get(3)?,
                     demo: r.try_get::<i64, _>(4)? != 0,
                 },
-                r.try_get(5)?,
-            ))
+                updated_at: r.try_get(5)?,
+                version: r.try_get(6)?,
+            })
         })
         .collect()
     }

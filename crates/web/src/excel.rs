@@ -947,7 +947,7 @@ const MAX_SHARED_STRINGS: u64 = 1_000_000;
 /// Bounds an upload before calamine reads it. calamine reserves room for
 /// as many shared strings as the file declares; a crafted count would
 /// make the allocation fail and abort the server, so it is checked here.
-fn precheck(bytes: &[u8]) -> Result<(), ()> {
+pub(crate) fn precheck(bytes: &[u8]) -> Result<(), ()> {
     use std::io::Read;
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ())?;
     if archive.len() > MAX_PARTS {

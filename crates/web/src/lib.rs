@@ -10,6 +10,7 @@ pub mod excel;
 mod form;
 mod handlers;
 pub mod i18n;
+mod pending;
 pub mod policy;
 mod views;
 
@@ -36,7 +37,9 @@ pub struct AppState {
     /// Mark cookies `Secure` (the app is served over https).
     pub secure_cookies: bool,
     /// Uploaded workbooks previewed and waiting to be applied.
-    pub workbooks: handlers::workbook::PendingUploads,
+    pub workbooks: pending::Pending<handlers::workbook::PendingBook>,
+    /// Uploaded tables of indicator actuals previewed and waiting.
+    pub actuals: pending::Pending<handlers::actuals::PendingActuals>,
     /// Where published years are written and served from (`/site/…`).
     pub publish_dir: std::path::PathBuf,
 }
@@ -51,7 +54,9 @@ impl AppState {
 
 /// All routes of the app.
 pub fn router(state: AppState) -> Router {
-    use handlers::{account, admin, fiscal, indicators, items, plans, publish, session, workbook};
+    use handlers::{
+        account, actuals, admin, fiscal, indicators, items, plans, publish, session, workbook,
+    };
     Router::new()
         .route("/", get(plans::home))
         .route("/login", get(session::login_form).post(session::login))
@@ -80,6 +85,16 @@ pub fn router(state: AppState) -> Router {
             get(workbook::download).post(workbook::upload),
         )
         .route("/p/{city}/{plan}/workbook/apply", post(workbook::apply))
+        .route(
+            "/p/{city}/{plan}/indicators/{id}",
+            get(actuals::page).post(actuals::enter),
+        )
+        .route(
+            "/p/{city}/{plan}/actuals",
+            get(actuals::form).post(actuals::upload),
+        )
+        .route("/p/{city}/{plan}/actuals/template", get(actuals::template))
+        .route("/p/{city}/{plan}/actuals/apply", post(actuals::apply))
         .route("/p/{city}/{plan}/items/{node}", get(items::page))
         .route("/p/{city}/{plan}/items/{node}/{fy}", post(items::save))
         .route(
@@ -225,6 +240,7 @@ pub fn state(store: SqlStore, secure_cookies: bool) -> AppState {
         plans: Default::default(),
         secure_cookies,
         workbooks: Default::default(),
+        actuals: Default::default(),
         publish_dir: std::env::temp_dir().join("gyokaku-published"),
     }
 }

@@ -83,6 +83,8 @@ fn notice_key(done: &str) -> Option<&'static str> {
         "closed" => "notice.closed",
         "user" => "notice.user",
         "password" => "notice.password",
+        "actuals" => "notice.actuals",
+        "imported" => "notice.imported",
         _ => return None,
     })
 }
@@ -130,6 +132,26 @@ pub struct PlanStructure {
     pub ancestry: HashMap<String, Vec<String>>,
     pub dept_names: HashMap<String, String>,
     pub items: Vec<ItemInfo>,
+    /// The departments answerable for each indicator, by indicator id: its
+    /// node's, or where the node names none (a policy above its items), the
+    /// departments of the items beneath it. None for plan-wide indicators.
+    pub indicator_depts: HashMap<String, Vec<String>>,
+}
+
+/// A node's departments, or the departments of the nodes beneath it.
+fn answerable(node: &gyokaku_domain::Node) -> Vec<String> {
+    if !node.departments.is_empty() {
+        return node.departments.clone();
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (n, _, _) in gyokaku_domain::walk_nodes(&node.children) {
+        for d in &n.departments {
+            if !out.contains(d) {
+                out.push(d.clone());
+            }
+        }
+    }
+    out
 }
 
 impl PlanStructure {
@@ -146,8 +168,18 @@ impl PlanStructure {
             .collect();
         let items = item_infos(&doc, &dept_names);
         let node_paths = gyokaku_domain::index_nodes(&doc.nodes);
+        let indicator_depts = doc
+            .indicators
+            .iter()
+            .filter_map(|i| {
+                let path = node_paths.get(i.node.as_deref()?)?;
+                let node = gyokaku_domain::node_at(&doc.nodes, path)?;
+                Some((i.id.clone(), answerable(node)))
+            })
+            .collect();
         PlanStructure {
             node_paths,
+            indicator_depts,
             doc,
             ancestry,
             dept_names,
@@ -367,6 +399,33 @@ impl PlanCtx {
 
     pub fn node(&self, id: &str) -> Option<&Node> {
         gyokaku_domain::node_at(&self.doc.nodes, self.node_paths.get(id)?)
+    }
+
+    /// Whether the user may enter an indicator's actuals (in an open year):
+    /// the office, or an editor answerable for it (see `indicator_depts`).
+    pub fn may_enter(&self, auth: &Auth, indicator: &str) -> bool {
+        let user = auth.user();
+        match user.role {
+            gyokaku_store::Role::Office => true,
+            gyokaku_store::Role::Editor => self
+                .indicator_depts
+                .get(indicator)
+                .is_some_and(|d| policy::responsible(user, &self.city(), d, &self.ancestry)),
+            gyokaku_store::Role::Council | gyokaku_store::Role::Viewer => false,
+        }
+    }
+
+    /// The names of an indicator's answerable departments, joined.
+    pub fn indicator_dept_names(&self, indicator: &str) -> String {
+        self.indicator_depts
+            .get(indicator)
+            .map(|ds| {
+                ds.iter()
+                    .map(|d| self.dept_names.get(d).cloned().unwrap_or_else(|| d.clone()))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            })
+            .unwrap_or_default()
     }
 
     pub fn responsible(&self, auth: &Auth, item: &ItemInfo) -> bool {

@@ -295,6 +295,33 @@ impl Browser {
         self.finish(res).await
     }
 
+    /// Posts a file as `multipart/form-data` with this session's CSRF token.
+    async fn upload(&mut self, path: &str, name: &str, bytes: &[u8]) -> Page {
+        let boundary = "gyokaku-http-test-boundary-5Qw2";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n",
+            self.csrf
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.finish(res).await
+    }
+
     async fn login_as(app: &App, login: &str) -> Browser {
         let mut b = Browser::new(app);
         let page = b.login(login, PASSWORD).await;
@@ -615,6 +642,12 @@ async fn authorisation_matrix(app: App) {
         (user_page.clone(), [true, false, false, false]),
         ("/admin/audit".into(), [true, false, false, false]),
         ("/account".into(), [true, true, true, true]),
+        (format!("{PLAN}/indicators/o1"), [true, true, true, true]),
+        (format!("{PLAN}/actuals"), [true, true, false, false]),
+        (
+            format!("{PLAN}/actuals/template?fy=2025"),
+            [true, true, false, false],
+        ),
     ];
     let save = |item: &str| {
         (
@@ -657,6 +690,33 @@ async fn authorisation_matrix(app: App) {
         (
             (format!("{PLAN}/publish"), vec![("fy", "2025")]),
             [true, false, false, false],
+        ),
+        // 総務課 answers for 基本施策 1's outcome indicator (its items are
+        // 総務課's), not for 基本施策 2's, nor for the plan-wide one.
+        (
+            (
+                format!("{PLAN}/indicators/o1"),
+                vec![("v:2025", "40"), ("ver:2025", "")],
+            ),
+            [true, true, false, false],
+        ),
+        (
+            (
+                format!("{PLAN}/indicators/o2-1"),
+                vec![("v:2025", "-4.5"), ("ver:2025", "")],
+            ),
+            [true, false, false, false],
+        ),
+        (
+            (
+                format!("{PLAN}/indicators/policy"),
+                vec![("v:2025", "50"), ("ver:2025", "")],
+            ),
+            [true, false, false, false],
+        ),
+        (
+            (format!("{PLAN}/actuals/apply"), vec![("token", "none")]),
+            [true, true, false, false],
         ),
         (
             (
@@ -1233,6 +1293,209 @@ async fn publishing(app: App) {
         .any(|e| e.action == "publish" && e.actor == "office"));
 }
 
+fn plan_ref() -> PlanRef {
+    PlanRef {
+        city: CITY.parse().unwrap(),
+        plan: "challenge".into(),
+    }
+}
+
+async fn stored_actual(app: &App, indicator: &str, fy: i32) -> Option<(String, i64)> {
+    app.store
+        .plan_indicator_values(&plan_ref())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.value.indicator == indicator && s.value.fy.year() == fy)
+        .map(|s| (s.value.value.to_string(), s.version))
+}
+
+/// Indicator actuals in the web app: a policy-level indicator entered on
+/// its own page, a stale save refused with both values shown, and tables
+/// uploaded as CSV (UTF-8 and Shift_JIS) previewed with located errors,
+/// then applied all or nothing.
+async fn actuals_in_the_web(app: App) {
+    let mut office = Browser::login_as(&app, "office").await;
+    office.get(PLAN).await;
+    office
+        .post(
+            &format!("{PLAN}/cycle"),
+            &[("fy", "2025"), ("action", "open")],
+        )
+        .await;
+    let mut editor = Browser::login_as(&app, "editor").await;
+    let page = editor.get(&format!("{PLAN}/indicators/o1")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.has("仕事にやりがいを持つ市職員の割合"));
+    assert!(page.has("id=\"actuals-form\""), "総務課 may enter o1");
+    assert!(page.has("name=\"v:2025\""), "only the open year is a field");
+    assert!(!page.has("name=\"v:2024\""));
+
+    // Text in a number field: refused, typed text kept, nothing written.
+    let bad = editor
+        .post(
+            &format!("{PLAN}/indicators/o1"),
+            &[("v:2025", "約50"), ("n:2025", "速報"), ("ver:2025", "")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.has("約50") && bad.has("速報"), "what was typed is kept");
+    assert_eq!(stored_actual(&app, "o1", 2025).await, None);
+
+    // Full-width digits are read; the save is audited.
+    let saved = editor
+        .post(
+            &format!("{PLAN}/indicators/o1"),
+            &[
+                ("v:2025", "５２．５"),
+                ("n:2025", "速報値"),
+                ("ver:2025", ""),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(
+        stored_actual(&app, "o1", 2025).await,
+        Some(("52.5".into(), 1))
+    );
+    let log = app.store.audit_log(&plan_ref(), 10).await.unwrap();
+    assert!(log
+        .iter()
+        .any(|e| e.actor == "editor" && e.entity_key == "o1/2025"));
+
+    // A save based on the page before the office's change is refused and
+    // shows both values; the office's value stays.
+    office.get(&format!("{PLAN}/indicators/o1")).await;
+    let theirs = office
+        .post(
+            &format!("{PLAN}/indicators/o1"),
+            &[("v:2025", "53"), ("ver:2025", "1")],
+        )
+        .await;
+    assert_eq!(theirs.status, StatusCode::SEE_OTHER);
+    let stale = editor
+        .post(
+            &format!("{PLAN}/indicators/o1"),
+            &[("v:2025", "54"), ("ver:2025", "1")],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.has("value=\"54\""), "the editor's value is kept");
+    assert!(
+        stale.has("<td>53</td>"),
+        "the stored value is shown beside it"
+    );
+    assert_eq!(
+        stored_actual(&app, "o1", 2025).await,
+        Some(("53".into(), 2))
+    );
+
+    // The template holds the editor's indicators only, with their names.
+    let template = editor
+        .get(&format!("{PLAN}/actuals/template?fy=2025"))
+        .await;
+    assert_eq!(template.status, StatusCode::OK);
+    assert!(template.body.starts_with('\u{FEFF}'), "a BOM for Excel");
+    assert!(template
+        .body
+        .contains("indicator,fy,value,unit,note,name\r\n"));
+    assert!(template
+        .body
+        .contains("o1,2025,53,%,,仕事にやりがいを持つ市職員の割合"));
+    assert!(!template.body.contains("o2-1,"), "not 総務課's");
+
+    // A table with an indicator of another department, a closed year and
+    // text in a number cell: every problem located, nothing written.
+    editor.get(&format!("{PLAN}/actuals")).await;
+    let csv = "indicator,fy,value,unit,note\n\
+               r1-1,2025,31,,\n\
+               o2-1,2025,-4.0,,\n\
+               r1-1,2024,30,,\n\
+               o6,R7,たくさん,,\n";
+    let refused = editor
+        .upload(&format!("{PLAN}/actuals"), "actuals.csv", csv.as_bytes())
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.has("actuals.csv row 3, column indicator"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.has("担当外"));
+    assert!(refused.has("actuals.csv row 4, column fy"));
+    assert!(refused.has("actuals.csv row 5, column value"));
+    assert!(!refused.has("name=\"token\""), "nothing can be applied");
+    assert_eq!(stored_actual(&app, "r1-1", 2025).await, None);
+
+    // The same table as Excel on Japanese Windows saves it (Shift_JIS),
+    // with the name column of the template: previewed, then applied.
+    let csv = "indicator,fy,value,unit,note,name\r\n\
+               r1-1,令和7年度,31,件,提案箱と電子申請の合計,職員提案の提案数\r\n\
+               o1,2025,53,%,,仕事にやりがいを持つ市職員の割合\r\n";
+    let (sjis, _, lossy) = encoding_rs::SHIFT_JIS.encode(csv);
+    assert!(!lossy);
+    let preview = editor
+        .upload(&format!("{PLAN}/actuals"), "実績.csv", &sjis)
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(preview.has("変更 1 件、変更なし 1 件"), "{}", preview.body);
+    assert!(
+        preview.has("提案箱と電子申請の合計"),
+        "decoded from Shift_JIS"
+    );
+    assert_eq!(
+        stored_actual(&app, "r1-1", 2025).await,
+        None,
+        "a preview writes nothing"
+    );
+    let token = attr_after(&preview.body, "name=\"token\" value=\"").unwrap();
+    let applied = editor
+        .post(&format!("{PLAN}/actuals/apply"), &[("token", &token)])
+        .await;
+    assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.body);
+    assert_eq!(
+        stored_actual(&app, "r1-1", 2025).await,
+        Some(("31".into(), 1))
+    );
+    let again = editor
+        .post(&format!("{PLAN}/actuals/apply"), &[("token", &token)])
+        .await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "applied once only");
+
+    // A preview overtaken by another save is refused whole.
+    let csv = "indicator,fy,value,unit,note\nr1-1,2025,32,,\no1,2025,55,,\n";
+    let preview = editor
+        .upload(&format!("{PLAN}/actuals"), "a.csv", csv.as_bytes())
+        .await;
+    let token = attr_after(&preview.body, "name=\"token\" value=\"").unwrap();
+    office.get(&format!("{PLAN}/indicators/r1-1")).await;
+    office
+        .post(
+            &format!("{PLAN}/indicators/r1-1"),
+            &[("v:2025", "33"), ("ver:2025", "1")],
+        )
+        .await;
+    let overtaken = editor
+        .post(&format!("{PLAN}/actuals/apply"), &[("token", &token)])
+        .await;
+    assert_eq!(overtaken.status, StatusCode::CONFLICT);
+    assert_eq!(
+        stored_actual(&app, "o1", 2025).await,
+        Some(("53".into(), 2)),
+        "all or nothing: o1 is not written either"
+    );
+
+    // The registry, filtered to the editor's departments.
+    let mine = editor.get("/indicators?dept=mine").await;
+    assert!(mine.has("仕事にやりがいを持つ市職員の割合"));
+    assert!(!mine.has("実質赤字比率"), "基本施策 2 is not 総務課's");
+    let finance = editor
+        .get("/indicators?dept=082058/%E8%B2%A1%E6%94%BF%E8%AA%B2")
+        .await;
+    assert!(finance.has("実質赤字比率") && !finance.has("職員提案の提案数"));
+    assert!(mine.has(&format!("href=\"{PLAN}/indicators/o1\"")));
+}
+
 macro_rules! on_both_backends {
     ($($name:ident => $story:ident;)*) => {
         mod sqlite {
@@ -1267,4 +1530,5 @@ on_both_backends! {
     accounts_are_created_and_passwords_changed => accounts;
     the_registry_judges_indicators_and_peers_are_ranked => registry_and_fiscal;
     the_office_publishes_a_closed_year => publishing;
+    actuals_are_entered_and_uploaded_in_the_web_app => actuals_in_the_web;
 }

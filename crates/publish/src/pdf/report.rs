@@ -25,12 +25,25 @@ pub struct Report {
     summary: Vec<SummaryRow>,
     /// The whole plan in each year of the publication.
     years: Vec<SummaryRow>,
+    /// Summaries the plan itself printed, as printed.
+    recorded: Vec<Recorded>,
     policies: Vec<Policy>,
     indicators: Indicators,
     fiscal: Fiscal,
     meetings: Vec<MeetingRow>,
     opinions: Vec<OpinionRow>,
     glossary: Vec<Term>,
+}
+
+/// A table of summaries the plan printed (安中's 図表-2).
+#[derive(Debug, Serialize)]
+struct Recorded {
+    title: String,
+    source: Option<String>,
+    cols: Vec<String>,
+    /// 年度, the counts in column order, and the printed total.
+    rows: Vec<(String, Vec<u32>, u32)>,
+    notes: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -687,6 +700,30 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
             .collect(),
         summary,
         years,
+        recorded: crate::model::recorded_groups(&h.recorded_summaries)
+            .into_iter()
+            .map(|g| Recorded {
+                title: g.title.to_string(),
+                source: g.source.map(str::to_string),
+                cols: g.cols.iter().map(|c| c.to_string()).collect(),
+                rows: g
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.fy.wareki(),
+                            r.counts.iter().map(|c| c.count).collect(),
+                            r.total,
+                        )
+                    })
+                    .collect(),
+                notes: g
+                    .rows
+                    .iter()
+                    .filter_map(|r| r.note.as_ref().map(|n| format!("{}: {n}", r.fy.wareki())))
+                    .collect(),
+            })
+            .collect(),
         policies,
         indicators,
         fiscal,

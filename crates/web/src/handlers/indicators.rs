@@ -122,9 +122,12 @@ pub struct RegistryQuery {
     q: Option<String>,
     challenge: Option<String>,
     as_of: Option<String>,
+    /// `CITY/DEPT`, or `mine`: the user's own departments.
+    dept: Option<String>,
 }
 
 pub struct RegistryLine {
+    pub href: String,
     pub plan: String,
     pub city: String,
     pub item_href: String,
@@ -152,6 +155,7 @@ struct RegistryPage {
     as_of: String,
     as_of_value: i32,
     plans: Vec<Opt>,
+    depts: Vec<Opt>,
     kinds: Vec<Opt>,
     classes: Vec<Opt>,
     q: String,
@@ -190,6 +194,11 @@ pub async fn registry(
     let class_q = q.class.as_deref().filter(|s| !s.is_empty());
     let text_q = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let challenge_q = q.challenge.as_deref() == Some("1");
+    let dept_q = q.dept.as_deref().filter(|s| !s.is_empty());
+    let mut depts = vec![opt("", tr.s("filter.all"), dept_q)];
+    if !auth.user().departments.is_empty() {
+        depts.push(opt("mine", tr.s("reg.mine"), dept_q));
+    }
 
     let mut plans = vec![opt("", tr.s("filter.all"), plan_q)];
     let mut lines = Vec::new();
@@ -204,17 +213,58 @@ pub async fn registry(
         if ctx.doc.indicators.is_empty() {
             continue;
         }
+        // The departments answerable for an indicator in this plan, once.
+        let mut answerable: Vec<&String> = ctx.indicator_depts.values().flatten().collect();
+        answerable.sort();
+        answerable.dedup();
+        for d in answerable {
+            let value = format!("{}/{d}", p.city_code);
+            if !depts.iter().any(|o| o.value == value) {
+                let name = ctx.dept_names.get(d).unwrap_or(d);
+                depts.push(opt(&value, &format!("{} {name}", p.city_name), dept_q));
+            }
+        }
+        let user = auth.user();
+        let in_dept = |id: &str| -> bool {
+            let Some(q) = dept_q else {
+                return true;
+            };
+            let ds = ctx
+                .indicator_depts
+                .get(id)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            if q == "mine" {
+                return crate::policy::responsible(user, &p.city_code, ds, &ctx.ancestry);
+            }
+            let Some(d) = q
+                .strip_prefix(p.city_code.as_str())
+                .and_then(|r| r.strip_prefix('/'))
+            else {
+                return false;
+            };
+            ds.iter().any(|x| {
+                x == d
+                    || ctx
+                        .ancestry
+                        .get(x)
+                        .is_some_and(|chain| chain.iter().any(|c| c == d))
+            })
+        };
         // Each indicator's actuals and their last update, grouped once.
         let mut by_indicator: std::collections::HashMap<&str, (Vec<IndicatorValue>, &str)> =
             std::collections::HashMap::new();
         let values = state.store.plan_indicator_values(&ctx.r).await?;
-        for (v, at) in &values {
-            let entry = by_indicator.entry(v.indicator.as_str()).or_default();
-            entry.0.push(v.clone());
-            entry.1 = entry.1.max(at.as_str());
+        for s in &values {
+            let entry = by_indicator.entry(s.value.indicator.as_str()).or_default();
+            entry.0.push(s.value.clone());
+            entry.1 = entry.1.max(s.updated_at.as_str());
         }
         for i in &ctx.doc.indicators {
-            if kind_q.is_some_and(|k| k != i.kind.key()) || (challenge_q && !i.challenge) {
+            if kind_q.is_some_and(|k| k != i.kind.key())
+                || (challenge_q && !i.challenge)
+                || !in_dept(&i.id)
+            {
                 continue;
             }
             let node = i.node.as_deref().and_then(|n| ctx.node(n));
@@ -245,16 +295,8 @@ pub async fn registry(
                 jst(last)
             };
             let item = i.node.as_deref().and_then(|n| ctx.item(n));
-            let depts = node
-                .map(|n| {
-                    n.departments
-                        .iter()
-                        .map(|d| ctx.dept_names.get(d).cloned().unwrap_or_else(|| d.clone()))
-                        .collect::<Vec<_>>()
-                        .join("、")
-                })
-                .unwrap_or_default();
             lines.push(RegistryLine {
+                href: crate::handlers::actuals::indicator_href(&ctx, &i.id),
                 plan: p.title.clone(),
                 city: p.city_name.clone(),
                 item_href: match (item, &i.node) {
@@ -267,7 +309,7 @@ pub async fn registry(
                     Some(it) => format!("{} {}", it.number, it.title).trim().to_string(),
                     None => node_title.clone(),
                 },
-                depts,
+                depts: ctx.indicator_dept_names(&i.id),
                 kind: if tr.is_en() {
                     i.kind.key().to_string()
                 } else {
@@ -320,6 +362,7 @@ pub async fn registry(
         as_of: fy_label(tr, as_of),
         as_of_value: as_of.year(),
         plans,
+        depts,
         kinds,
         classes,
         q: text_q.unwrap_or("").to_string(),

@@ -85,6 +85,7 @@ impl EditForm {
 }
 
 pub struct IndicatorView {
+    pub href: String,
     pub achievement: String,
     pub class: String,
     pub class_key: &'static str,
@@ -309,6 +310,7 @@ async fn render(
             (i, own, a)
         })
         .map(|(i, own, a)| IndicatorView {
+            href: crate::handlers::actuals::indicator_href(ctx, &i.id),
             achievement: indicators::achievement_text(tr, &a),
             class: indicators::trajectory_text(tr, a.trajectory).to_string(),
             class_key: a.trajectory.key(),

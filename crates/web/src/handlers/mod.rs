@@ -2,6 +2,7 @@
 //! CSRF token of every form, and the user's rights before anything else.
 
 pub mod account;
+pub mod actuals;
 pub mod admin;
 pub mod fiscal;
 pub mod indicators;

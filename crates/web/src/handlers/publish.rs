@@ -24,6 +24,19 @@ pub fn site_dir(root: &Path, city: &str, plan: &str, fy: i32) -> PathBuf {
     root.join(city).join(plan).join(fy.to_string())
 }
 
+/// The Japanese fonts, read once per process (Noto CJK is large). Where
+/// none are installed, they are looked for again at the next publication.
+fn fonts() -> Option<FontSet> {
+    static FONTS: std::sync::Mutex<Option<FontSet>> = std::sync::Mutex::new(None);
+    let mut known = FONTS.lock().unwrap_or_else(|e| e.into_inner());
+    if known.is_none() {
+        *known = FontSet::discover()
+            .map_err(|e| tracing::warn!("publishing without report.pdf: {}", e.en()))
+            .ok();
+    }
+    known.clone()
+}
+
 /// Writes into a fresh folder, then swaps it in: readers see the old site
 /// or the new one, never half of one.
 fn publish_into(p: &Publication, target: &Path) -> Result<usize, PublishError> {
@@ -32,9 +45,7 @@ fn publish_into(p: &Publication, target: &Path) -> Result<usize, PublishError> {
     let tmp = parent.join(format!(".new-{}", crate::auth::random_token()));
     // The PDF report where Japanese fonts are installed (fonts-noto-cjk or
     // GYOKAKU_FONT_DIR); the site and the data are published either way.
-    let fonts = FontSet::discover()
-        .map_err(|e| tracing::warn!("publishing without report.pdf: {}", e.en()))
-        .ok();
+    let fonts = fonts();
     let files = match write_all(p, &tmp, fonts.as_ref()) {
         Ok(f) => f,
         Err(e) => {

@@ -1,14 +1,9 @@
 //! The department workbook round trip (実績報告の Excel): download a
 //! department's items for a year, fill them in offline, upload, see every
 //! change before it is applied, apply all of it in one transaction.
-//!
-//! The parsed changes never travel through the browser: the preview keeps
-//! them on the server under a random token bound to the session, and the
-//! confirm form only names the token.
+//! The preview is kept on the server (`crate::pending`).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -17,9 +12,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use gyokaku_domain::{Bilingual, FiscalYear, Yen};
-use gyokaku_store::{CycleState, ItemEdit, PlanRef, Role, StoreError, StoredProgress};
+use gyokaku_store::{CycleState, ItemEdit, Role, StoreError, StoredProgress};
 
-use crate::auth::{random_token, same_token, Auth};
+use crate::auth::Auth;
 use crate::error::{url_encode, AppError};
 use crate::excel::{self, Book, BookIndicator, BookItem, BookKey, CellError, Field, Review};
 use crate::form::FormData;
@@ -30,58 +25,11 @@ use crate::policy;
 use crate::views::{fy_label, Chrome, ItemInfo, PlanCtx};
 use crate::AppState;
 
-/// How long a previewed upload can be applied.
-const PENDING_FOR: Duration = Duration::from_secs(30 * 60);
-/// Previews kept at most, over all users (the oldest go first).
-const PENDING_MAX: usize = 200;
-
-/// A previewed upload waiting for its confirmation.
-struct PendingUpload {
-    user_id: i64,
-    session: String,
-    plan: PlanRef,
+/// A previewed workbook waiting for its confirmation.
+pub struct PendingBook {
     fy: FiscalYear,
     dept: String,
     edits: Vec<(ItemEdit, Option<i64>)>,
-    at: Instant,
-}
-
-/// Previewed uploads, kept in memory by token. Losing them (a restart)
-/// only means uploading again.
-#[derive(Clone, Default)]
-pub struct PendingUploads(Arc<Mutex<HashMap<String, PendingUpload>>>);
-
-impl PendingUploads {
-    fn put(&self, upload: PendingUpload) -> String {
-        let token = random_token();
-        // A poisoned lock only means another request panicked mid-insert;
-        // the map itself is still sound.
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.retain(|_, p| p.at.elapsed() < PENDING_FOR);
-        // One preview per user and plan: a new upload replaces the last.
-        map.retain(|_, p| !(p.user_id == upload.user_id && p.plan == upload.plan));
-        while map.len() >= PENDING_MAX {
-            let Some(oldest) = map.iter().min_by_key(|(_, p)| p.at).map(|(k, _)| k.clone()) else {
-                break;
-            };
-            map.remove(&oldest);
-        }
-        map.insert(token.clone(), upload);
-        token
-    }
-
-    /// Takes the preview named by `token` if it is the same user's and
-    /// session's, and not expired. A taken preview cannot be applied twice.
-    fn take(&self, token: &str, user_id: i64, session: &str) -> Option<PendingUpload> {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let key = map.keys().find(|k| same_token(k, token))?.clone();
-        let p = map.get(&key)?;
-        if p.user_id != user_id || !same_token(&p.session, session) {
-            return None;
-        }
-        let p = map.remove(&key)?;
-        (p.at.elapsed() < PENDING_FOR).then_some(p)
-    }
 }
 
 fn both(key: &str) -> AppError {
@@ -183,8 +131,8 @@ async fn book_for(
                     unit: ind.unit.clone().unwrap_or_default(),
                     value: actuals
                         .iter()
-                        .find(|(v, _)| v.indicator == ind.id && v.fy == fy)
-                        .map(|(v, _)| v.value),
+                        .find(|s| s.value.indicator == ind.id && s.value.fy == fy)
+                        .map(|s| s.value.value),
                 })
                 .collect(),
         })
@@ -593,19 +541,20 @@ pub async fn upload(
         .await
         .map_err(|e| AppError::Internal(format!("workbook task: {e}")))?;
     let token = if review.applicable() {
-        state.workbooks.put(PendingUpload {
-            user_id: user.id,
-            session: auth.token_hash.clone(),
-            plan: ctx.r.clone(),
-            fy: key.fy,
-            dept: key.dept.clone(),
-            edits: review
-                .changes
-                .iter()
-                .map(|c| (c.edit.clone(), c.expected_version))
-                .collect(),
-            at: Instant::now(),
-        })
+        state.workbooks.put(
+            user.id,
+            &auth.token_hash,
+            &ctx.r,
+            PendingBook {
+                fy: key.fy,
+                dept: key.dept.clone(),
+                edits: review
+                    .changes
+                    .iter()
+                    .map(|c| (c.edit.clone(), c.expected_version))
+                    .collect(),
+            },
+        )
     } else {
         String::new()
     };
@@ -629,8 +578,7 @@ pub async fn apply(
     let user = auth.user();
     let pending = form
         .get("token")
-        .and_then(|t| state.workbooks.take(t, user.id, &auth.token_hash))
-        .filter(|p| p.plan == ctx.r)
+        .and_then(|t| state.workbooks.take(t, user.id, &auth.token_hash, &ctx.r))
         .ok_or_else(|| both("workbook.expired"))?;
     // Rights may have changed since the preview.
     authorise(&auth, &ctx, &pending.dept)?;

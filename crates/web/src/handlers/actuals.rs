@@ -1,0 +1,828 @@
+//! Indicator actuals in the web app, for every indicator of a plan, the
+//! policy-level ones included (石岡's outcome indicators hang off 基本施策,
+//! not off an item):
+//! - an indicator's own page: what it measures, its series against baseline
+//!   and target, its achievement, its changes, and a form for each open
+//!   year for those answerable for it;
+//! - a table of actuals uploaded as CSV or .xlsx (a template is handed out
+//!   with the user's indicators), previewed with every problem located by
+//!   row and column or cell, then applied all or nothing.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use gyokaku_domain::{assess, Decimal, FiscalYear, Indicator, IndicatorValue};
+use gyokaku_store::{CycleState, Role, StoreError, StoredValue, ValueEntry};
+
+use crate::auth::Auth;
+use crate::error::{url_encode, AppError};
+use crate::form::FormData;
+use crate::handlers::indicators::{
+    achievement_text, baseline_text, default_as_of, indicator_chart, target_text, trajectory_text,
+};
+use crate::handlers::plans::{audit_lines, AuditLine, Opt};
+use crate::handlers::{html, see_other};
+use crate::i18n::{Lang, Tr};
+use crate::views::{fy_label, jst, Chrome, PlanCtx};
+use crate::AppState;
+
+fn both(key: &str) -> AppError {
+    AppError::BadRequest(
+        Tr::new(Lang::Ja).s(key).to_string(),
+        Tr::new(Lang::En).s(key).to_string(),
+    )
+}
+
+/// The open years of a plan: the only years actuals can be entered for.
+fn open_years(ctx: &PlanCtx) -> Vec<FiscalYear> {
+    ctx.cycles
+        .iter()
+        .filter(|c| c.state == CycleState::Open)
+        .map(|c| c.fy)
+        .collect()
+}
+
+fn indicator_or_404<'a>(ctx: &'a PlanCtx, id: &str) -> Result<&'a Indicator, AppError> {
+    ctx.doc
+        .indicators
+        .iter()
+        .find(|i| i.id == id)
+        .ok_or(AppError::NotFound)
+}
+
+fn kind_text(tr: Tr, i: &Indicator) -> String {
+    if tr.is_en() {
+        i.kind.key().to_string()
+    } else {
+        i.kind.ja().to_string()
+    }
+}
+
+/// The stored actuals of one indicator, by year.
+fn series_of<'a>(values: &'a [StoredValue], id: &str) -> Vec<&'a StoredValue> {
+    values.iter().filter(|s| s.value.indicator == id).collect()
+}
+
+pub fn indicator_href(ctx: &PlanCtx, id: &str) -> String {
+    format!("{}/indicators/{}", ctx.base(), url_encode(id))
+}
+
+// ---------------------------------------------------------------------
+// An indicator's page and its form.
+
+/// One year of an indicator's series, with the form's fields when the
+/// year is open and the user answerable.
+pub struct YearLine {
+    pub fy: String,
+    pub year: i32,
+    pub value: String,
+    pub note: String,
+    pub updated: String,
+    pub demo: bool,
+    pub editable: bool,
+    /// What the form holds (typed, when a refused save is shown again).
+    pub input: String,
+    pub input_note: String,
+    pub version: String,
+    /// The stored value now, when the save was refused as a conflict.
+    pub theirs: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "indicator.html")]
+struct IndicatorPage {
+    chrome: Chrome,
+    action: String,
+    name: String,
+    unit: String,
+    kind: String,
+    definition: String,
+    node: String,
+    node_href: String,
+    depts: String,
+    baseline: String,
+    target: String,
+    note: String,
+    challenge: bool,
+    as_of: String,
+    achievement: String,
+    class: String,
+    class_key: &'static str,
+    gaps: String,
+    chart: String,
+    years: Vec<YearLine>,
+    any_editable: bool,
+    may_enter: bool,
+    errors: Vec<String>,
+    conflict: bool,
+    changes: Vec<AuditLine>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    done: Option<String>,
+}
+
+/// What a re-rendered page carries over from a refused save.
+#[derive(Default)]
+struct Carry {
+    typed: HashMap<i32, (String, String, String)>,
+    errors: Vec<String>,
+    conflict: bool,
+    done: Option<String>,
+}
+
+async fn render_indicator(
+    state: &AppState,
+    auth: &Auth,
+    ctx: &PlanCtx,
+    id: &str,
+    carry: Carry,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let tr = auth.tr;
+    let i = indicator_or_404(ctx, id)?;
+    let values = state.store.plan_indicator_values(&ctx.r).await?;
+    let mine = series_of(&values, id);
+    let plain: Vec<IndicatorValue> = mine.iter().map(|s| s.value.clone()).collect();
+    let refs: Vec<&IndicatorValue> = plain.iter().collect();
+    let as_of = default_as_of();
+    let a = assess(i, &plain, as_of);
+    let may_enter = ctx.may_enter(auth, id);
+    let open = open_years(ctx);
+
+    // The years shown: the plan's, those with actuals, the baseline's.
+    let mut years = ctx.years();
+    years.extend(plain.iter().map(|v| v.fy));
+    years.extend(i.baseline.as_ref().and_then(|b| b.fy));
+    years.sort();
+    years.dedup();
+    let lines: Vec<YearLine> = years
+        .iter()
+        .map(|y| {
+            let stored = mine.iter().find(|s| s.value.fy == *y);
+            let editable = may_enter && open.contains(y);
+            let (input, input_note, version) = match carry.typed.get(&y.year()) {
+                Some((v, n, ver)) if !carry.conflict => (v.clone(), n.clone(), ver.clone()),
+                Some((v, n, _)) => (
+                    v.clone(),
+                    n.clone(),
+                    stored.map(|s| s.version.to_string()).unwrap_or_default(),
+                ),
+                None => (
+                    stored
+                        .map(|s| s.value.value.to_string())
+                        .unwrap_or_default(),
+                    stored
+                        .and_then(|s| s.value.note.clone())
+                        .unwrap_or_default(),
+                    stored.map(|s| s.version.to_string()).unwrap_or_default(),
+                ),
+            };
+            YearLine {
+                fy: fy_label(tr, *y),
+                year: y.year(),
+                value: stored
+                    .map(|s| s.value.value.to_string())
+                    .unwrap_or_default(),
+                note: stored
+                    .and_then(|s| s.value.note.clone())
+                    .unwrap_or_default(),
+                updated: stored.map(|s| jst(&s.updated_at)).unwrap_or_default(),
+                demo: stored.is_some_and(|s| s.value.demo),
+                editable,
+                input,
+                input_note,
+                version,
+                theirs: (carry.conflict && carry.typed.contains_key(&y.year())).then(|| {
+                    stored
+                        .map(|s| s.value.value.to_string())
+                        .unwrap_or_default()
+                }),
+            }
+        })
+        .collect();
+    let node = i.node.as_deref().and_then(|n| ctx.node(n));
+    let node_href = match (&i.node, i.node.as_deref().and_then(|n| ctx.item(n))) {
+        (Some(n), Some(_)) => format!("{}/items/{}", ctx.base(), url_encode(n)),
+        _ => String::new(),
+    };
+    let changes = audit_lines(
+        state
+            .store
+            .audit_for(&ctx.r, &[format!("{id}/")], 50)
+            .await?,
+    );
+    let page = IndicatorPage {
+        chrome: Chrome::new(auth, i.name.clone(), indicator_href(ctx, id))
+            .crumb(tr.s("home.title"), "/")
+            .crumb(ctx.doc.header.plan.title.clone(), ctx.base())
+            .crumb(tr.s("reg.title"), "/indicators")
+            .with_notice(carry.done.as_deref()),
+        action: indicator_href(ctx, id),
+        name: i.name.clone(),
+        unit: i.unit.clone().unwrap_or_default(),
+        kind: kind_text(tr, i),
+        definition: i.definition.clone().unwrap_or_default(),
+        node: node
+            .map(|n| {
+                let label = ctx
+                    .doc
+                    .header
+                    .levels
+                    .iter()
+                    .find(|l| l.key == n.level)
+                    .map(|l| l.label(n.number, None))
+                    .unwrap_or_default();
+                format!("{label} {}", n.title).trim().to_string()
+            })
+            .unwrap_or_else(|| tr.s("ind.plan_wide").to_string()),
+        node_href,
+        depts: ctx.indicator_dept_names(id),
+        baseline: baseline_text(i),
+        target: target_text(i),
+        note: i.note.clone().unwrap_or_default(),
+        challenge: i.challenge,
+        as_of: fy_label(tr, as_of),
+        achievement: achievement_text(tr, &a),
+        class: trajectory_text(tr, a.trajectory).to_string(),
+        class_key: a.trajectory.key(),
+        gaps: a
+            .gap_years
+            .iter()
+            .map(|y| y.short())
+            .collect::<Vec<_>>()
+            .join("、"),
+        chart: indicator_chart(tr, i, &refs, as_of),
+        any_editable: lines.iter().any(|l| l.editable),
+        years: lines,
+        may_enter,
+        errors: carry.errors,
+        conflict: carry.conflict,
+        changes,
+    };
+    let mut res = html(&page)?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+/// GET `/p/{city}/{plan}/indicators/{id}`.
+pub async fn page(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((city, plan, id)): Path<(String, String, String)>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let ctx = PlanCtx::load(&state, &city, &plan).await?;
+    let carry = Carry {
+        done: q.done,
+        ..Carry::default()
+    };
+    render_indicator(&state, &auth, &ctx, &id, carry, StatusCode::OK).await
+}
+
+/// POST `/p/{city}/{plan}/indicators/{id}` (`_csrf`, and for each open
+/// year `v:YYYY`, `n:YYYY`, `ver:YYYY`): saves the typed actuals, all or
+/// nothing. A blank value leaves the year as it is.
+pub async fn enter(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((city, plan, id)): Path<(String, String, String)>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    form.csrf(&auth)?;
+    let ctx = PlanCtx::load(&state, &city, &plan).await?;
+    let tr = auth.tr;
+    let i = indicator_or_404(&ctx, &id)?;
+    if !ctx.may_enter(&auth, &id) {
+        return Err(AppError::Forbidden);
+    }
+    let open = open_years(&ctx);
+    let values = state.store.plan_indicator_values(&ctx.r).await?;
+    let mine = series_of(&values, &id);
+    let mut typed = HashMap::new();
+    let mut errors = Vec::new();
+    let mut entries = Vec::new();
+    for (k, raw) in &form.0 {
+        let Some(year) = k.strip_prefix("v:") else {
+            continue;
+        };
+        let fy = FiscalYear::parse(year).map_err(|_| AppError::NotFound)?;
+        let note = form.raw(&format!("n:{year}")).trim().to_string();
+        let version = form.raw(&format!("ver:{year}")).trim().to_string();
+        typed.insert(
+            fy.year(),
+            (raw.trim().to_string(), note.clone(), version.clone()),
+        );
+        if !open.contains(&fy) {
+            errors.push(tr.f("actuals.year_closed", &[&fy_label(tr, fy)]));
+            continue;
+        }
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let value = match Decimal::parse(raw) {
+            Ok(v) => v,
+            Err(e) => {
+                errors.push(format!(
+                    "{}: {}",
+                    fy_label(tr, fy),
+                    if tr.is_en() {
+                        gyokaku_domain::Bilingual::en(&e)
+                    } else {
+                        gyokaku_domain::Bilingual::ja(&e)
+                    }
+                ));
+                continue;
+            }
+        };
+        let stored = mine.iter().find(|s| s.value.fy == fy);
+        let note = (!note.is_empty()).then_some(note);
+        if stored.is_some_and(|s| s.value.value == value && s.value.note == note) {
+            continue;
+        }
+        let expected_version = if version.is_empty() {
+            None
+        } else {
+            Some(
+                version
+                    .parse::<i64>()
+                    .map_err(|_| both("actuals.bad_version"))?,
+            )
+        };
+        entries.push(ValueEntry {
+            value: IndicatorValue {
+                indicator: i.id.clone(),
+                fy,
+                value,
+                note,
+                demo: false,
+            },
+            expected_version,
+        });
+    }
+    if !errors.is_empty() {
+        let carry = Carry {
+            typed,
+            errors,
+            ..Carry::default()
+        };
+        return render_indicator(
+            &state,
+            &auth,
+            &ctx,
+            &id,
+            carry,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let user = auth.user();
+    match state
+        .store
+        .enter_indicator_values(&ctx.r, &entries, &user.login)
+        .await
+    {
+        Ok(_) => Ok(see_other(&indicator_href(&ctx, &id), "actuals")),
+        Err(StoreError::Conflict { .. }) => {
+            let carry = Carry {
+                typed,
+                errors: vec![tr.s("actuals.conflict").to_string()],
+                conflict: true,
+                done: None,
+            };
+            render_indicator(&state, &auth, &ctx, &id, carry, StatusCode::CONFLICT).await
+        }
+        Err(StoreError::Invalid(msg)) => {
+            let carry = Carry {
+                typed,
+                errors: vec![msg],
+                ..Carry::default()
+            };
+            render_indicator(
+                &state,
+                &auth,
+                &ctx,
+                &id,
+                carry,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---------------------------------------------------------------------
+// A table of actuals: template, upload and preview, apply.
+
+/// A previewed table of actuals waiting for its confirmation.
+pub struct PendingActuals {
+    entries: Vec<ValueEntry>,
+}
+
+/// One row of a preview.
+pub struct PreviewLine {
+    pub indicator: String,
+    pub href: String,
+    pub fy: String,
+    pub before: String,
+    pub after: String,
+    pub note: String,
+    pub change: String,
+    pub change_key: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "actuals.html")]
+struct ActualsPage {
+    chrome: Chrome,
+    action: String,
+    years: Vec<Opt>,
+    mine: Vec<(String, String, String)>,
+    file_name: String,
+    errors: Vec<String>,
+    lines: Vec<PreviewLine>,
+    counts: String,
+    token: String,
+    previewed: bool,
+}
+
+fn may_upload(auth: &Auth) -> Result<(), AppError> {
+    match auth.user().role {
+        Role::Office | Role::Editor => Ok(()),
+        Role::Council | Role::Viewer => Err(AppError::Forbidden),
+    }
+}
+
+/// The indicators the user may enter: (href, id, name).
+fn enterable(ctx: &PlanCtx, auth: &Auth) -> Vec<(String, String, String)> {
+    ctx.doc
+        .indicators
+        .iter()
+        .filter(|i| ctx.may_enter(auth, &i.id))
+        .map(|i| (indicator_href(ctx, &i.id), i.id.clone(), i.name.clone()))
+        .collect()
+}
+
+struct Preview<'a> {
+    file_name: String,
+    errors: Vec<String>,
+    lines: Vec<PreviewLine>,
+    changed: usize,
+    unchanged: usize,
+    token: String,
+    status: StatusCode,
+    previewed: bool,
+    done: Option<&'a str>,
+}
+
+fn render_actuals(auth: &Auth, ctx: &PlanCtx, p: Preview) -> Result<Response, AppError> {
+    let tr = auth.tr;
+    let open = open_years(ctx);
+    let page = ActualsPage {
+        chrome: Chrome::new(
+            auth,
+            tr.s("actuals.title"),
+            format!("{}/actuals", ctx.base()),
+        )
+        .crumb(tr.s("home.title"), "/")
+        .crumb(ctx.doc.header.plan.title.clone(), ctx.base())
+        .with_notice(p.done),
+        action: format!("{}/actuals", ctx.base()),
+        years: open
+            .iter()
+            .map(|y| Opt {
+                value: y.year().to_string(),
+                label: fy_label(tr, *y),
+                selected: false,
+            })
+            .collect(),
+        mine: enterable(ctx, auth),
+        file_name: p.file_name,
+        errors: p.errors,
+        lines: p.lines,
+        counts: tr.f("actuals.counts", &[&p.changed, &p.unchanged]),
+        token: p.token,
+        previewed: p.previewed,
+    };
+    let mut res = html(&page)?;
+    *res.status_mut() = p.status;
+    Ok(res)
+}
+
+#[derive(Deserialize, Default)]
+pub struct ActualsQuery {
+    done: Option<String>,
+}
+
+/// GET `/p/{city}/{plan}/actuals`: the upload form, the template and the
+/// indicators the user answers for.
+pub async fn form(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((city, plan)): Path<(String, String)>,
+    Query(q): Query<ActualsQuery>,
+) -> Result<Response, AppError> {
+    may_upload(&auth)?;
+    let ctx = PlanCtx::load(&state, &city, &plan).await?;
+    render_actuals(
+        &auth,
+        &ctx,
+        Preview {
+            file_name: String::new(),
+            errors: Vec::new(),
+            lines: Vec::new(),
+            changed: 0,
+            unchanged: 0,
+            token: String::new(),
+            status: StatusCode::OK,
+            previewed: false,
+            done: q.done.as_deref(),
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct TemplateQuery {
+    fy: Option<String>,
+}
+
+/// GET `/p/{city}/{plan}/actuals/template?fy=2025`: a CSV (UTF-8 with a
+/// BOM, so that Excel reads it as such) of the user's indicators for a
+/// year, with the values stored so far and each indicator's name.
+pub async fn template(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((city, plan)): Path<(String, String)>,
+    Query(q): Query<TemplateQuery>,
+) -> Result<Response, AppError> {
+    may_upload(&auth)?;
+    let ctx = PlanCtx::load(&state, &city, &plan).await?;
+    let fy = match q.fy.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => FiscalYear::parse(s).map_err(|_| AppError::NotFound)?,
+        None => *open_years(&ctx)
+            .first()
+            .ok_or_else(|| both("actuals.no_open_year"))?,
+    };
+    let values = state.store.plan_indicator_values(&ctx.r).await?;
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    let header: Vec<&str> = gyokaku_interchange::ACTUALS_COLUMNS
+        .iter()
+        .chain(&gyokaku_interchange::ACTUALS_OPTIONAL)
+        .copied()
+        .collect();
+    let csv_err = |e: csv::Error| AppError::Internal(format!("template: {e}"));
+    w.write_record(&header).map_err(csv_err)?;
+    for i in ctx
+        .doc
+        .indicators
+        .iter()
+        .filter(|i| ctx.may_enter(&auth, &i.id))
+    {
+        let stored = values
+            .iter()
+            .find(|s| s.value.indicator == i.id && s.value.fy == fy);
+        let year = fy.year().to_string();
+        let value = stored
+            .map(|s| s.value.value.to_string())
+            .unwrap_or_default();
+        let note = stored
+            .and_then(|s| s.value.note.clone())
+            .unwrap_or_default();
+        w.write_record([
+            i.id.as_str(),
+            year.as_str(),
+            value.as_str(),
+            i.unit.as_deref().unwrap_or(""),
+            note.as_str(),
+            i.name.as_str(),
+        ])
+        .map_err(csv_err)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    let name = format!("actuals-{}-{}-{}.csv", ctx.city(), ctx.r.plan, fy.year());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}\"",
+                    name.replace(
+                        |c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '.',
+                        "_"
+                    )
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
+    AppError::BadRequest(
+        format!("アップロードを読めません: {e}"),
+        format!("the upload could not be read: {e}"),
+    )
+}
+
+/// POST `/p/{city}/{plan}/actuals` (multipart: `_csrf`, `file`): reads a
+/// table of actuals and shows every change and every problem, located.
+/// Nothing is written here.
+pub async fn upload(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((city, plan)): Path<(String, String)>,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let mut csrf = None;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+        match field.name() {
+            Some("_csrf") => csrf = Some(field.text().await.map_err(multipart_error)?),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("").to_string();
+                let bytes = field.bytes().await.map_err(multipart_error)?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    auth.check_csrf(csrf.as_deref())?;
+    may_upload(&auth)?;
+    let ctx = PlanCtx::load(&state, &city, &plan).await?;
+    let tr = auth.tr;
+    let Some((file_name, bytes)) = file.filter(|(n, b)| !(n.is_empty() && b.is_empty())) else {
+        return Err(both("actuals.no_file"));
+    };
+    let open = open_years(&ctx);
+    let allowed: Vec<String> = enterable(&ctx, &auth)
+        .into_iter()
+        .map(|(_, id, _)| id)
+        .collect();
+    // Rights and years are checked row by row, so each refusal is located.
+    let check = |v: &IndicatorValue| -> Option<(&'static str, String, String)> {
+        if !allowed.contains(&v.indicator) {
+            return Some((
+                "indicator",
+                format!(
+                    "指標「{}」の実績を入力する権限がありません（担当外）",
+                    v.indicator
+                ),
+                format!(
+                    "you may not enter actuals of indicator '{}' (not your department's)",
+                    v.indicator
+                ),
+            ));
+        }
+        (!open.contains(&v.fy)).then(|| {
+            (
+                "fy",
+                format!(
+                    "{}は報告を受け付けていません（未開始または締切済み）",
+                    v.fy.wareki()
+                ),
+                format!("reporting for {} is not open", v.fy.english()),
+            )
+        })
+    };
+    // A workbook is hostile input: bounded before calamine reads it, and a
+    // panic inside calamine is a refused file, not a failed request.
+    let is_book = bytes.starts_with(b"PK\x03\x04");
+    if is_book && crate::excel::precheck(&bytes).is_err() {
+        return Err(both("actuals.bad_book"));
+    }
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        gyokaku_interchange::read_actuals(&file_name, bytes, &ctx.doc.indicators, &check)
+    }))
+    .map_err(|_| both("actuals.bad_book"))?;
+    let mut p = Preview {
+        file_name: file_name.clone(),
+        errors: Vec::new(),
+        lines: Vec::new(),
+        changed: 0,
+        unchanged: 0,
+        token: String::new(),
+        status: StatusCode::OK,
+        previewed: true,
+        done: None,
+    };
+    let rows = match parsed {
+        Ok(rows) => rows,
+        Err(errors) => {
+            const SHOWN: usize = 200;
+            p.errors = errors
+                .0
+                .iter()
+                .take(SHOWN)
+                .map(|e| format!("{}: {}", e.where_(), if tr.is_en() { &e.en } else { &e.ja }))
+                .collect();
+            if errors.0.len() > SHOWN {
+                p.errors
+                    .push(tr.f("actuals.more_errors", &[&(errors.0.len() - SHOWN)]));
+            }
+            p.status = StatusCode::UNPROCESSABLE_ENTITY;
+            return render_actuals(&auth, &ctx, p);
+        }
+    };
+    let stored = state.store.plan_indicator_values(&ctx.r).await?;
+    let mut entries = Vec::new();
+    for v in rows {
+        let before = stored
+            .iter()
+            .find(|s| s.value.indicator == v.indicator && s.value.fy == v.fy);
+        let same = before.is_some_and(|s| s.value.value == v.value && s.value.note == v.note);
+        let name = ctx
+            .doc
+            .indicators
+            .iter()
+            .find(|i| i.id == v.indicator)
+            .map(|i| i.name.clone())
+            .unwrap_or_default();
+        let (change, change_key) = match (before, same) {
+            (_, true) => (tr.s("actuals.same"), "same"),
+            (None, false) => (tr.s("actuals.new"), "new"),
+            (Some(_), false) => (tr.s("actuals.changed"), "changed"),
+        };
+        p.lines.push(PreviewLine {
+            indicator: format!("{name}（{}）", v.indicator),
+            href: indicator_href(&ctx, &v.indicator),
+            fy: fy_label(tr, v.fy),
+            before: before
+                .map(|s| s.value.value.to_string())
+                .unwrap_or_default(),
+            after: v.value.to_string(),
+            note: v.note.clone().unwrap_or_default(),
+            change: change.to_string(),
+            change_key,
+        });
+        if same {
+            p.unchanged += 1;
+        } else {
+            p.changed += 1;
+            entries.push(ValueEntry {
+                expected_version: before.map(|s| s.version),
+                value: v,
+            });
+        }
+    }
+    if !entries.is_empty() {
+        p.token = state.actuals.put(
+            auth.user().id,
+            &auth.token_hash,
+            &ctx.r,
+            PendingActuals { entries },
+        );
+    }
+    render_actuals(&auth, &ctx, p)
+}
+
+/// POST `/p/{city}/{plan}/actuals/apply` (`_csrf`, `token`): applies a
+/// previewed table, all or nothing.
+pub async fn apply(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((city, plan)): Path<(String, String)>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    form.csrf(&auth)?;
+    may_upload(&auth)?;
+    let ctx = PlanCtx::load(&state, &city, &plan).await?;
+    let user = auth.user();
+    let pending = form
+        .get("token")
+        .and_then(|t| state.actuals.take(t, user.id, &auth.token_hash, &ctx.r))
+        .ok_or_else(|| both("actuals.expired"))?;
+    // Rights may have changed since the preview.
+    if pending
+        .entries
+        .iter()
+        .any(|e| !ctx.may_enter(&auth, &e.value.indicator))
+    {
+        return Err(AppError::Forbidden);
+    }
+    match state
+        .store
+        .enter_indicator_values(&ctx.r, &pending.entries, &user.login)
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!("{}/actuals", ctx.base()), "imported")),
+        Err(StoreError::Conflict { .. }) => {
+            let mut res = both("actuals.conflict_upload").into_response();
+            *res.status_mut() = StatusCode::CONFLICT;
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
