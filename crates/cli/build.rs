@@ -4,7 +4,10 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    // Read at run time of the build script (not compiled in), so that a
+    // build script built for another checkout never reads that one.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
+    let root = Path::new(&manifest).join("../../examples");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut out = String::from("pub const EXAMPLES: &[(&str, &str, &str)] = &[\n");
     let mut dirs: Vec<_> = std::fs::read_dir(&root)

@@ -95,6 +95,11 @@ impl Decimal {
             return Err(bad());
         }
         let digits = format!("{int}{frac}");
+        // Room to align any two values exactly (scale ≤ 12): 24 digits,
+        // far beyond any figure a plan holds.
+        if digits.trim_start_matches('0').len() > 24 {
+            return Err(bad());
+        }
         let m: i128 = digits.parse().map_err(|_| bad())?;
         Ok(Decimal {
             mantissa: if neg { -m } else { m },

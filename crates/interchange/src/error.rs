@@ -105,6 +105,26 @@ impl ImportError {
     }
 }
 
+impl ImportError {
+    /// `where_` for a Japanese page: `file 3行目 value列`, `file 実績値!C3（value）`.
+    pub fn where_ja(&self) -> String {
+        let f = self.file.display();
+        match &self.location {
+            Location::Csv {
+                row,
+                column: Some(c),
+            } => format!("{f} {row}行目 {c}列"),
+            Location::Csv { row, column: None } => format!("{f} {row}行目"),
+            Location::Cell {
+                sheet,
+                cell,
+                column,
+            } => format!("{f} {sheet}!{cell}（{column}）"),
+            _ => self.where_(),
+        }
+    }
+}
+
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {} / {}", self.where_(), self.ja, self.en)

@@ -682,6 +682,11 @@ fn actual_row(
     out: &mut Vec<IndicatorValue>,
     errors: &mut Vec<ImportError>,
 ) {
+    // A row with neither value nor note says nothing (the template lists
+    // every indicator, filled in or not).
+    if row.cell("value").is_empty() && row.cell("note").is_empty() {
+        return;
+    }
     let indicator = row.required("indicator", errors).and_then(|n| {
         let found = indicators.iter().find(|i| i.id == n);
         if found.is_none() {
@@ -779,11 +784,13 @@ fn actuals_from_xlsx(
         .next()
         .map(|r| r.iter().map(|c| text(c).trim().to_string()).collect())
         .unwrap_or_default();
-    let header: Vec<&str> = header
+    // Empty cells after the last heading are no column; a gap between
+    // headings is (and fails the check below).
+    let used = header
         .iter()
-        .map(String::as_str)
-        .filter(|h| !h.is_empty())
-        .collect();
+        .rposition(|h| !h.is_empty())
+        .map_or(0, |i| i + 1);
+    let header: Vec<&str> = header[..used].iter().map(String::as_str).collect();
     let with_name: Vec<&str> = ACTUALS_COLUMNS
         .iter()
         .chain(&ACTUALS_OPTIONAL)

@@ -640,7 +640,12 @@ pub(crate) async fn write_indicator_value(
             .map(|r| -> Result<(String, Option<String>)> { Ok((r.try_get(0)?, r.try_get(1)?)) })
             .transpose()?;
     let value = v.value.to_string();
-    let note = v.note.clone().filter(|n| !n.trim().is_empty());
+    // A report's form and workbook carry no notes: there, none given keeps
+    // the stored one.
+    let note = match (&v.note, node_id, &before) {
+        (None, Some(_), Some((_, kept))) => kept.clone(),
+        _ => v.note.clone().filter(|n| !n.trim().is_empty()),
+    };
     if before.as_ref() == Some(&(value.clone(), note.clone())) {
         return Ok(false);
     }

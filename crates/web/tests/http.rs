@@ -66,6 +66,21 @@ fn ishioka() -> PlanDocument {
         achieved,
     })
     .collect();
+    // An indicator of 総務課's item 1-1 itself (石岡's hang off policies).
+    doc.indicators.push(gyokaku_domain::Indicator {
+        id: "t1".into(),
+        node: Some("1-1".into()),
+        kind: gyokaku_domain::IndicatorKind::Reference,
+        name: "採用試験の受験者数".into(),
+        definition: None,
+        unit: Some("人".into()),
+        source: None,
+        cumulative: false,
+        challenge: false,
+        baseline: None,
+        target: None,
+        note: None,
+    });
     // One actual, for the registry: 職員提案の提案数 (baseline 20 in R2,
     // target 30 in R5) reached 25 in R4.
     doc.indicator_values.push(gyokaku_domain::IndicatorValue {
@@ -1417,13 +1432,13 @@ async fn actuals_in_the_web(app: App) {
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        refused.has("actuals.csv row 3, column indicator"),
+        refused.has("actuals.csv 3行目 indicator列"),
         "{}",
         refused.body
     );
     assert!(refused.has("担当外"));
-    assert!(refused.has("actuals.csv row 4, column fy"));
-    assert!(refused.has("actuals.csv row 5, column value"));
+    assert!(refused.has("actuals.csv 4行目 fy列"));
+    assert!(refused.has("actuals.csv 5行目 value列"));
     assert!(!refused.has("name=\"token\""), "nothing can be applied");
     assert_eq!(stored_actual(&app, "r1-1", 2025).await, None);
 
@@ -1484,6 +1499,102 @@ async fn actuals_in_the_web(app: App) {
         Some(("53".into(), 2)),
         "all or nothing: o1 is not written either"
     );
+
+    // A row left as the page showed it is not written: it cannot undo the
+    // office's newer value, and it is no conflict either.
+    let untouched = editor
+        .post(
+            &format!("{PLAN}/indicators/r1-1"),
+            &[
+                ("v:2025", "31"),
+                ("o:2025", "31"),
+                ("n:2025", "提案箱と電子申請の合計"),
+                ("on:2025", "提案箱と電子申請の合計"),
+                ("ver:2025", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        untouched.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        untouched.body
+    );
+    assert_eq!(
+        stored_actual(&app, "r1-1", 2025).await,
+        Some(("33".into(), 2))
+    );
+
+    // Once the item's report is submitted, its own indicator is frozen for
+    // the editor, on the indicator page and in an upload, as the report is.
+    let own_item = "/p/082058/challenge/items/1-1/2025";
+    editor.get("/p/082058/challenge/items/1-1?fy=2025").await;
+    let first = editor
+        .post(
+            &format!("{PLAN}/indicators/t1"),
+            &[("v:2025", "120"), ("ver:2025", "")],
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    // The report form leaves the actual alone when it is not changed there.
+    editor.get("/p/082058/challenge/items/1-1?fy=2025").await;
+    office.get(&format!("{PLAN}/indicators/t1")).await;
+    office
+        .post(
+            &format!("{PLAN}/indicators/t1"),
+            &[("v:2025", "125"), ("ver:2025", "1")],
+        )
+        .await;
+    let submitted = editor
+        .post(
+            own_item,
+            &[
+                ("action", "submit"),
+                ("result", "実施"),
+                ("ind:t1", "120"),
+                ("was:t1", "120"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.body
+    );
+    assert_eq!(
+        stored_actual(&app, "t1", 2025).await,
+        Some(("125".into(), 2)),
+        "the form did not put back the value it had shown"
+    );
+    let frozen = editor
+        .post(
+            &format!("{PLAN}/indicators/t1"),
+            &[("v:2025", "130"), ("ver:2025", "2")],
+        )
+        .await;
+    assert_eq!(frozen.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(frozen.has("提出済み"), "{}", frozen.body);
+    let page = editor.get(&format!("{PLAN}/indicators/t1")).await;
+    assert!(
+        !page.has("name=\"v:2025\""),
+        "no field while the report is submitted"
+    );
+    let csv = "indicator,fy,value,unit,note\nt1,2025,130,,\n";
+    let refused = editor
+        .upload(&format!("{PLAN}/actuals"), "t.csv", csv.as_bytes())
+        .await;
+    assert!(refused.has("t.csv 2行目 fy列"), "{}", refused.body);
+    assert_eq!(
+        stored_actual(&app, "t1", 2025).await,
+        Some(("125".into(), 2))
+    );
+    // The template's rows left blank are skipped, not refused.
+    let csv = "indicator,fy,value,unit,note,name\nr1-1,2025,34,,,\no1,2025,,,,\n";
+    let blank = editor
+        .upload(&format!("{PLAN}/actuals"), "t.csv", csv.as_bytes())
+        .await;
+    assert!(blank.has("変更 1 件、変更なし 0 件"), "{}", blank.body);
 
     // The registry, filtered to the editor's departments.
     let mine = editor.get("/indicators?dept=mine").await;

@@ -68,6 +68,59 @@ fn series_of<'a>(values: &'a [StoredValue], id: &str) -> Vec<&'a StoredValue> {
     values.iter().filter(|s| s.value.indicator == id).collect()
 }
 
+/// The open years in which an editor may not change an item's indicator:
+/// the item's report is with the office (submitted or accepted), and its
+/// actuals are frozen with it, as on the item page.
+async fn frozen_years(
+    state: &AppState,
+    auth: &Auth,
+    ctx: &PlanCtx,
+    i: &Indicator,
+    open: &[FiscalYear],
+) -> Result<Vec<FiscalYear>, AppError> {
+    let Some(node) = i.node.as_deref().filter(|n| ctx.item(n).is_some()) else {
+        return Ok(Vec::new());
+    };
+    if auth.user().role != Role::Editor {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for fy in open {
+        let reports = ctx.year_reports(state, *fy).await?;
+        if reports
+            .iter()
+            .any(|r| r.progress.node == node && !r.state.editable())
+        {
+            out.push(*fy);
+        }
+    }
+    Ok(out)
+}
+
+/// `frozen_years` for every indicator of the plan: (indicator, year).
+async fn frozen_all(
+    state: &AppState,
+    auth: &Auth,
+    ctx: &PlanCtx,
+    open: &[FiscalYear],
+) -> Result<Vec<(String, FiscalYear)>, AppError> {
+    let mut out = Vec::new();
+    for i in &ctx.doc.indicators {
+        for fy in frozen_years(state, auth, ctx, i, open).await? {
+            out.push((i.id.clone(), fy));
+        }
+    }
+    Ok(out)
+}
+
+/// A store message written "日本語 / English", in the user's language.
+fn in_language(tr: Tr, msg: &str) -> String {
+    match msg.split_once(" / ") {
+        Some((ja, en)) => if tr.is_en() { en } else { ja }.to_string(),
+        None => msg.to_string(),
+    }
+}
+
 pub fn indicator_href(ctx: &PlanCtx, id: &str) -> String {
     format!("{}/indicators/{}", ctx.base(), url_encode(id))
 }
@@ -89,6 +142,10 @@ pub struct YearLine {
     pub input: String,
     pub input_note: String,
     pub version: String,
+    /// The stored value and note the form showed: a row left as shown is
+    /// not written (it cannot undo someone else's newer value).
+    pub shown: String,
+    pub shown_note: String,
     /// The stored value now, when the save was refused as a conflict.
     pub theirs: Option<String>,
 }
@@ -128,10 +185,19 @@ pub struct PageQuery {
     done: Option<String>,
 }
 
+/// A year's fields as posted, when the user changed them.
+struct Typed {
+    value: String,
+    note: String,
+    version: String,
+    shown: String,
+    shown_note: String,
+}
+
 /// What a re-rendered page carries over from a refused save.
 #[derive(Default)]
 struct Carry {
-    typed: HashMap<i32, (String, String, String)>,
+    typed: HashMap<i32, Typed>,
     errors: Vec<String>,
     conflict: bool,
     done: Option<String>,
@@ -155,33 +221,56 @@ async fn render_indicator(
     let a = assess(i, &plain, as_of);
     let may_enter = ctx.may_enter(auth, id);
     let open = open_years(ctx);
+    let frozen = frozen_years(state, auth, ctx, i, &open).await?;
 
-    // The years shown: the plan's, those with actuals, the baseline's.
-    let mut years = ctx.years();
-    years.extend(plain.iter().map(|v| v.fy));
-    years.extend(i.baseline.as_ref().and_then(|b| b.fy));
-    years.sort();
-    years.dedup();
+    // Every year from the baseline's (or the first with an actual) to the
+    // target's (or the last open or reported): a gap shows as a blank row.
+    let mut known = ctx.years();
+    known.extend(plain.iter().map(|v| v.fy));
+    known.extend(i.baseline.as_ref().and_then(|b| b.fy));
+    known.extend(i.target.as_ref().and_then(|t| t.fy));
+    known.extend(open.iter().copied());
+    let years: Vec<FiscalYear> = match (known.iter().min(), known.iter().max()) {
+        (Some(first), Some(last)) => (first.year()..=last.year())
+            .filter_map(|y| FiscalYear::new(y).ok())
+            .collect(),
+        _ => Vec::new(),
+    };
     let lines: Vec<YearLine> = years
         .iter()
         .map(|y| {
             let stored = mine.iter().find(|s| s.value.fy == *y);
-            let editable = may_enter && open.contains(y);
-            let (input, input_note, version) = match carry.typed.get(&y.year()) {
-                Some((v, n, ver)) if !carry.conflict => (v.clone(), n.clone(), ver.clone()),
-                Some((v, n, _)) => (
-                    v.clone(),
-                    n.clone(),
-                    stored.map(|s| s.version.to_string()).unwrap_or_default(),
+            let editable = may_enter && open.contains(y) && !frozen.contains(y);
+            let stored_value = stored
+                .map(|s| s.value.value.to_string())
+                .unwrap_or_default();
+            let stored_note = stored
+                .and_then(|s| s.value.note.clone())
+                .unwrap_or_default();
+            let stored_version = stored.map(|s| s.version.to_string()).unwrap_or_default();
+            // After a conflict the user's rows keep what they typed and now
+            // name the stored version, shown beside them.
+            let (input, input_note, version, shown, shown_note) = match carry.typed.get(&y.year()) {
+                Some(t) if !carry.conflict => (
+                    t.value.clone(),
+                    t.note.clone(),
+                    t.version.clone(),
+                    t.shown.clone(),
+                    t.shown_note.clone(),
+                ),
+                Some(t) => (
+                    t.value.clone(),
+                    t.note.clone(),
+                    stored_version.clone(),
+                    stored_value.clone(),
+                    stored_note.clone(),
                 ),
                 None => (
-                    stored
-                        .map(|s| s.value.value.to_string())
-                        .unwrap_or_default(),
-                    stored
-                        .and_then(|s| s.value.note.clone())
-                        .unwrap_or_default(),
-                    stored.map(|s| s.version.to_string()).unwrap_or_default(),
+                    stored_value.clone(),
+                    stored_note.clone(),
+                    stored_version.clone(),
+                    stored_value.clone(),
+                    stored_note.clone(),
                 ),
             };
             YearLine {
@@ -199,6 +288,8 @@ async fn render_indicator(
                 input,
                 input_note,
                 version,
+                shown,
+                shown_note,
                 theirs: (carry.conflict && carry.typed.contains_key(&y.year())).then(|| {
                     stored
                         .map(|s| s.value.value.to_string())
@@ -303,8 +394,7 @@ pub async fn enter(
         return Err(AppError::Forbidden);
     }
     let open = open_years(&ctx);
-    let values = state.store.plan_indicator_values(&ctx.r).await?;
-    let mine = series_of(&values, &id);
+    let frozen = frozen_years(&state, &auth, &ctx, i, &open).await?;
     let mut typed = HashMap::new();
     let mut errors = Vec::new();
     let mut entries = Vec::new();
@@ -312,26 +402,51 @@ pub async fn enter(
         let Some(year) = k.strip_prefix("v:") else {
             continue;
         };
-        let fy = FiscalYear::parse(year).map_err(|_| AppError::NotFound)?;
+        let fy = FiscalYear::parse(year).map_err(|_| both("actuals.bad_form"))?;
+        let value_text = raw.trim().to_string();
         let note = form.raw(&format!("n:{year}")).trim().to_string();
+        let shown = form.raw(&format!("o:{year}")).trim().to_string();
+        let shown_note = form.raw(&format!("on:{year}")).trim().to_string();
+        if value_text == shown && note == shown_note {
+            // Left as shown: not written, so it cannot undo a newer value.
+            continue;
+        }
         let version = form.raw(&format!("ver:{year}")).trim().to_string();
         typed.insert(
             fy.year(),
-            (raw.trim().to_string(), note.clone(), version.clone()),
+            Typed {
+                value: value_text.clone(),
+                note: note.clone(),
+                version: version.clone(),
+                shown: shown.clone(),
+                shown_note,
+            },
         );
+        let label = fy_label(tr, fy);
         if !open.contains(&fy) {
-            errors.push(tr.f("actuals.year_closed", &[&fy_label(tr, fy)]));
+            errors.push(tr.f("actuals.year_closed", &[&label]));
             continue;
         }
-        if raw.trim().is_empty() {
+        if frozen.contains(&fy) {
+            errors.push(tr.f("actuals.report_with_office", &[&label]));
             continue;
         }
-        let value = match Decimal::parse(raw) {
+        if value_text.is_empty() {
+            errors.push(tr.f(
+                if shown.is_empty() {
+                    "actuals.note_needs_value"
+                } else {
+                    "actuals.cannot_clear"
+                },
+                &[&label],
+            ));
+            continue;
+        }
+        let value = match Decimal::parse(&value_text) {
             Ok(v) => v,
             Err(e) => {
                 errors.push(format!(
-                    "{}: {}",
-                    fy_label(tr, fy),
+                    "{label}: {}",
                     if tr.is_en() {
                         gyokaku_domain::Bilingual::en(&e)
                     } else {
@@ -341,11 +456,6 @@ pub async fn enter(
                 continue;
             }
         };
-        let stored = mine.iter().find(|s| s.value.fy == fy);
-        let note = (!note.is_empty()).then_some(note);
-        if stored.is_some_and(|s| s.value.value == value && s.value.note == note) {
-            continue;
-        }
         let expected_version = if version.is_empty() {
             None
         } else {
@@ -360,7 +470,7 @@ pub async fn enter(
                 indicator: i.id.clone(),
                 fy,
                 value,
-                note,
+                note: (!note.is_empty()).then_some(note),
                 demo: false,
             },
             expected_version,
@@ -401,7 +511,7 @@ pub async fn enter(
         Err(StoreError::Invalid(msg)) => {
             let carry = Carry {
                 typed,
-                errors: vec![msg],
+                errors: vec![in_language(tr, &msg)],
                 ..Carry::default()
             };
             render_indicator(
@@ -565,7 +675,7 @@ pub async fn template(
     may_upload(&auth)?;
     let ctx = PlanCtx::load(&state, &city, &plan).await?;
     let fy = match q.fy.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => FiscalYear::parse(s).map_err(|_| AppError::NotFound)?,
+        Some(s) => FiscalYear::parse(s).map_err(|_| both("actuals.bad_form"))?,
         None => *open_years(&ctx)
             .first()
             .ok_or_else(|| both("actuals.no_open_year"))?,
@@ -667,46 +777,64 @@ pub async fn upload(
         return Err(both("actuals.no_file"));
     };
     let open = open_years(&ctx);
+    let frozen = frozen_all(&state, &auth, &ctx, &open).await?;
     let allowed: Vec<String> = enterable(&ctx, &auth)
         .into_iter()
         .map(|(_, id, _)| id)
         .collect();
-    // Rights and years are checked row by row, so each refusal is located.
-    let check = |v: &IndicatorValue| -> Option<(&'static str, String, String)> {
-        if !allowed.contains(&v.indicator) {
-            return Some((
-                "indicator",
-                format!(
-                    "指標「{}」の実績を入力する権限がありません（担当外）",
-                    v.indicator
-                ),
-                format!(
-                    "you may not enter actuals of indicator '{}' (not your department's)",
-                    v.indicator
-                ),
-            ));
+    let indicators = ctx.doc.indicators.clone();
+    let name = file_name.clone();
+    // Rights, years and reports are checked row by row, so that each
+    // refusal is located like any other error. A workbook is hostile input:
+    // bounded before calamine reads it, and a panic inside calamine is a
+    // refused file, not a failed request.
+    let parsed = tokio::task::spawn_blocking(move || {
+        let check = |v: &IndicatorValue| -> Option<(&'static str, String, String)> {
+            if !allowed.contains(&v.indicator) {
+                return Some((
+                    "indicator",
+                    format!("指標「{}」の実績を入力する権限がありません（担当外）", v.indicator),
+                    format!(
+                        "you may not enter actuals of indicator '{}' (not your department's)",
+                        v.indicator
+                    ),
+                ));
+            }
+            if !open.contains(&v.fy) {
+                return Some((
+                    "fy",
+                    format!("{}は報告を受け付けていません（未開始または締切済み）", v.fy.wareki()),
+                    format!("reporting for {} is not open", v.fy.english()),
+                ));
+            }
+            frozen
+                .iter()
+                .any(|(id, fy)| id == &v.indicator && *fy == v.fy)
+                .then(|| {
+                    (
+                        "fy",
+                        format!(
+                            "{}の取組の報告は提出済みのため、この指標の実績は変更できません（差戻し後に変更できます）",
+                            v.fy.wareki()
+                        ),
+                        format!(
+                            "the item's report for {} is submitted, so its indicator cannot be changed (until it is returned)",
+                            v.fy.english()
+                        ),
+                    )
+                })
+        };
+        if bytes.starts_with(b"PK\x03\x04") && crate::excel::precheck(&bytes).is_err() {
+            return None;
         }
-        (!open.contains(&v.fy)).then(|| {
-            (
-                "fy",
-                format!(
-                    "{}は報告を受け付けていません（未開始または締切済み）",
-                    v.fy.wareki()
-                ),
-                format!("reporting for {} is not open", v.fy.english()),
-            )
-        })
-    };
-    // A workbook is hostile input: bounded before calamine reads it, and a
-    // panic inside calamine is a refused file, not a failed request.
-    let is_book = bytes.starts_with(b"PK\x03\x04");
-    if is_book && crate::excel::precheck(&bytes).is_err() {
-        return Err(both("actuals.bad_book"));
-    }
-    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        gyokaku_interchange::read_actuals(&file_name, bytes, &ctx.doc.indicators, &check)
-    }))
-    .map_err(|_| both("actuals.bad_book"))?;
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            gyokaku_interchange::read_actuals(&name, bytes, &indicators, &check)
+        }))
+        .ok()
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("actuals task: {e}")))?
+    .ok_or_else(|| both("actuals.bad_book"))?;
     let mut p = Preview {
         file_name: file_name.clone(),
         errors: Vec::new(),
@@ -726,7 +854,13 @@ pub async fn upload(
                 .0
                 .iter()
                 .take(SHOWN)
-                .map(|e| format!("{}: {}", e.where_(), if tr.is_en() { &e.en } else { &e.ja }))
+                .map(|e| {
+                    if tr.is_en() {
+                        format!("{}: {}", e.where_(), e.en)
+                    } else {
+                        format!("{}: {}", e.where_ja(), e.ja)
+                    }
+                })
                 .collect();
             if errors.0.len() > SHOWN {
                 p.errors
@@ -804,13 +938,21 @@ pub async fn apply(
         .get("token")
         .and_then(|t| state.actuals.take(t, user.id, &auth.token_hash, &ctx.r))
         .ok_or_else(|| both("actuals.expired"))?;
-    // Rights may have changed since the preview.
+    // Rights and reports may have changed since the preview.
     if pending
         .entries
         .iter()
         .any(|e| !ctx.may_enter(&auth, &e.value.indicator))
     {
         return Err(AppError::Forbidden);
+    }
+    let frozen = frozen_all(&state, &auth, &ctx, &open_years(&ctx)).await?;
+    if pending.entries.iter().any(|e| {
+        frozen
+            .iter()
+            .any(|(id, fy)| id == &e.value.indicator && *fy == e.value.fy)
+    }) {
+        return Err(both("actuals.report_with_office_upload"));
     }
     match state
         .store

@@ -32,6 +32,9 @@ pub struct EditForm {
     pub spending_cut: String,
     pub revenue: String,
     pub indicators: Vec<(String, String)>,
+    /// The actuals as the form showed them (`was:ID`): a value left as it
+    /// was is not written, so that it cannot undo a newer one.
+    pub shown: Vec<(String, String)>,
 }
 
 impl EditForm {
@@ -52,6 +55,7 @@ impl EditForm {
             spending_cut: g.spending_cut.map(Yen::japanese).unwrap_or_default(),
             revenue: g.revenue.map(Yen::japanese).unwrap_or_default(),
             indicators: values.to_vec(),
+            shown: Vec::new(),
         }
     }
 
@@ -72,6 +76,14 @@ impl EditForm {
                         .map(|id| (id.to_string(), v.trim().to_string()))
                 })
                 .collect(),
+            shown: f
+                .0
+                .iter()
+                .filter_map(|(k, v)| {
+                    k.strip_prefix("was:")
+                        .map(|id| (id.to_string(), v.trim().to_string()))
+                })
+                .collect(),
         }
     }
 
@@ -86,6 +98,8 @@ impl EditForm {
 
 pub struct IndicatorView {
     pub href: String,
+    /// The stored actual of the year, as the form shows it.
+    pub shown: String,
     pub achievement: String,
     pub class: String,
     pub class_key: &'static str,
@@ -98,6 +112,7 @@ pub struct IndicatorView {
     pub values: Vec<(String, String)>,
     pub input: String,
     pub field: String,
+    pub id: String,
 }
 
 pub struct HistoryLine {
@@ -311,6 +326,11 @@ async fn render(
         })
         .map(|(i, own, a)| IndicatorView {
             href: crate::handlers::actuals::indicator_href(ctx, &i.id),
+            shown: stored_values
+                .iter()
+                .find(|(k, _)| k == &i.id)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default(),
             achievement: indicators::achievement_text(tr, &a),
             class: indicators::trajectory_text(tr, a.trajectory).to_string(),
             class_key: a.trajectory.key(),
@@ -359,6 +379,7 @@ async fn render(
                 .collect(),
             input: form.indicator(&i.id),
             field: format!("ind:{}", i.id),
+            id: i.id.clone(),
         })
         .collect();
 
@@ -599,7 +620,7 @@ fn parse_edit(
             errors.push(tr.f("error.indicator_unknown", &[id]));
             continue;
         };
-        if text.is_empty() {
+        if text.is_empty() || f.shown.iter().any(|(k, v)| k == id && v == text) {
             continue;
         }
         match Decimal::parse(text) {
