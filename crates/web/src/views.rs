@@ -201,6 +201,14 @@ struct Live {
     revision: i64,
     counts: Option<Arc<Vec<StatusCount>>>,
     years: HashMap<FiscalYear, Arc<Vec<StoredProgress>>>,
+    judged: HashMap<FiscalYear, Arc<Vec<Judged>>>,
+}
+
+/// An indicator's achievement as of a year (in the plan's indicator
+/// order), with when its actuals were last written.
+pub struct Judged {
+    pub assessment: gyokaku_domain::Assessment,
+    pub updated: String,
 }
 
 /// Plans by (city, plan). Every request still reads the plan's stamp, so
@@ -323,6 +331,58 @@ impl PlanCtx {
             .live_at(self.revision)
             .years
             .insert(fy, fresh.clone());
+        Ok(fresh)
+    }
+
+    /// Every indicator of the plan judged as of `as_of`, once per
+    /// revision of the plan (the registry lists them on every request).
+    pub async fn judged(
+        &self,
+        state: &AppState,
+        as_of: FiscalYear,
+    ) -> Result<Arc<Vec<Judged>>, AppError> {
+        let known = self
+            .cached
+            .live_at(self.revision)
+            .judged
+            .get(&as_of)
+            .cloned();
+        if let Some(j) = known {
+            return Ok(j);
+        }
+        // Each indicator's actuals and their last update, grouped once.
+        let values = state.store.plan_indicator_values(&self.r).await?;
+        let mut by_indicator: HashMap<&str, (Vec<gyokaku_domain::IndicatorValue>, &str)> =
+            HashMap::new();
+        for s in &values {
+            let entry = by_indicator.entry(s.value.indicator.as_str()).or_default();
+            entry.0.push(s.value.clone());
+            entry.1 = entry.1.max(s.updated_at.as_str());
+        }
+        let fresh: Arc<Vec<Judged>> = Arc::new(
+            self.doc
+                .indicators
+                .iter()
+                .map(|i| {
+                    let (mine, last) = by_indicator
+                        .get(i.id.as_str())
+                        .map(|(v, at)| (v.as_slice(), *at))
+                        .unwrap_or((&[], ""));
+                    Judged {
+                        assessment: gyokaku_domain::assess(i, mine, as_of),
+                        updated: if last.is_empty() {
+                            String::new()
+                        } else {
+                            jst(last)
+                        },
+                    }
+                })
+                .collect(),
+        );
+        self.cached
+            .live_at(self.revision)
+            .judged
+            .insert(as_of, fresh.clone());
         Ok(fresh)
     }
 

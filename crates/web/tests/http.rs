@@ -1194,6 +1194,10 @@ async fn registry_and_fiscal(app: App) {
         .get("/indicators?plan=082058/challenge&as_of=2022")
         .await;
     assert_eq!(reg.status, StatusCode::OK);
+    assert!(
+        reg.has("20件中 1～20件を表示"),
+        "石岡's 19 and the test's t1"
+    );
     let row = &reg.body[reg.body.find("職員提案の提案数").expect("listed")..];
     let row = &row[..row.find("</tr>").unwrap()];
     // (25 − 20) / (30 − 20) = 50 %, against 2/3 expected by R4: 75 % of

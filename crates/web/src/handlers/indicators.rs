@@ -8,8 +8,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use gyokaku_domain::{
-    assess, summarise, Assessment, Evaluation, FiscalYear, Indicator, IndicatorValue, Sign,
-    Trajectory,
+    summarise, Assessment, Evaluation, FiscalYear, Indicator, IndicatorValue, Sign, Trajectory,
 };
 use gyokaku_store::Store;
 
@@ -18,7 +17,7 @@ use crate::error::{url_encode, AppError};
 use crate::handlers::html;
 use crate::handlers::plans::Opt;
 use crate::i18n::Tr;
-use crate::views::{fy_label, jst, Chrome, PlanCtx};
+use crate::views::{fy_label, Chrome, Judged, PlanCtx};
 use crate::AppState;
 
 /// The last completed fiscal year: the year actuals are known for.
@@ -122,6 +121,7 @@ pub struct RegistryQuery {
     q: Option<String>,
     challenge: Option<String>,
     as_of: Option<String>,
+    page: Option<String>,
     /// `CITY/DEPT`, or `mine`: the user's own departments.
     dept: Option<String>,
 }
@@ -164,6 +164,19 @@ struct RegistryPage {
     total: u32,
     lines: Vec<RegistryLine>,
     any_demo: bool,
+    pager: Pager,
+}
+
+/// Rows shown per page of the registry (石岡 alone has 457 indicators).
+const PAGE: usize = 100;
+
+/// Where the page is in the list, and links to the others.
+struct Pager {
+    text: String,
+    prev: String,
+    next: String,
+    /// (number, link, current)
+    pages: Vec<(usize, String, bool)>,
 }
 
 fn opt(value: &str, label: &str, current: Option<&str>) -> Opt {
@@ -201,8 +214,14 @@ pub async fn registry(
     }
 
     let mut plans = vec![opt("", tr.s("filter.all"), plan_q)];
-    let mut lines = Vec::new();
-    let mut judged: Vec<Assessment> = Vec::new();
+    // First the matching indicators (plan, its judged list, index), then
+    // lines for one page of them.
+    let mut loaded: Vec<(
+        gyokaku_store::PlanListing,
+        PlanCtx,
+        std::sync::Arc<Vec<Judged>>,
+    )> = Vec::new();
+    let mut matched: Vec<(usize, usize)> = Vec::new();
     for p in state.store.list_plans().await? {
         let key = format!("{}/{}", p.city_code, p.plan_id);
         plans.push(opt(&key, &format!("{} {}", p.city_name, p.title), plan_q));
@@ -251,95 +270,146 @@ pub async fn registry(
                         .is_some_and(|chain| chain.iter().any(|c| c == d))
             })
         };
-        // Each indicator's actuals and their last update, grouped once.
-        let mut by_indicator: std::collections::HashMap<&str, (Vec<IndicatorValue>, &str)> =
-            std::collections::HashMap::new();
-        let values = state.store.plan_indicator_values(&ctx.r).await?;
-        for s in &values {
-            let entry = by_indicator.entry(s.value.indicator.as_str()).or_default();
-            entry.0.push(s.value.clone());
-            entry.1 = entry.1.max(s.updated_at.as_str());
-        }
-        for i in &ctx.doc.indicators {
+        let judged = ctx.judged(&state, as_of).await?;
+        let at = loaded.len();
+        for (n, (i, j)) in ctx.doc.indicators.iter().zip(judged.iter()).enumerate() {
             if kind_q.is_some_and(|k| k != i.kind.key())
                 || (challenge_q && !i.challenge)
+                || class_q.is_some_and(|c| c != j.assessment.trajectory.key())
                 || !in_dept(&i.id)
             {
                 continue;
             }
-            let node = i.node.as_deref().and_then(|n| ctx.node(n));
-            let node_title = node.map(|n| n.title.clone()).unwrap_or_default();
             if let Some(t) = text_q {
-                let hay = format!(
-                    "{} {} {} {}",
-                    i.name,
+                let node_title = i
+                    .node
+                    .as_deref()
+                    .and_then(|n| ctx.node(n))
+                    .map(|n| n.title.as_str())
+                    .unwrap_or("");
+                let found = [
+                    i.name.as_str(),
                     i.definition.as_deref().unwrap_or(""),
                     node_title,
-                    i.id
-                );
-                if !hay.contains(t) {
+                    i.id.as_str(),
+                ]
+                .iter()
+                .any(|h| h.contains(t));
+                if !found {
                     continue;
                 }
             }
-            let (mine, last) = by_indicator
-                .get(i.id.as_str())
-                .map(|(v, at)| (v.as_slice(), *at))
-                .unwrap_or((&[], ""));
-            let a = assess(i, mine, as_of);
-            if class_q.is_some_and(|c| c != a.trajectory.key()) {
-                continue;
-            }
-            let updated = if last.is_empty() {
-                String::new()
+            matched.push((at, n));
+        }
+        loaded.push((p, ctx, judged));
+    }
+    let s = summarise(matched.iter().map(|(p, n)| &loaded[*p].2[*n].assessment));
+    let pages = matched.len().div_ceil(PAGE).max(1);
+    let page = q
+        .page
+        .as_deref()
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let first = (page - 1) * PAGE;
+    let mut lines = Vec::new();
+    for (p, n) in matched.iter().skip(first).take(PAGE) {
+        let (listing, ctx, judged) = &loaded[*p];
+        let i = &ctx.doc.indicators[*n];
+        let j = &judged[*n];
+        let a = &j.assessment;
+        let node_title = i
+            .node
+            .as_deref()
+            .and_then(|n| ctx.node(n))
+            .map(|n| n.title.clone())
+            .unwrap_or_default();
+        let item = i.node.as_deref().and_then(|n| ctx.item(n));
+        lines.push(RegistryLine {
+            href: crate::handlers::actuals::indicator_href(ctx, &i.id),
+            plan: listing.title.clone(),
+            city: listing.city_name.clone(),
+            item_href: match (item, &i.node) {
+                (Some(_), Some(n)) => {
+                    format!("{}/items/{}?fy={}", ctx.base(), url_encode(n), as_of.year())
+                }
+                _ => String::new(),
+            },
+            item: match item {
+                Some(it) => format!("{} {}", it.number, it.title).trim().to_string(),
+                None => node_title,
+            },
+            depts: ctx.indicator_dept_names(&i.id),
+            kind: if tr.is_en() {
+                i.kind.key().to_string()
             } else {
-                jst(last)
-            };
-            let item = i.node.as_deref().and_then(|n| ctx.item(n));
-            lines.push(RegistryLine {
-                href: crate::handlers::actuals::indicator_href(&ctx, &i.id),
-                plan: p.title.clone(),
-                city: p.city_name.clone(),
-                item_href: match (item, &i.node) {
-                    (Some(_), Some(n)) => {
-                        format!("{}/items/{}?fy={}", ctx.base(), url_encode(n), as_of.year())
-                    }
-                    _ => String::new(),
-                },
-                item: match item {
-                    Some(it) => format!("{} {}", it.number, it.title).trim().to_string(),
-                    None => node_title.clone(),
-                },
-                depts: ctx.indicator_dept_names(&i.id),
-                kind: if tr.is_en() {
-                    i.kind.key().to_string()
-                } else {
-                    i.kind.ja().to_string()
-                },
-                name: i.name.clone(),
-                unit: i.unit.clone().unwrap_or_default(),
-                baseline: baseline_text(i),
-                target: target_text(i),
-                latest: a
-                    .latest
-                    .map(|l| format!("{}（{}）", l.value, l.fy.short()))
-                    .unwrap_or_default(),
-                achievement: achievement_text(tr, &a),
-                class: trajectory_text(tr, a.trajectory).to_string(),
-                class_key: a.trajectory.key(),
-                gaps: a
-                    .gap_years
-                    .iter()
-                    .map(|y| y.short())
-                    .collect::<Vec<_>>()
-                    .join("、"),
-                challenge: i.challenge,
-                updated,
-                demo: a.demo,
-            });
-            judged.push(a);
+                i.kind.ja().to_string()
+            },
+            name: i.name.clone(),
+            unit: i.unit.clone().unwrap_or_default(),
+            baseline: baseline_text(i),
+            target: target_text(i),
+            latest: a
+                .latest
+                .map(|l| format!("{}（{}）", l.value, l.fy.short()))
+                .unwrap_or_default(),
+            achievement: achievement_text(tr, a),
+            class: trajectory_text(tr, a.trajectory).to_string(),
+            class_key: a.trajectory.key(),
+            gaps: a
+                .gap_years
+                .iter()
+                .map(|y| y.short())
+                .collect::<Vec<_>>()
+                .join("、"),
+            challenge: i.challenge,
+            updated: j.updated.clone(),
+            demo: a.demo,
+        });
+    }
+    // Links to the other pages keep the filters.
+    let mut keep: Vec<(&str, String)> = vec![("as_of", as_of.year().to_string())];
+    for (k, v) in [
+        ("plan", plan_q),
+        ("dept", dept_q),
+        ("kind", kind_q),
+        ("class", class_q),
+        ("q", text_q),
+    ] {
+        if let Some(v) = v {
+            keep.push((k, v.to_string()));
         }
     }
-    let s = summarise(&judged);
+    if challenge_q {
+        keep.push(("challenge", "1".into()));
+    }
+    let page_href = |n: usize| {
+        let mut parts: Vec<String> = keep
+            .iter()
+            .map(|(k, v)| format!("{k}={}", url_encode(v)))
+            .collect();
+        parts.push(format!("page={n}"));
+        format!("/indicators?{}", parts.join("&"))
+    };
+    let pager = Pager {
+        text: tr.f(
+            "reg.showing",
+            &[
+                &matched.len(),
+                &(if matched.is_empty() { 0 } else { first + 1 }),
+                &(first + lines.len()),
+            ],
+        ),
+        prev: (page > 1).then(|| page_href(page - 1)).unwrap_or_default(),
+        next: (page < pages)
+            .then(|| page_href(page + 1))
+            .unwrap_or_default(),
+        pages: if pages > 1 {
+            (1..=pages).map(|n| (n, page_href(n), n == page)).collect()
+        } else {
+            Vec::new()
+        },
+    };
     let summary = Trajectory::ALL
         .iter()
         .map(|t| (trajectory_text(tr, *t).to_string(), s.count(*t)))
@@ -371,5 +441,6 @@ pub async fn registry(
         total: s.total,
         lines,
         any_demo,
+        pager,
     })
 }
