@@ -400,10 +400,16 @@ pub async fn registry(
                 &(first + lines.len()),
             ],
         ),
-        prev: (page > 1).then(|| page_href(page - 1)).unwrap_or_default(),
-        next: (page < pages)
-            .then(|| page_href(page + 1))
-            .unwrap_or_default(),
+        prev: if page > 1 {
+            page_href(page - 1)
+        } else {
+            String::new()
+        },
+        next: if page < pages {
+            page_href(page + 1)
+        } else {
+            String::new()
+        },
         pages: if pages > 1 {
             (1..=pages).map(|n| (n, page_href(n), n == page)).collect()
         } else {
