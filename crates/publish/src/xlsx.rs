@@ -65,6 +65,7 @@ pub fn workbook(p: &Publication, tables: &[Table]) -> Result<Vec<u8>, PublishErr
     let name_fmt = Format::new().set_font_color("595959").set_font_size(9);
     let title = Format::new().set_bold().set_font_size(14);
     let mut used = Vec::new();
+    let mut wareki_of: std::collections::HashMap<i32, String> = std::collections::HashMap::new();
 
     // 説明: what the workbook is.
     let ws = wb.add_worksheet();
@@ -130,7 +131,11 @@ pub fn workbook(p: &Publication, tables: &[Table]) -> Result<Vec<u8>, PublishErr
             widths.push(width(&heading).max(width(&name)));
             col += 1;
         }
+        // Column widths from the headings and the first rows: enough to
+        // size a column for reading, without measuring every cell.
+        const MEASURED: usize = 1000;
         for (r, row) in t.rows.iter().enumerate() {
+            let measure = r < MEASURED;
             let r = r as u32 + 2;
             for (c, (i, wareki)) in layout.iter().enumerate() {
                 let v = row[*i].as_str();
@@ -138,40 +143,40 @@ pub fn workbook(p: &Publication, tables: &[Table]) -> Result<Vec<u8>, PublishErr
                 if v.is_empty() {
                     continue;
                 }
-                let shown = match (kinds[*i], wareki) {
+                let shown: &str = match (kinds[*i], wareki) {
                     ("year", true) => {
-                        let w = v
-                            .parse::<i32>()
-                            .ok()
-                            .and_then(|y| FiscalYear::new(y).ok())
-                            .map(|y| y.wareki())
-                            .unwrap_or_default();
-                        ws.write_string(r, c, &w).map_err(xlsx_err)?;
+                        let y = v.parse::<i32>().unwrap_or(0);
+                        let w = wareki_of
+                            .entry(y)
+                            .or_insert_with(|| {
+                                FiscalYear::new(y).map(|y| y.wareki()).unwrap_or_default()
+                            })
+                            .as_str();
+                        ws.write_string(r, c, w).map_err(xlsx_err)?;
                         w
                     }
-                    ("year" | "integer" | "number", false) => match v.parse::<f64>() {
-                        Ok(n) => {
-                            ws.write_number(r, c, n).map_err(xlsx_err)?;
-                            v.to_string()
-                        }
-                        Err(_) => {
-                            ws.write_string(r, c, v).map_err(xlsx_err)?;
-                            v.to_string()
-                        }
-                    },
+                    ("year" | "integer" | "number", false) => {
+                        match v.parse::<f64>() {
+                            Ok(n) => ws.write_number(r, c, n).map_err(xlsx_err)?,
+                            Err(_) => ws.write_string(r, c, v).map_err(xlsx_err)?,
+                        };
+                        v
+                    }
                     ("boolean", _) => {
                         let s = if v == "true" { "はい" } else { "いいえ" };
                         ws.write_string(r, c, s).map_err(xlsx_err)?;
-                        s.to_string()
+                        s
                     }
                     _ => {
                         ws.write_string(r, c, v).map_err(xlsx_err)?;
-                        v.to_string()
+                        v
                     }
                 };
-                let w = width(shown.lines().next().unwrap_or(""));
-                if w > widths[c as usize] {
-                    widths[c as usize] = w;
+                if measure {
+                    let w = width(shown.lines().next().unwrap_or(""));
+                    if w > widths[c as usize] {
+                        widths[c as usize] = w;
+                    }
                 }
             }
         }
