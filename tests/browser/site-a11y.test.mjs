@@ -9,6 +9,7 @@
 //   GYOKAKU_SITE_ISHIOKA    石岡市 R6 from the demo database
 //   GYOKAKU_SITE_ANNAKA     安中市 taiko-4 R7 (meetings, glossary, peers)
 //   GYOKAKU_SITE_ITEMS      a site whose items have indicators with actuals
+//   GYOKAKU_SITE_RECORDED   安中市 taiko-3 R6 (summaries printed in the plan)
 //   GYOKAKU_SITE_ARTIFACTS  where the screenshots go
 //   CHROMIUM                the browser (default /usr/bin/chromium)
 // Without them (e.g. under scripts/browser-test) the file is skipped.
@@ -27,6 +28,7 @@ const SITES = {
   ishioka: env.GYOKAKU_SITE_ISHIOKA,
   annaka: env.GYOKAKU_SITE_ANNAKA,
   items: env.GYOKAKU_SITE_ITEMS,
+  recorded: env.GYOKAKU_SITE_RECORDED,
 };
 const ready = Object.values(SITES).every(Boolean);
 const ARTIFACTS = env.GYOKAKU_SITE_ARTIFACTS || path.resolve('../../target/site-artifacts');
@@ -55,6 +57,7 @@ function pageTypes() {
   return [
     ['top', 'ishioka', 'index.html'],
     ['top-no-effects', 'annaka', 'index.html'],
+    ['recorded-summaries', 'recorded', 'index.html'],
     ['policy', 'ishioka', `policies/${files('ishioka', 'ja/policies')[0]}`],
     ['item-history', 'ishioka', findItem('ishioka', hasHistory)],
     ['item-indicators', 'items', findItem('items', hasIndicatorChart)],

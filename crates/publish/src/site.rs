@@ -206,6 +206,9 @@ struct TopPage {
     opinions: Vec<(String, String)>,
     recorded: Vec<RecordedTable>,
     has_pdf: bool,
+    /// The plan holds items (a plan kept only for what it printed, like
+    /// 安中's 第3次, has none: no computed summary is shown).
+    has_items: bool,
 }
 
 /// Summaries the plan itself printed with the same title and statuses
@@ -833,6 +836,7 @@ fn pages(
         opinions: site.opinions_of(None),
         recorded: recorded_tables(&tr, &h.recorded_summaries),
         has_pdf,
+        has_items: !Site::leaves(&doc.nodes).is_empty(),
     };
     out.push(("index.html".to_string(), render(&top)?));
 

@@ -228,6 +228,10 @@ fn summaries_printed_in_the_plan_are_published_as_printed() {
         .map(|c| &c[..c.find("</td>").unwrap()])
         .collect();
     assert_eq!(cells, ["0", "9", "15", "7", "4", "0", "35"]);
+    assert!(
+        top.contains("id=\"no-items\"") && !top.contains("id=\"summary\""),
+        "a plan without items shows no computed summary"
+    );
     let en = String::from_utf8(all["en/index.html"].clone()).unwrap();
     assert!(en.contains("Summary printed in the plan"));
     let csv = String::from_utf8(all["data/recorded_summaries.csv"].clone()).unwrap();
