@@ -1,6 +1,7 @@
 //! Submitted forms as ordered name/value pairs, with the CSRF check.
 
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::http::StatusCode;
 use axum::Form;
 
 use crate::auth::Auth;
@@ -54,5 +55,54 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
                 format!("the form could not be read: {e}"),
             )),
         }
+    }
+}
+
+/// A file sent with its form (`multipart/form-data`: `_csrf`, `file`).
+pub struct Upload {
+    pub csrf: Option<String>,
+    /// The file's name as sent and its bytes; `None` when none was chosen.
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+impl Upload {
+    /// Reads the whole form; a body over the size limit is refused with
+    /// the message under `too_large` (a locale key).
+    pub async fn read(mut multipart: Multipart, too_large: &str) -> Result<Upload, AppError> {
+        let fail = |e: axum::extract::multipart::MultipartError| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::BadRequest(
+                    crate::i18n::Tr::new(crate::i18n::Lang::Ja)
+                        .s(too_large)
+                        .to_string(),
+                    crate::i18n::Tr::new(crate::i18n::Lang::En)
+                        .s(too_large)
+                        .to_string(),
+                )
+            } else {
+                AppError::BadRequest(
+                    format!("送信された内容を読めません: {e}"),
+                    format!("the upload could not be read: {e}"),
+                )
+            }
+        };
+        let mut upload = Upload {
+            csrf: None,
+            file: None,
+        };
+        while let Some(field) = multipart.next_field().await.map_err(fail)? {
+            match field.name() {
+                Some("_csrf") => upload.csrf = Some(field.text().await.map_err(fail)?),
+                Some("file") => {
+                    let name = field.file_name().unwrap_or("").to_string();
+                    let bytes = field.bytes().await.map_err(fail)?;
+                    if !(name.is_empty() && bytes.is_empty()) {
+                        upload.file = Some((name, bytes.to_vec()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(upload)
     }
 }

@@ -21,9 +21,10 @@ use gyokaku_store::{CycleState, Role, StoreError, StoredValue, ValueEntry};
 
 use crate::auth::Auth;
 use crate::error::{url_encode, AppError};
-use crate::form::FormData;
+use crate::form::{FormData, Upload};
 use crate::handlers::indicators::{
-    achievement_text, baseline_text, default_as_of, indicator_chart, target_text, trajectory_text,
+    achievement_text, baseline_text, default_as_of, gaps_text, indicator_chart, target_text,
+    trajectory_text,
 };
 use crate::handlers::plans::{audit_lines, AuditLine, Opt};
 use crate::handlers::{html, see_other};
@@ -343,12 +344,7 @@ async fn render_indicator(
         achievement: achievement_text(tr, &a),
         class: trajectory_text(tr, a.trajectory).to_string(),
         class_key: a.trajectory.key(),
-        gaps: a
-            .gap_years
-            .iter()
-            .map(|y| y.short())
-            .collect::<Vec<_>>()
-            .join("、"),
+        gaps: gaps_text(&a),
         chart: indicator_chart(tr, i, &refs, as_of),
         any_editable: lines.iter().any(|l| l.editable),
         years: lines,
@@ -592,6 +588,23 @@ struct Preview<'a> {
     done: Option<&'a str>,
 }
 
+impl<'a> Preview<'a> {
+    /// The page before anything is found: the form, or a preview to fill.
+    fn new(file_name: String, previewed: bool, done: Option<&'a str>) -> Preview<'a> {
+        Preview {
+            file_name,
+            errors: Vec::new(),
+            lines: Vec::new(),
+            changed: 0,
+            unchanged: 0,
+            token: String::new(),
+            status: StatusCode::OK,
+            previewed,
+            done,
+        }
+    }
+}
+
 fn render_actuals(auth: &Auth, ctx: &PlanCtx, p: Preview) -> Result<Response, AppError> {
     let tr = auth.tr;
     let open = open_years(ctx);
@@ -644,17 +657,7 @@ pub async fn form(
     render_actuals(
         &auth,
         &ctx,
-        Preview {
-            file_name: String::new(),
-            errors: Vec::new(),
-            lines: Vec::new(),
-            changed: 0,
-            unchanged: 0,
-            token: String::new(),
-            status: StatusCode::OK,
-            previewed: false,
-            done: q.done.as_deref(),
-        },
+        Preview::new(String::new(), false, q.done.as_deref()),
     )
 }
 
@@ -740,13 +743,6 @@ pub async fn template(
         .into_response())
 }
 
-fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
-    AppError::BadRequest(
-        format!("アップロードを読めません: {e}"),
-        format!("the upload could not be read: {e}"),
-    )
-}
-
 /// POST `/p/{city}/{plan}/actuals` (multipart: `_csrf`, `file`): reads a
 /// table of actuals and shows every change and every problem, located.
 /// Nothing is written here.
@@ -754,26 +750,14 @@ pub async fn upload(
     State(state): State<AppState>,
     auth: Auth,
     Path((city, plan)): Path<(String, String)>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let mut csrf = None;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
-        match field.name() {
-            Some("_csrf") => csrf = Some(field.text().await.map_err(multipart_error)?),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("").to_string();
-                let bytes = field.bytes().await.map_err(multipart_error)?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
+    let Upload { csrf, file } = Upload::read(multipart, "actuals.too_large").await?;
     auth.check_csrf(csrf.as_deref())?;
     may_upload(&auth)?;
     let ctx = PlanCtx::load(&state, &city, &plan).await?;
     let tr = auth.tr;
-    let Some((file_name, bytes)) = file.filter(|(n, b)| !(n.is_empty() && b.is_empty())) else {
+    let Some((file_name, bytes)) = file else {
         return Err(both("actuals.no_file"));
     };
     let open = open_years(&ctx);
@@ -835,17 +819,7 @@ pub async fn upload(
     .await
     .map_err(|e| AppError::Internal(format!("actuals task: {e}")))?
     .ok_or_else(|| both("actuals.bad_book"))?;
-    let mut p = Preview {
-        file_name: file_name.clone(),
-        errors: Vec::new(),
-        lines: Vec::new(),
-        changed: 0,
-        unchanged: 0,
-        token: String::new(),
-        status: StatusCode::OK,
-        previewed: true,
-        done: None,
-    };
+    let mut p = Preview::new(file_name.clone(), true, None);
     let rows = match parsed {
         Ok(rows) => rows,
         Err(errors) => {

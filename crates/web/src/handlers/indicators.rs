@@ -71,6 +71,15 @@ pub fn achievement_text(tr: Tr, a: &Assessment) -> String {
     }
 }
 
+/// The years without an actual up to the year judged: R4、R5.
+pub fn gaps_text(a: &Assessment) -> String {
+    a.gap_years
+        .iter()
+        .map(|y| y.short())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
 pub fn trajectory_text(tr: Tr, t: Trajectory) -> &'static str {
     if tr.is_en() {
         t.en()
@@ -356,12 +365,7 @@ pub async fn registry(
             achievement: achievement_text(tr, a),
             class: trajectory_text(tr, a.trajectory).to_string(),
             class_key: a.trajectory.key(),
-            gaps: a
-                .gap_years
-                .iter()
-                .map(|y| y.short())
-                .collect::<Vec<_>>()
-                .join("、"),
+            gaps: gaps_text(a),
             challenge: i.challenge,
             updated: j.updated.clone(),
             demo: a.demo,

@@ -17,7 +17,7 @@ use gyokaku_store::{CycleState, ItemEdit, Role, StoreError, StoredProgress};
 use crate::auth::Auth;
 use crate::error::{url_encode, AppError};
 use crate::excel::{self, Book, BookIndicator, BookItem, BookKey, CellError, Field, Review};
-use crate::form::FormData;
+use crate::form::{FormData, Upload};
 use crate::handlers::plans::Opt;
 use crate::handlers::{html, see_other};
 use crate::i18n::{Lang, Tr};
@@ -436,17 +436,6 @@ fn preview(
     Ok(res)
 }
 
-fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        both("workbook.too_large")
-    } else {
-        AppError::BadRequest(
-            format!("送信された内容を読めません: {e}"),
-            format!("the upload could not be read: {e}"),
-        )
-    }
-}
-
 /// POST `/p/{city}/{plan}/workbook` (multipart: `_csrf`, `file`): reads
 /// the workbook and shows every change, error and stale row. Nothing is
 /// written here.
@@ -454,28 +443,16 @@ pub async fn upload(
     State(state): State<AppState>,
     auth: Auth,
     Path((city, plan)): Path<(String, String)>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let mut csrf = None;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
-        match field.name() {
-            Some("_csrf") => csrf = Some(field.text().await.map_err(multipart_error)?),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("").to_string();
-                let bytes = field.bytes().await.map_err(multipart_error)?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
+    let Upload { csrf, file } = Upload::read(multipart, "workbook.too_large").await?;
     auth.check_csrf(csrf.as_deref())?;
     let user = auth.user();
     if !matches!(user.role, Role::Office | Role::Editor) {
         return Err(AppError::Forbidden);
     }
     let ctx = PlanCtx::load(&state, &city, &plan).await?;
-    let Some((file_name, bytes)) = file.filter(|(n, b)| !(n.is_empty() && b.is_empty())) else {
+    let Some((file_name, bytes)) = file else {
         return Err(both("workbook.no_file"));
     };
     let name = file_name.clone();
