@@ -1342,6 +1342,12 @@ async fn actuals_in_the_web(app: App) {
             &[("fy", "2025"), ("action", "open")],
         )
         .await;
+    assert!(
+        office.get(PLAN).await.has("id=\"actuals-link\""),
+        "the dashboard leads to the actuals"
+    );
+    let mut viewer = Browser::login_as(&app, "viewer").await;
+    assert!(!viewer.get(PLAN).await.has("id=\"actuals-link\""));
     let mut editor = Browser::login_as(&app, "editor").await;
     let page = editor.get(&format!("{PLAN}/indicators/o1")).await;
     assert_eq!(page.status, StatusCode::OK);
