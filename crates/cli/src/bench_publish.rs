@@ -99,7 +99,8 @@ pub async fn run(items: usize, years: usize, indicators: usize) -> anyhow::Resul
     let xlsx = gyokaku_publish::xlsx::workbook(&publication, &tables).map_err(err)?;
     let t_xlsx = t.elapsed();
     let t = Instant::now();
-    gyokaku_publish::site::write(&publication, &parts, &data, false).map_err(err)?;
+    let listing = gyokaku_publish::site::Listing::of(&data);
+    gyokaku_publish::site::write(&publication, &parts, &listing, false).map_err(err)?;
     let t_site = t.elapsed();
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     println!(
@@ -134,7 +135,7 @@ pub async fn run(items: usize, years: usize, indicators: usize) -> anyhow::Resul
         gyokaku_publish::site::write(
             &publication,
             &tmp.path().join(format!("site-{run}")),
-            &data,
+            &listing,
             false,
         )
         .map_err(err)?;

@@ -92,18 +92,32 @@ pub fn write_all(
 ) -> Result<Vec<String>, PublishError> {
     // Typeset first: a report that cannot be made leaves nothing half-written.
     let pdf = fonts.map(|f| render_pdf(p, f)).transpose()?;
-    let tables = opendata::tables(p);
-    let data = opendata::write(p, &tables, &out.join("data"))?;
-    // The workbook is built beside the site (each output is a function of
-    // the data alone, so the order of work does not change any byte).
-    let (workbook, site) = std::thread::scope(|scope| {
-        let workbook = scope.spawn(|| xlsx::workbook(p, &tables));
-        let site = site::write(p, out, &data, pdf.is_some());
-        (workbook.join(), site)
+    // The open data and the workbook are made beside the site (each output
+    // is a function of the data alone, so the order of work changes no
+    // byte); the site's data page waits for the list of files.
+    let listing = site::Listing::default();
+    let (side, site) = std::thread::scope(|scope| {
+        let side = scope.spawn(|| {
+            // Whatever happens here, the data page must not wait forever.
+            struct Release<'a>(&'a site::Listing);
+            impl Drop for Release<'_> {
+                fn drop(&mut self) {
+                    self.0.set(Vec::new());
+                }
+            }
+            let _release = Release(&listing);
+            let tables = opendata::tables(p);
+            let data = opendata::write(p, &tables, &out.join("data"))?;
+            listing.set(data.clone());
+            let workbook = xlsx::workbook(p, &tables)?;
+            Ok::<_, PublishError>((data, workbook))
+        });
+        let site = site::write(p, out, &listing, pdf.is_some());
+        (side.join(), site)
     });
+    let (data, workbook) =
+        side.map_err(|_| PublishError::Io(std::io::Error::other("open data thread failed")))??;
     let mut files = site?;
-    let workbook = workbook
-        .map_err(|_| PublishError::Io(std::io::Error::other("workbook thread failed")))??;
     files.extend(data.iter().map(|(f, _, _)| format!("data/{f}")));
     files.push("data/datapackage.json".into());
     std::fs::write(out.join("data/tables.xlsx"), workbook)?;

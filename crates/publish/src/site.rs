@@ -697,7 +697,7 @@ fn date_text(tr: Tr, d: gyokaku_domain::PlanDate) -> String {
 fn pages(
     p: &Publication,
     lang: Lang,
-    data: &[(String, String, usize)],
+    data: &Listing,
     has_pdf: bool,
 ) -> Result<Vec<(String, String)>, PublishError> {
     let tr = Tr { lang };
@@ -1193,11 +1193,47 @@ fn pages(
 
     let page = DataPage {
         f: site.frame(tr.s("data").to_string(), "", "data.html"),
-        files: data.to_vec(),
+        files: data.get(),
         has_pdf,
     };
     out.push(("data.html".into(), render(&page)?));
     Ok(out)
+}
+
+/// The open-data files (name, table, rows) for the data page. They may
+/// still be being written while the site is rendered: the data page, the
+/// last of each language, waits for them.
+#[derive(Default)]
+pub struct Listing {
+    files: std::sync::Mutex<Option<Vec<(String, String, usize)>>>,
+    ready: std::sync::Condvar,
+}
+
+impl Listing {
+    /// A listing known from the start.
+    pub fn of(files: &[(String, String, usize)]) -> Listing {
+        let l = Listing::default();
+        l.set(files.to_vec());
+        l
+    }
+
+    pub fn set(&self, files: Vec<(String, String, usize)>) {
+        let mut slot = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.is_none() {
+            *slot = Some(files);
+        }
+        self.ready.notify_all();
+    }
+
+    fn get(&self) -> Vec<(String, String, usize)> {
+        let mut slot = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(files) = slot.as_ref() {
+                return files.clone();
+            }
+            slot = self.ready.wait(slot).unwrap_or_else(|e| e.into_inner());
+        }
+    }
 }
 
 /// Renders any page template (object-safe wrapper).
@@ -1249,12 +1285,13 @@ fn search_index(p: &Publication, lang: Lang) -> String {
 
 /// Writes the site under `out`: `index.html` (language choice), `ja/`,
 /// `en/` and `assets/`. Returns the files written, relative to `out`.
-/// `data` lists the open-data files (name, table, rows) for the data page;
-/// `has_pdf` says whether `report.pdf` is published beside the site.
+/// `data` lists the open-data files (name, table, rows) for the data page
+/// (it may be filled while the site is rendered); `has_pdf` says whether
+/// `report.pdf` is published beside the site.
 pub fn write(
     p: &Publication,
     out: &Path,
-    data: &[(String, String, usize)],
+    data: &Listing,
     has_pdf: bool,
 ) -> Result<Vec<String>, PublishError> {
     let mut files = Vec::new();
