@@ -187,10 +187,10 @@ impl Sheet {
 const STYLES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">\
 <fonts count=\"4\">\
-<font><sz val=\"11\"/><color theme=\"1\"/><name val=\"Calibri\"/><family val=\"2\"/><scheme val=\"minor\"/></font>\
-<font><b/><sz val=\"11\"/><color theme=\"1\"/><name val=\"Calibri\"/><family val=\"2\"/><scheme val=\"minor\"/></font>\
-<font><sz val=\"9\"/><color rgb=\"FF595959\"/><name val=\"Calibri\"/><family val=\"2\"/><scheme val=\"minor\"/></font>\
-<font><b/><sz val=\"14\"/><color theme=\"1\"/><name val=\"Calibri\"/><family val=\"2\"/><scheme val=\"minor\"/></font>\
+<font><sz val=\"11\"/><color rgb=\"FF000000\"/><name val=\"游ゴシック\"/><family val=\"3\"/><charset val=\"128\"/></font>\
+<font><b/><sz val=\"11\"/><color rgb=\"FF000000\"/><name val=\"游ゴシック\"/><family val=\"3\"/><charset val=\"128\"/></font>\
+<font><sz val=\"9\"/><color rgb=\"FF595959\"/><name val=\"游ゴシック\"/><family val=\"3\"/><charset val=\"128\"/></font>\
+<font><b/><sz val=\"14\"/><color rgb=\"FF000000\"/><name val=\"游ゴシック\"/><family val=\"3\"/><charset val=\"128\"/></font>\
 </fonts>\
 <fills count=\"3\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill>\
 <fill><patternFill patternType=\"solid\"><fgColor rgb=\"FFDDE6F0\"/><bgColor indexed=\"64\"/></patternFill></fill></fills>\
