@@ -18,6 +18,21 @@ pub(crate) fn halfwidth_char(c: char) -> char {
     }
 }
 
+/// A spreadsheet column as Excel writes it, from a 0-based index:
+/// 0 → A, 25 → Z, 26 → AA.
+pub fn column_letters(mut i: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// Half-width form with all whitespace removed: the shape parsers match on.
 pub fn compact(s: &str) -> String {
     s.chars()
@@ -40,6 +55,17 @@ pub trait Bilingual {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn column_letters_as_spreadsheets_write_them() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(2), "C");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(27), "AB");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
 
     #[test]
     fn fullwidth_digits_and_parens_become_ascii() {

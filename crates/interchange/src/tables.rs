@@ -59,20 +59,6 @@ struct Row<'a> {
     sheet: Option<&'a str>,
 }
 
-/// A spreadsheet column letter: 0 → A, 25 → Z, 26 → AA.
-fn column_letters(mut i: usize) -> String {
-    let mut out = Vec::new();
-    loop {
-        out.push(b'A' + (i % 26) as u8);
-        if i < 26 {
-            break;
-        }
-        i = i / 26 - 1;
-    }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
-}
-
 impl Row<'_> {
     fn cell(&self, name: &str) -> &str {
         let i = self
@@ -94,7 +80,9 @@ impl Row<'_> {
                 sheet: sheet.to_string(),
                 cell: format!(
                     "{}{}",
-                    column_letters(self.columns.iter().position(|c| *c == column).unwrap_or(0)),
+                    gyokaku_domain::text::column_letters(
+                        self.columns.iter().position(|c| *c == column).unwrap_or(0)
+                    ),
                     self.row
                 ),
                 column: column.to_string(),
@@ -855,20 +843,6 @@ pub fn read_fiscal_csv(path: &Path) -> Result<Vec<FiscalObservation>, crate::Imp
         Ok(rows)
     } else {
         Err(crate::ImportErrors(errors))
-    }
-}
-
-#[cfg(test)]
-mod cell_tests {
-    #[test]
-    fn column_letters_as_spreadsheets_write_them() {
-        assert_eq!(super::column_letters(0), "A");
-        assert_eq!(super::column_letters(2), "C");
-        assert_eq!(super::column_letters(25), "Z");
-        assert_eq!(super::column_letters(26), "AA");
-        assert_eq!(super::column_letters(27), "AB");
-        assert_eq!(super::column_letters(701), "ZZ");
-        assert_eq!(super::column_letters(702), "AAA");
     }
 }
 

@@ -46,20 +46,6 @@ fn sheet_name(title: &str, used: &mut Vec<String>) -> String {
     name
 }
 
-/// A spreadsheet column letter: 0 → A, 25 → Z, 26 → AA.
-fn column_letters(mut i: usize) -> String {
-    let mut out = Vec::new();
-    loop {
-        out.push(b'A' + (i % 26) as u8);
-        if i < 26 {
-            break;
-        }
-        i = i / 26 - 1;
-    }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
-}
-
 /// Text escaped for XML content and attributes; characters XML 1.0 cannot
 /// hold (control characters other than tab and newline) are left out.
 fn push_escaped(out: &mut String, s: &str) {
@@ -101,7 +87,9 @@ impl Sheet {
     fn new(columns: usize) -> Sheet {
         Sheet {
             xml: String::new(),
-            letters: (0..columns.max(1)).map(column_letters).collect(),
+            letters: (0..columns.max(1))
+                .map(gyokaku_domain::text::column_letters)
+                .collect(),
             row: 0,
             cell_in_row: false,
         }
@@ -431,8 +419,6 @@ mod tests {
             super::escaped("a<b>&\"c\"\u{1}\r\n"),
             "a&lt;b&gt;&amp;&quot;c&quot;\n"
         );
-        assert_eq!(super::column_letters(0), "A");
-        assert_eq!(super::column_letters(27), "AB");
     }
 
     #[test]

@@ -588,7 +588,7 @@ pub(crate) async fn save_item_in(
     let version =
         write_progress(tx, plan, plan_id, p, expected_version, state, action, actor).await?;
     for v in &edit.indicator_values {
-        write_indicator_value(tx, plan, plan_id, Some(node_id), v, actor).await?;
+        write_indicator_value(tx, plan, plan_id, Some(node_id), v, None, actor).await?;
     }
     if submit {
         add_review(
@@ -608,12 +608,16 @@ pub(crate) async fn save_item_in(
 
 /// Stores one indicator actual. The indicator must belong to the plan and,
 /// when entered with an item's report (`node_id`), to that item (or none).
+/// With `expected`, the stored value must still be that version (`None`:
+/// there was none), else nothing is written and the conflict returned.
+/// Returns whether anything changed.
 pub(crate) async fn write_indicator_value(
     tx: &mut Tx,
     plan: &PlanRef,
     plan_id: i64,
     node_id: Option<i64>,
     v: &IndicatorValue,
+    expected: Option<Option<i64>>,
     actor: &str,
 ) -> Result<bool> {
     let row =
@@ -631,14 +635,25 @@ pub(crate) async fn write_indicator_value(
             v.indicator, v.indicator
         )));
     }
-    let before: Option<(String, Option<String>)> =
-        sqlx::query("SELECT value, note FROM indicator_values WHERE indicator_id = $1 AND fy = $2")
-            .bind(indicator_id)
-            .bind(v.fy.year() as i64)
-            .fetch_optional(&mut **tx)
-            .await?
-            .map(|r| -> Result<(String, Option<String>)> { Ok((r.try_get(0)?, r.try_get(1)?)) })
-            .transpose()?;
+    let stored: Option<(String, Option<String>, i64)> = sqlx::query(
+        "SELECT value, note, version FROM indicator_values WHERE indicator_id = $1 AND fy = $2",
+    )
+    .bind(indicator_id)
+    .bind(v.fy.year() as i64)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| -> Result<(String, Option<String>, i64)> {
+        Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))
+    })
+    .transpose()?;
+    let current = stored.as_ref().map(|(_, _, version)| *version);
+    if let Some(expected) = expected.filter(|e| *e != current) {
+        return Err(StoreError::Conflict {
+            expected: expected.unwrap_or(0),
+            current: current.unwrap_or(0),
+        });
+    }
+    let before = stored.map(|(value, note, _)| (value, note));
     let value = v.value.to_string();
     // A report's form and workbook carry no notes: there, none given keeps
     // the stored one.

@@ -9,7 +9,7 @@ use gyokaku_domain::{FiscalObservation, IndicatorValue};
 
 use crate::cycle::{require_open, write_indicator_value};
 use crate::sql::{audit, bump_revision, Change, SqlStore};
-use crate::{PlanRef, Result, StoreError};
+use crate::{PlanRef, Result};
 
 /// An actual entered in the yearly cycle, with the version of the stored
 /// value the user saw (`None`: there was none).
@@ -31,7 +31,7 @@ impl SqlStore {
         let mut tx = self.begin_write().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
         for v in values {
-            write_indicator_value(&mut tx, plan, plan_id, None, v, actor).await?;
+            write_indicator_value(&mut tx, plan, plan_id, None, v, None, actor).await?;
         }
         tx.commit().await?;
         Ok(values.len())
@@ -53,24 +53,10 @@ impl SqlStore {
         let mut changed = 0;
         for e in entries {
             require_open(&mut tx, plan_id, e.value.fy).await?;
-            let current: Option<i64> = sqlx::query(
-                "SELECT v.version FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id \
-                 WHERE i.plan_id = $1 AND i.indicator_key = $2 AND v.fy = $3",
-            )
-            .bind(plan_id)
-            .bind(&e.value.indicator)
-            .bind(e.value.fy.year() as i64)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get(0))
-            .transpose()?;
-            if current != e.expected_version {
-                return Err(StoreError::Conflict {
-                    expected: e.expected_version.unwrap_or(0),
-                    current: current.unwrap_or(0),
-                });
-            }
-            if write_indicator_value(&mut tx, plan, plan_id, None, &e.value, actor).await? {
+            let expected = Some(e.expected_version);
+            if write_indicator_value(&mut tx, plan, plan_id, None, &e.value, expected, actor)
+                .await?
+            {
                 changed += 1;
             }
         }

@@ -28,6 +28,17 @@ pub enum AppError {
     Internal(String),
 }
 
+impl AppError {
+    /// Bad input, in the words of a locale key (both languages).
+    pub fn bad(key: &str) -> AppError {
+        use crate::i18n::{Lang, Tr};
+        AppError::BadRequest(
+            Tr::new(Lang::Ja).s(key).to_string(),
+            Tr::new(Lang::En).s(key).to_string(),
+        )
+    }
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {

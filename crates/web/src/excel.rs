@@ -316,15 +316,11 @@ const HELP_KEYS: [(u32, &str); 5] = [
 
 /// `A1`-style reference of a 0-based cell.
 pub fn cell_ref(row: u32, col: u16) -> String {
-    let mut letters = Vec::new();
-    let mut n = col as u32 + 1;
-    while n > 0 {
-        let rem = (n - 1) % 26;
-        letters.push((b'A' + rem as u8) as char);
-        n = (n - 1) / 26;
-    }
-    letters.reverse();
-    format!("{}{}", letters.into_iter().collect::<String>(), row + 1)
+    format!(
+        "{}{}",
+        gyokaku_domain::text::column_letters(col as usize),
+        row + 1
+    )
 }
 
 fn at(sheet: &str, row: u32, col: u16) -> String {

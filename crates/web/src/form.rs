@@ -71,14 +71,7 @@ impl Upload {
     pub async fn read(mut multipart: Multipart, too_large: &str) -> Result<Upload, AppError> {
         let fail = |e: axum::extract::multipart::MultipartError| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::BadRequest(
-                    crate::i18n::Tr::new(crate::i18n::Lang::Ja)
-                        .s(too_large)
-                        .to_string(),
-                    crate::i18n::Tr::new(crate::i18n::Lang::En)
-                        .s(too_large)
-                        .to_string(),
-                )
+                AppError::bad(too_large)
             } else {
                 AppError::BadRequest(
                     format!("送信された内容を読めません: {e}"),

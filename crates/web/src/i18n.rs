@@ -92,6 +92,14 @@ impl Tr {
         }
     }
 
+    /// A message the domain or the store gives in both languages.
+    pub fn text(&self, message: &dyn gyokaku_domain::Bilingual) -> String {
+        match self.lang {
+            Lang::En => message.en(),
+            Lang::Ja => message.ja(),
+        }
+    }
+
     pub fn is_en(&self) -> bool {
         self.lang == Lang::En
     }

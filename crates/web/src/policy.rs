@@ -49,6 +49,17 @@ pub fn responsible(
     })
 }
 
+/// Whether `dept` is one of `depts` or a parent of one of them (a 部 covers
+/// its 課).
+pub fn covers(depts: &[String], dept: &str, ancestry: &HashMap<String, Vec<String>>) -> bool {
+    depts.iter().any(|d| {
+        d == dept
+            || ancestry
+                .get(d)
+                .is_some_and(|chain| chain.iter().any(|c| c == dept))
+    })
+}
+
 /// What a user may do with one item's report for one year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ItemRights {

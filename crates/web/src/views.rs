@@ -108,6 +108,17 @@ pub fn state_key(state: Option<ItemState>) -> &'static str {
     }
 }
 
+/// A node's number as its level prints it (基本施策1, 1-①), given its
+/// parent where the level's numbering includes the parent's number.
+pub fn level_label(doc: &PlanDocument, n: &Node, parent: Option<&Node>) -> String {
+    doc.header
+        .levels
+        .iter()
+        .find(|l| l.key == n.level)
+        .map(|l| l.label(n.number, parent.and_then(|p| p.number)))
+        .unwrap_or_default()
+}
+
 /// One item (a leaf of the plan's tree) as lists show it.
 #[derive(Debug, Clone)]
 pub struct ItemInfo {
@@ -561,13 +572,7 @@ fn item_infos(doc: &PlanDocument, dept_names: &HashMap<String, String>) -> Vec<I
     }
     impl Walk<'_> {
         fn label(&self, n: &Node, parent: Option<&Node>) -> String {
-            self.doc
-                .header
-                .levels
-                .iter()
-                .find(|l| l.key == n.level)
-                .map(|l| l.label(n.number, parent.and_then(|p| p.number)))
-                .unwrap_or_default()
+            level_label(self.doc, n, parent)
         }
         /// Tags and SDGs are inherited: a mark on a policy applies to
         /// every item under it.

@@ -23,21 +23,13 @@ use crate::auth::Auth;
 use crate::error::{url_encode, AppError};
 use crate::form::{FormData, Upload};
 use crate::handlers::indicators::{
-    achievement_text, baseline_text, default_as_of, gaps_text, indicator_chart, target_text,
-    trajectory_text,
+    achievement_text, baseline_text, default_as_of, gaps_text, indicator_chart, kind_text,
+    target_text, trajectory_text,
 };
 use crate::handlers::plans::{audit_lines, AuditLine, Opt};
 use crate::handlers::{html, see_other};
-use crate::i18n::{Lang, Tr};
-use crate::views::{fy_label, jst, Chrome, PlanCtx};
+use crate::views::{fy_label, jst, level_label, Chrome, PlanCtx};
 use crate::AppState;
-
-fn both(key: &str) -> AppError {
-    AppError::BadRequest(
-        Tr::new(Lang::Ja).s(key).to_string(),
-        Tr::new(Lang::En).s(key).to_string(),
-    )
-}
 
 /// The open years of a plan: the only years actuals can be entered for.
 fn open_years(ctx: &PlanCtx) -> Vec<FiscalYear> {
@@ -56,70 +48,48 @@ fn indicator_or_404<'a>(ctx: &'a PlanCtx, id: &str) -> Result<&'a Indicator, App
         .ok_or(AppError::NotFound)
 }
 
-fn kind_text(tr: Tr, i: &Indicator) -> String {
-    if tr.is_en() {
-        i.kind.key().to_string()
-    } else {
-        i.kind.ja().to_string()
-    }
-}
-
 /// The stored actuals of one indicator, by year.
 fn series_of<'a>(values: &'a [StoredValue], id: &str) -> Vec<&'a StoredValue> {
     values.iter().filter(|s| s.value.indicator == id).collect()
 }
 
-/// The open years in which an editor may not change an item's indicator:
-/// the item's report is with the office (submitted or accepted), and its
-/// actuals are frozen with it, as on the item page.
-async fn frozen_years(
-    state: &AppState,
-    auth: &Auth,
-    ctx: &PlanCtx,
-    i: &Indicator,
-    open: &[FiscalYear],
-) -> Result<Vec<FiscalYear>, AppError> {
-    let Some(node) = i.node.as_deref().filter(|n| ctx.item(n).is_some()) else {
-        return Ok(Vec::new());
-    };
-    if auth.user().role != Role::Editor {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    for fy in open {
-        let reports = ctx.year_reports(state, *fy).await?;
-        if reports
-            .iter()
-            .any(|r| r.progress.node == node && !r.state.editable())
-        {
-            out.push(*fy);
-        }
-    }
-    Ok(out)
-}
-
-/// `frozen_years` for every indicator of the plan: (indicator, year).
-async fn frozen_all(
+/// The (indicator, open year) pairs an editor may not change: the
+/// indicator's item has its report with the office (submitted or
+/// accepted) that year, and its actuals are frozen with it, as on the item
+/// page. Each year's reports are read once.
+async fn frozen(
     state: &AppState,
     auth: &Auth,
     ctx: &PlanCtx,
     open: &[FiscalYear],
 ) -> Result<Vec<(String, FiscalYear)>, AppError> {
     let mut out = Vec::new();
-    for i in &ctx.doc.indicators {
-        for fy in frozen_years(state, auth, ctx, i, open).await? {
-            out.push((i.id.clone(), fy));
+    if auth.user().role != Role::Editor {
+        return Ok(out);
+    }
+    for fy in open {
+        let reports = ctx.year_reports(state, *fy).await?;
+        for r in reports.iter().filter(|r| !r.state.editable()) {
+            let node = r.progress.node.as_str();
+            out.extend(
+                ctx.doc
+                    .indicators
+                    .iter()
+                    .filter(|i| i.node.as_deref() == Some(node) && ctx.item(node).is_some())
+                    .map(|i| (i.id.clone(), *fy)),
+            );
         }
     }
     Ok(out)
 }
 
-/// A store message written "日本語 / English", in the user's language.
-fn in_language(tr: Tr, msg: &str) -> String {
-    match msg.split_once(" / ") {
-        Some((ja, en)) => if tr.is_en() { en } else { ja }.to_string(),
-        None => msg.to_string(),
-    }
+/// The years of `frozen` for one indicator.
+fn frozen_for(frozen: &[(String, FiscalYear)], id: &str) -> Vec<FiscalYear> {
+    frozen
+        .iter()
+        .filter(|(i, _)| i == id)
+        .map(|(_, fy)| *fy)
+        .collect()
 }
 
 pub fn indicator_href(ctx: &PlanCtx, id: &str) -> String {
@@ -222,7 +192,7 @@ async fn render_indicator(
     let a = assess(i, &plain, as_of);
     let may_enter = ctx.may_enter(auth, id);
     let open = open_years(ctx);
-    let frozen = frozen_years(state, auth, ctx, i, &open).await?;
+    let frozen = frozen_for(&frozen(state, auth, ctx, &open).await?, id);
 
     // Every year from the baseline's (or the first with an actual) to the
     // target's (or the last open or reported): a gap shows as a blank row.
@@ -274,15 +244,13 @@ async fn render_indicator(
                     stored_note.clone(),
                 ),
             };
+            let theirs = (carry.conflict && carry.typed.contains_key(&y.year()))
+                .then(|| stored_value.clone());
             YearLine {
                 fy: fy_label(tr, *y),
                 year: y.year(),
-                value: stored
-                    .map(|s| s.value.value.to_string())
-                    .unwrap_or_default(),
-                note: stored
-                    .and_then(|s| s.value.note.clone())
-                    .unwrap_or_default(),
+                value: stored_value,
+                note: stored_note,
                 updated: stored.map(|s| jst(&s.updated_at)).unwrap_or_default(),
                 demo: stored.is_some_and(|s| s.value.demo),
                 editable,
@@ -291,11 +259,7 @@ async fn render_indicator(
                 version,
                 shown,
                 shown_note,
-                theirs: (carry.conflict && carry.typed.contains_key(&y.year())).then(|| {
-                    stored
-                        .map(|s| s.value.value.to_string())
-                        .unwrap_or_default()
-                }),
+                theirs,
             }
         })
         .collect();
@@ -323,15 +287,9 @@ async fn render_indicator(
         definition: i.definition.clone().unwrap_or_default(),
         node: node
             .map(|n| {
-                let label = ctx
-                    .doc
-                    .header
-                    .levels
-                    .iter()
-                    .find(|l| l.key == n.level)
-                    .map(|l| l.label(n.number, None))
-                    .unwrap_or_default();
-                format!("{label} {}", n.title).trim().to_string()
+                format!("{} {}", level_label(&ctx.doc, n, None), n.title)
+                    .trim()
+                    .to_string()
             })
             .unwrap_or_else(|| tr.s("ind.plan_wide").to_string()),
         node_href,
@@ -390,7 +348,7 @@ pub async fn enter(
         return Err(AppError::Forbidden);
     }
     let open = open_years(&ctx);
-    let frozen = frozen_years(&state, &auth, &ctx, i, &open).await?;
+    let frozen = frozen_for(&frozen(&state, &auth, &ctx, &open).await?, &id);
     let mut typed = HashMap::new();
     let mut errors = Vec::new();
     let mut entries = Vec::new();
@@ -398,7 +356,7 @@ pub async fn enter(
         let Some(year) = k.strip_prefix("v:") else {
             continue;
         };
-        let fy = FiscalYear::parse(year).map_err(|_| both("actuals.bad_form"))?;
+        let fy = FiscalYear::parse(year).map_err(|_| AppError::bad("actuals.bad_form"))?;
         let value_text = raw.trim().to_string();
         let note = form.raw(&format!("n:{year}")).trim().to_string();
         let shown = form.raw(&format!("o:{year}")).trim().to_string();
@@ -441,14 +399,7 @@ pub async fn enter(
         let value = match Decimal::parse(&value_text) {
             Ok(v) => v,
             Err(e) => {
-                errors.push(format!(
-                    "{label}: {}",
-                    if tr.is_en() {
-                        gyokaku_domain::Bilingual::en(&e)
-                    } else {
-                        gyokaku_domain::Bilingual::ja(&e)
-                    }
-                ));
+                errors.push(format!("{label}: {}", tr.text(&e)));
                 continue;
             }
         };
@@ -458,7 +409,7 @@ pub async fn enter(
             Some(
                 version
                     .parse::<i64>()
-                    .map_err(|_| both("actuals.bad_version"))?,
+                    .map_err(|_| AppError::bad("actuals.bad_version"))?,
             )
         };
         entries.push(ValueEntry {
@@ -504,10 +455,10 @@ pub async fn enter(
             };
             render_indicator(&state, &auth, &ctx, &id, carry, StatusCode::CONFLICT).await
         }
-        Err(StoreError::Invalid(msg)) => {
+        Err(e @ StoreError::Invalid(_)) => {
             let carry = Carry {
                 typed,
-                errors: vec![in_language(tr, &msg)],
+                errors: vec![tr.text(&e)],
                 ..Carry::default()
             };
             render_indicator(
@@ -678,10 +629,10 @@ pub async fn template(
     may_upload(&auth)?;
     let ctx = PlanCtx::load(&state, &city, &plan).await?;
     let fy = match q.fy.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => FiscalYear::parse(s).map_err(|_| both("actuals.bad_form"))?,
+        Some(s) => FiscalYear::parse(s).map_err(|_| AppError::bad("actuals.bad_form"))?,
         None => *open_years(&ctx)
             .first()
-            .ok_or_else(|| both("actuals.no_open_year"))?,
+            .ok_or_else(|| AppError::bad("actuals.no_open_year"))?,
     };
     let values = state.store.plan_indicator_values(&ctx.r).await?;
     let mut w = csv::WriterBuilder::new()
@@ -758,10 +709,10 @@ pub async fn upload(
     let ctx = PlanCtx::load(&state, &city, &plan).await?;
     let tr = auth.tr;
     let Some((file_name, bytes)) = file else {
-        return Err(both("actuals.no_file"));
+        return Err(AppError::bad("actuals.no_file"));
     };
     let open = open_years(&ctx);
-    let frozen = frozen_all(&state, &auth, &ctx, &open).await?;
+    let frozen = frozen(&state, &auth, &ctx, &open).await?;
     let allowed: Vec<String> = enterable(&ctx, &auth)
         .into_iter()
         .map(|(_, id, _)| id)
@@ -818,7 +769,7 @@ pub async fn upload(
     })
     .await
     .map_err(|e| AppError::Internal(format!("actuals task: {e}")))?
-    .ok_or_else(|| both("actuals.bad_book"))?;
+    .ok_or_else(|| AppError::bad("actuals.bad_book"))?;
     let mut p = Preview::new(file_name.clone(), true, None);
     let rows = match parsed {
         Ok(rows) => rows,
@@ -911,7 +862,7 @@ pub async fn apply(
     let pending = form
         .get("token")
         .and_then(|t| state.actuals.take(t, user.id, &auth.token_hash, &ctx.r))
-        .ok_or_else(|| both("actuals.expired"))?;
+        .ok_or_else(|| AppError::bad("actuals.expired"))?;
     // Rights and reports may have changed since the preview.
     if pending
         .entries
@@ -920,13 +871,13 @@ pub async fn apply(
     {
         return Err(AppError::Forbidden);
     }
-    let frozen = frozen_all(&state, &auth, &ctx, &open_years(&ctx)).await?;
+    let frozen = frozen(&state, &auth, &ctx, &open_years(&ctx)).await?;
     if pending.entries.iter().any(|e| {
         frozen
             .iter()
             .any(|(id, fy)| id == &e.value.indicator && *fy == e.value.fy)
     }) {
-        return Err(both("actuals.report_with_office_upload"));
+        return Err(AppError::bad("actuals.report_with_office_upload"));
     }
     match state
         .store
@@ -935,7 +886,7 @@ pub async fn apply(
     {
         Ok(_) => Ok(see_other(&format!("{}/actuals", ctx.base()), "imported")),
         Err(StoreError::Conflict { .. }) => {
-            let mut res = both("actuals.conflict_upload").into_response();
+            let mut res = AppError::bad("actuals.conflict_upload").into_response();
             *res.status_mut() = StatusCode::CONFLICT;
             Ok(res)
         }

@@ -71,6 +71,15 @@ pub fn achievement_text(tr: Tr, a: &Assessment) -> String {
     }
 }
 
+/// An indicator's kind: 成果指標 in Japanese, its key in English.
+pub fn kind_text(tr: Tr, i: &Indicator) -> String {
+    if tr.is_en() {
+        i.kind.key().to_string()
+    } else {
+        i.kind.ja().to_string()
+    }
+}
+
 /// The years without an actual up to the year judged: R4、R5.
 pub fn gaps_text(a: &Assessment) -> String {
     a.gap_years
@@ -271,13 +280,7 @@ pub async fn registry(
             else {
                 return false;
             };
-            ds.iter().any(|x| {
-                x == d
-                    || ctx
-                        .ancestry
-                        .get(x)
-                        .is_some_and(|chain| chain.iter().any(|c| c == d))
-            })
+            crate::policy::covers(ds, d, &ctx.ancestry)
         };
         let judged = ctx.judged(&state, as_of).await?;
         let at = loaded.len();
@@ -349,11 +352,7 @@ pub async fn registry(
                 None => node_title,
             },
             depts: ctx.indicator_dept_names(&i.id),
-            kind: if tr.is_en() {
-                i.kind.key().to_string()
-            } else {
-                i.kind.ja().to_string()
-            },
+            kind: kind_text(tr, i),
             name: i.name.clone(),
             unit: i.unit.clone().unwrap_or_default(),
             baseline: baseline_text(i),

@@ -337,11 +337,7 @@ async fn render(
             chart: indicators::indicator_chart(tr, i, &own, fy),
             name: i.name.clone(),
             unit: i.unit.clone().unwrap_or_default(),
-            kind: if tr.is_en() {
-                i.kind.key().to_string()
-            } else {
-                i.kind.ja().to_string()
-            },
+            kind: indicators::kind_text(tr, i),
             baseline: i
                 .baseline
                 .as_ref()

@@ -11,7 +11,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use gyokaku_domain::{Bilingual, FiscalYear, Yen};
+use gyokaku_domain::{FiscalYear, Yen};
 use gyokaku_store::{CycleState, ItemEdit, Role, StoreError, StoredProgress};
 
 use crate::auth::Auth;
@@ -20,7 +20,7 @@ use crate::excel::{self, Book, BookIndicator, BookItem, BookKey, CellError, Fiel
 use crate::form::{FormData, Upload};
 use crate::handlers::plans::Opt;
 use crate::handlers::{html, see_other};
-use crate::i18n::{Lang, Tr};
+use crate::i18n::Tr;
 use crate::policy;
 use crate::views::{fy_label, Chrome, ItemInfo, PlanCtx};
 use crate::AppState;
@@ -32,22 +32,9 @@ pub struct PendingBook {
     edits: Vec<(ItemEdit, Option<i64>)>,
 }
 
-fn both(key: &str) -> AppError {
-    AppError::BadRequest(
-        Tr::new(Lang::Ja).s(key).to_string(),
-        Tr::new(Lang::En).s(key).to_string(),
-    )
-}
-
 /// Whether the item is the department's, directly or through a division.
 fn of_dept(ctx: &PlanCtx, item: &ItemInfo, dept: &str) -> bool {
-    item.dept_ids.iter().any(|d| {
-        d == dept
-            || ctx
-                .ancestry
-                .get(d)
-                .is_some_and(|chain| chain.iter().any(|c| c == dept))
-    })
+    policy::covers(&item.dept_ids, dept, &ctx.ancestry)
 }
 
 /// The office may use any department's workbook; an editor only the
@@ -244,7 +231,7 @@ pub async fn download(
     let dept = q
         .dept
         .filter(|d| !d.trim().is_empty())
-        .ok_or_else(|| both("workbook.no_dept"))?;
+        .ok_or_else(|| AppError::bad("workbook.no_dept"))?;
     authorise(&auth, &ctx, &dept)?;
     let book = book_for(&state, &ctx, fy, &dept).await?;
     let disposition = content_disposition(&book);
@@ -336,10 +323,7 @@ fn shown(tr: Tr, f: &Field, v: &str) -> String {
 }
 
 fn error_lines(tr: Tr, errors: &[CellError]) -> Vec<String> {
-    errors
-        .iter()
-        .map(|e| if tr.is_en() { e.en() } else { e.ja() })
-        .collect()
+    errors.iter().map(|e| tr.text(e)).collect()
 }
 
 struct Subject<'a> {
@@ -453,7 +437,7 @@ pub async fn upload(
     }
     let ctx = PlanCtx::load(&state, &city, &plan).await?;
     let Some((file_name, bytes)) = file else {
-        return Err(both("workbook.no_file"));
+        return Err(AppError::bad("workbook.no_file"));
     };
     let name = file_name.clone();
     let opened = tokio::task::spawn_blocking(move || excel::open(&name, &bytes))
@@ -556,7 +540,7 @@ pub async fn apply(
     let pending = form
         .get("token")
         .and_then(|t| state.workbooks.take(t, user.id, &auth.token_hash, &ctx.r))
-        .ok_or_else(|| both("workbook.expired"))?;
+        .ok_or_else(|| AppError::bad("workbook.expired"))?;
     // Rights may have changed since the preview.
     authorise(&auth, &ctx, &pending.dept)?;
     let submit = form.get("action") == Some("submit");
@@ -575,7 +559,7 @@ pub async fn apply(
             if submit { "submitted" } else { "saved" },
         )),
         Err(StoreError::Conflict { .. }) => {
-            let e = both("workbook.conflict");
+            let e = AppError::bad("workbook.conflict");
             let mut res = e.into_response();
             *res.status_mut() = StatusCode::CONFLICT;
             Ok(res)
