@@ -159,6 +159,7 @@ pub fn synthetic_plan(items: usize, years: usize, indicators: usize) -> PlanDocu
                     name_en: None,
                     numbering: Numbering::Arabic,
                     prefix: None,
+                    items: false,
                 },
                 Level {
                     key: "item".into(),
@@ -166,6 +167,7 @@ pub fn synthetic_plan(items: usize, years: usize, indicators: usize) -> PlanDocu
                     name_en: None,
                     numbering: Numbering::Paren,
                     prefix: None,
+                    items: false,
                 },
             ],
             status_scale,

@@ -237,6 +237,9 @@ pub async fn stage_cycle(
     };
     let deadline = gyokaku_store::iso_in(30 * 86_400)[..10].to_string();
     store.open_cycle(plan, fy, Some(&deadline), "demo").await?;
+    // The office plays the demo's cycle (it may save, submit and review
+    // every item; the workflow and the store check it as any other actor).
+    let demo = gyokaku_domain::Actor::office("demo");
     for p in staged {
         let edit = ItemEdit {
             progress: p.clone(),
@@ -248,9 +251,7 @@ pub async fn stage_cycle(
             continue;
         }
         let submit = h >= 4;
-        let v = store
-            .save_item(plan, &edit, None, submit, "demo", "editor")
-            .await?;
+        let v = store.save_item(plan, &edit, None, submit, &demo).await?;
         match h {
             4 => {
                 store
@@ -261,13 +262,13 @@ pub async fn stage_cycle(
                         false,
                         "（デモ）実績の数値の根拠を追記してください。",
                         v,
-                        "demo",
+                        &demo,
                     )
                     .await?;
             }
             7..=9 => {
                 store
-                    .review_item(plan, &p.node, fy, true, "", v, "demo")
+                    .review_item(plan, &p.node, fy, true, "", v, &demo)
                     .await?;
             }
             _ => {}

@@ -417,11 +417,13 @@ async fn demo(db: &Option<String>, bind: &str, no_serve: bool) -> anyhow::Result
             role,
             departments: depts
                 .iter()
-                .map(|(city, dept)| gyokaku_store::DeptRef {
-                    city: city.to_string(),
-                    dept: dept.to_string(),
+                .map(|(city, dept)| -> anyhow::Result<gyokaku_store::DeptRef> {
+                    Ok(gyokaku_store::DeptRef {
+                        city: city_code(city)?,
+                        dept: dept.to_string(),
+                    })
                 })
-                .collect(),
+                .collect::<anyhow::Result<Vec<_>>>()?,
         };
         store
             .create_user(&new, "demo")
@@ -434,7 +436,7 @@ async fn demo(db: &Option<String>, bind: &str, no_serve: bool) -> anyhow::Result
         demo::DEMO_LABEL
     );
     for (plan, fy) in summaries {
-        let r = store.status_report(&plan, fy).await?;
+        let r = report::StatusReport::load(&store, &plan, fy).await?;
         println!("{}", report::table(&r));
     }
     if no_serve {
@@ -520,7 +522,7 @@ async fn user_add(
                 format!("--dept「{d}」は 団体コード/部署 の形で書きます / --dept '{d}' must be CITY/DEPT")
             })?;
             Ok(gyokaku_store::DeptRef {
-                city: city_code(city)?.to_string(),
+                city: city_code(city)?,
                 dept: dept.to_string(),
             })
         })
@@ -627,8 +629,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let fy = FiscalYear::parse(&fy).map_err(|e| anyhow::anyhow!(e.both()))?;
             let store = open(&cli.db).await?;
             let plan = pick_plan(&store, city_code(&city)?, plan).await?;
-            let r = store
-                .status_report(&plan, fy)
+            let r = report::StatusReport::load(&store, &plan, fy)
                 .await
                 .map_err(|e| anyhow::anyhow!(e.both()))?;
             print!(
@@ -715,19 +716,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let store = open(&cli.db).await?;
             let plan = pick_plan(&store, city_code(&city)?, plan).await?;
-            let publication = gyokaku_publish::Publication::load(&store, &plan, fy, &date)
+            // The web app's procedure: one snapshot, a new folder beside
+            // `out` swapped in whole, audited.
+            let actor = format!("cli:{}", std::env::var("USER").unwrap_or_default());
+            let done = gyokaku_publish::publish(&store, &plan, fy, &date, &out, fonts, &actor)
                 .await
                 .map_err(|e| anyhow::anyhow!(e.both()))?;
-            // Typesetting is CPU work: off the async runtime.
-            let dir = out.clone();
-            let files = tokio::task::spawn_blocking(move || {
-                gyokaku_publish::write_all(&publication, &dir, fonts.as_ref())
-            })
-            .await?
-            .map_err(|e| anyhow::anyhow!(e.both()))?;
             println!(
                 "公表用ファイルを書き出しました / published {} files to {}",
-                files.len(),
+                done.files.len(),
                 out.display()
             );
             store.close().await;

@@ -10,9 +10,11 @@ pub mod lgcode;
 pub mod numbers;
 pub mod plan;
 pub mod progress;
+pub mod state;
 pub mod status;
 pub mod text;
 pub mod wareki;
+pub mod workflow;
 
 pub use achievement::{
     assess, assess_all, summarise, AchievementSummary, Actual, Assessment, BoundKind, Evaluation,
@@ -28,6 +30,10 @@ pub use lgcode::LocalGovCode;
 pub use numbers::{Decimal, Numbering, Yen};
 pub use plan::*;
 pub use progress::{Direction, IndicatorValue, Progress};
+pub use state::{DataError, Effect, Entry, Group, Item, PlanModel, PlanState, Report};
 pub use status::{StatusRow, StatusSummary};
-pub use text::Bilingual;
+pub use text::{Bilingual, Message};
 pub use wareki::{Era, FiscalYear, PlanDate};
+pub use workflow::{
+    Action, Actor, Coverage, DeptRef, Refusal, ReportState, Rights, Role, Situation,
+};

@@ -224,6 +224,11 @@ impl<'de> Deserialize<'de> for Decimal {
 pub struct Yen(pub i64);
 
 impl Yen {
+    /// A sum that stops at the largest amount instead of overflowing.
+    pub fn saturating_add(self, other: Yen) -> Yen {
+        Yen(self.0.saturating_add(other.0))
+    }
+
     /// Reads 1500000, 1,500,000円, 300万円, 15.2億円, 1億2,345万円, ▲300万円.
     pub fn parse(input: &str) -> Result<Yen, NumberError> {
         let bad = || NumberError::NotAnAmount(input.trim().to_string());

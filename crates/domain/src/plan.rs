@@ -84,6 +84,10 @@ pub struct Level {
     pub numbering: Numbering,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
+    /// Departments report at this level (取組): its nodes are the plan's
+    /// items. Unmarked, the deepest level any node is at.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub items: bool,
 }
 
 impl Level {

@@ -43,6 +43,38 @@ pub fn compact(s: &str) -> String {
 
 /// A message in Japanese and English. Every error a city user may see
 /// implements this, so each layer can choose the language it shows.
+/// A message for a city user, in Japanese and English: kept as two texts,
+/// never joined and split again.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Message {
+    pub ja: String,
+    pub en: String,
+}
+
+impl Message {
+    pub fn new(ja: impl Into<String>, en: impl Into<String>) -> Message {
+        Message {
+            ja: ja.into(),
+            en: en.into(),
+        }
+    }
+}
+
+impl Bilingual for Message {
+    fn ja(&self) -> String {
+        self.ja.clone()
+    }
+    fn en(&self) -> String {
+        self.en.clone()
+    }
+}
+
+impl std::fmt::Display for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} / {}", self.ja, self.en)
+    }
+}
+
 pub trait Bilingual {
     fn ja(&self) -> String;
     fn en(&self) -> String;

@@ -129,6 +129,14 @@ fn check_header(cx: &mut Ctx, doc: &PlanDocument) {
             "at least one level is required",
         );
     }
+    for (i, _) in h.levels.iter().enumerate().filter(|(_, l)| l.items).skip(1) {
+        cx.err(
+            PLAN,
+            &format!("levels[{i}].items"),
+            "取組の階層（items: true）は一つだけ指定できます",
+            "only one level may be marked as the item level (items: true)",
+        );
+    }
     cx.unique(
         PLAN,
         "階層キー",

@@ -9,6 +9,7 @@ pub mod charts;
 pub mod model;
 pub mod opendata;
 pub mod pdf;
+pub mod procedure;
 pub mod site;
 pub mod xlsx;
 
@@ -16,6 +17,7 @@ use gyokaku_domain::{Bilingual, FiscalYear};
 
 pub use model::{Entry, Publication};
 pub use pdf::{render_pdf, FontSet};
+pub use procedure::{publish, write_swapped, Published};
 
 /// What can stop a publication.
 #[derive(Debug, thiserror::Error)]

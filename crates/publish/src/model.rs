@@ -1,21 +1,29 @@
-//! What a publication is made of: the plan as the office accepted it up
-//! to the published year, the council's opinions, and the plan's outline
-//! (every node with the label the plan prints).
+//! What a publication is made of: the plan's read model as of the
+//! published year (every count, summary and assessment comes from it), the
+//! accepted reports and actuals up to that year, and the council's
+//! opinions.
 
 use std::collections::HashMap;
 
-use gyokaku_domain::{FiscalYear, Node, PlanDocument};
-use gyokaku_store::{
-    CycleState, ItemState, PlanRef, ReviewEntry, ReviewKind, SqlStore, Store, StoreError,
+use gyokaku_domain::{
+    FiscalYear, IndicatorValue, Node, PlanDocument, PlanModel, PlanState, Report, ReportState,
 };
+use gyokaku_store::{CycleState, ReviewEntry, ReviewKind, Snapshot};
 
 use crate::PublishError;
+
+pub use gyokaku_domain::Entry;
 
 /// A closed year of a plan, ready to be written in every format.
 #[derive(Debug, Clone)]
 pub struct Publication {
-    /// The plan with only accepted reports, and reports and actuals of
-    /// years up to `fy`.
+    /// The plan's structure: outline, items, groups.
+    pub model: PlanModel,
+    /// The plan's state as of `fy`: summaries, years side by side,
+    /// assessments, effect amounts.
+    pub state: PlanState,
+    /// The plan with what may be published: accepted reports and actuals
+    /// of years up to `fy` (from `state`, so counted by the same rule).
     pub doc: PlanDocument,
     pub fy: FiscalYear,
     /// The declared publication date (`YYYY-MM-DD`): the only thing in the
@@ -24,141 +32,95 @@ pub struct Publication {
     /// Council opinions of years up to `fy` (`node` is `None` for the
     /// whole plan).
     pub opinions: Vec<ReviewEntry>,
-    pub outline: Vec<Entry>,
     index: Index,
 }
 
 /// Lookups built once, so that writing thousands of pages stays linear.
 #[derive(Debug, Clone, Default)]
 struct Index {
-    /// Outline position by node id.
-    entries: HashMap<String, usize>,
-    /// Child positions from the top of the tree, by node id.
-    paths: HashMap<String, Vec<usize>>,
-    /// Report position by (node, year).
-    progress: HashMap<(String, FiscalYear), usize>,
     /// Actual positions by indicator, oldest first.
     values: HashMap<String, Vec<usize>>,
-    dept_names: HashMap<String, String>,
     /// The plan's period up to the published year and every reported year.
     years: Vec<FiscalYear>,
 }
 
-/// One node of the plan in reading order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    pub id: String,
-    pub parent: Option<String>,
-    pub depth: usize,
-    pub level: String,
-    /// The level's name (基本方針, 推進項目…).
-    pub level_name: String,
-    pub level_name_en: Option<String>,
-    /// 方針1, (2), ①, 1-① — as the plan prints it.
-    pub label: String,
-    pub title: String,
-    /// A leaf: the level at which departments report.
-    pub is_item: bool,
-}
-
-impl Entry {
-    pub fn heading(&self) -> String {
-        format!("{} {}", self.label, self.title).trim().to_string()
-    }
-}
-
-fn outline(doc: &PlanDocument) -> Vec<Entry> {
-    fn walk(
-        doc: &PlanDocument,
-        nodes: &[Node],
-        parent: Option<&Node>,
-        depth: usize,
-        out: &mut Vec<Entry>,
-    ) {
-        for n in nodes {
-            let level = doc.header.levels.iter().find(|l| l.key == n.level);
-            out.push(Entry {
-                id: n.id.clone(),
-                parent: parent.map(|p| p.id.clone()),
-                depth,
-                level: n.level.clone(),
-                level_name: level.map(|l| l.name.clone()).unwrap_or_default(),
-                level_name_en: level.and_then(|l| l.name_en.clone()),
-                label: level
-                    .map(|l| l.label(n.number, parent.and_then(|p| p.number)))
-                    .unwrap_or_default(),
-                title: n.title.clone(),
-                is_item: n.children.is_empty(),
-            });
-            walk(doc, &n.children, Some(n), depth + 1, out);
-        }
-    }
-    let mut out = Vec::new();
-    walk(doc, &doc.nodes, None, 0, &mut out);
-    out
-}
-
 impl Publication {
-    /// Reads a plan's closed year from the store. A year whose reporting is
-    /// still open is refused: close it first. A year with no cycle (records
-    /// imported from plan folders) is published as recorded.
+    /// Reads a plan in one snapshot and makes the publication of its
+    /// closed year `fy` (see `of_snapshot`).
     pub async fn load(
-        store: &SqlStore,
-        plan: &PlanRef,
+        store: &gyokaku_store::SqlStore,
+        plan: &gyokaku_store::PlanRef,
         fy: FiscalYear,
         published_on: &str,
     ) -> Result<Publication, PublishError> {
         check_date(published_on)?;
-        if store
-            .cycles(plan)
-            .await?
+        Publication::of_snapshot(store.snapshot(plan).await?, fy, published_on)
+    }
+
+    /// The publication of a snapshot's closed year. A year whose reporting
+    /// is still open is refused: close it first. A year with no cycle
+    /// (records imported from plan folders) is published as recorded.
+    pub fn of_snapshot(
+        snap: Snapshot,
+        fy: FiscalYear,
+        published_on: &str,
+    ) -> Result<Publication, PublishError> {
+        check_date(published_on)?;
+        if snap
+            .cycles
             .iter()
             .any(|c| c.fy == fy && c.state == CycleState::Open)
         {
             return Err(PublishError::Open(fy));
         }
-        let mut doc = store.export_plan(plan).await?;
-        let accepted: std::collections::HashSet<(String, FiscalYear)> = store
-            .reports(plan, None)
-            .await?
-            .into_iter()
-            .filter(|p| p.state == ItemState::Accepted)
-            .map(|p| (p.progress.node, p.progress.fy))
-            .collect();
-        doc.progress
-            .retain(|p| p.fy <= fy && accepted.contains(&(p.node.clone(), p.fy)));
-        doc.indicator_values.retain(|v| v.fy <= fy);
-        doc.fiscal.retain(|o| o.fy <= fy);
-        let opinions = store
-            .reviews(plan, None, None)
-            .await?
+        let opinions = snap
+            .reviews
             .into_iter()
             .filter(|r| r.kind == ReviewKind::Opinion && r.fy <= fy)
             .collect();
-        Ok(Publication::new(doc, fy, published_on, opinions))
+        Ok(Publication::build(
+            snap.doc,
+            snap.reports,
+            fy,
+            published_on,
+            opinions,
+        ))
     }
 
-    /// A publication of a document already in hand (tests, benchmarks).
+    /// A publication of a document already in hand (tests, benchmarks):
+    /// its reports are records, as an import takes them (accepted).
     pub fn new(
-        doc: PlanDocument,
+        mut doc: PlanDocument,
         fy: FiscalYear,
         published_on: &str,
         opinions: Vec<ReviewEntry>,
     ) -> Publication {
-        let outline = outline(&doc);
-        let mut index = Index {
-            entries: outline
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (e.id.clone(), i))
-                .collect(),
-            ..Index::default()
-        };
-        index.paths = gyokaku_domain::index_nodes(&doc.nodes);
-        for (i, g) in doc.progress.iter().enumerate() {
-            index.progress.insert((g.node.clone(), g.fy), i);
-        }
-        let mut by_ind: Vec<(usize, &gyokaku_domain::IndicatorValue)> =
+        let reports = std::mem::take(&mut doc.progress)
+            .into_iter()
+            .map(|progress| Report {
+                progress,
+                state: ReportState::Accepted,
+            })
+            .collect();
+        Publication::build(doc, reports, fy, published_on, opinions)
+    }
+
+    fn build(
+        mut doc: PlanDocument,
+        reports: Vec<Report>,
+        fy: FiscalYear,
+        published_on: &str,
+        opinions: Vec<ReviewEntry>,
+    ) -> Publication {
+        doc.indicator_values.retain(|v| v.fy <= fy);
+        doc.fiscal.retain(|o| o.fy <= fy);
+        let values = std::mem::take(&mut doc.indicator_values);
+        let model = PlanModel::new(doc.clone());
+        let state = PlanState::build(&model, reports, &values, fy);
+        doc.progress = state.accepted_reports().cloned().collect();
+        doc.indicator_values = values;
+        let mut index = Index::default();
+        let mut by_ind: Vec<(usize, &IndicatorValue)> =
             doc.indicator_values.iter().enumerate().collect();
         by_ind.sort_by_key(|(_, v)| v.fy);
         for (i, v) in by_ind {
@@ -171,18 +133,13 @@ impl Publication {
         years.extend(doc.progress.iter().map(|g| g.fy));
         years.insert(fy);
         index.years = years.into_iter().collect();
-        index.dept_names = doc
-            .organisation
-            .flatten()
-            .into_iter()
-            .map(|(d, _)| (d.id.clone(), d.name.clone()))
-            .collect();
         Publication {
+            model,
+            state,
             doc,
             fy,
             published_on: published_on.to_string(),
             opinions,
-            outline,
             index,
         }
     }
@@ -195,24 +152,27 @@ impl Publication {
         &self.doc.header.plan.id
     }
 
+    /// Every node in reading order, with the label the plan prints.
+    pub fn outline(&self) -> &[Entry] {
+        &self.model.outline
+    }
+
     pub fn entry(&self, id: &str) -> Option<&Entry> {
-        self.index.entries.get(id).map(|i| &self.outline[*i])
+        self.model.entry(id)
     }
 
     pub fn node(&self, id: &str) -> Option<&Node> {
-        gyokaku_domain::node_at(&self.doc.nodes, self.index.paths.get(id)?)
+        self.model.node(id)
     }
 
-    /// An item's report for a year.
+    /// An item's report for a year, if the office accepted it (only
+    /// accepted reports are published).
     pub fn report(&self, node: &str, fy: FiscalYear) -> Option<&gyokaku_domain::Progress> {
-        self.index
-            .progress
-            .get(&(node.to_string(), fy))
-            .map(|i| &self.doc.progress[*i])
+        self.state.accepted(node, fy)
     }
 
     /// An indicator's actuals, oldest first.
-    pub fn values_of(&self, indicator: &str) -> Vec<&gyokaku_domain::IndicatorValue> {
+    pub fn values_of(&self, indicator: &str) -> Vec<&IndicatorValue> {
         self.index
             .values
             .get(indicator)
@@ -221,22 +181,14 @@ impl Publication {
     }
 
     /// Every indicator judged as of the published year (docs/achievement.md),
-    /// each against its own actuals only.
-    pub fn assessments(&self) -> Vec<gyokaku_domain::Assessment> {
-        self.doc
-            .indicators
-            .iter()
-            .map(|i| {
-                let own: Vec<gyokaku_domain::IndicatorValue> =
-                    self.values_of(&i.id).into_iter().cloned().collect();
-                gyokaku_domain::assess(i, &own, self.fy)
-            })
-            .collect()
+    /// in the plan's order: the read model's.
+    pub fn assessments(&self) -> &[gyokaku_domain::Assessment] {
+        &self.state.assessments
     }
 
     /// Outline position of a node (for sorting in reading order).
     pub fn position(&self, id: &str) -> usize {
-        self.index.entries.get(id).copied().unwrap_or(usize::MAX)
+        self.model.position(id)
     }
 
     /// The years the publication covers: the plan's period up to the
@@ -247,11 +199,7 @@ impl Publication {
 
     /// A department's name by id.
     pub fn dept_name(&self, id: &str) -> String {
-        self.index
-            .dept_names
-            .get(id)
-            .cloned()
-            .unwrap_or_else(|| id.to_string())
+        self.model.dept_name(id).to_string()
     }
 }
 
@@ -269,8 +217,8 @@ fn check_date(s: &str) -> Result<(), PublishError> {
     }
 }
 
-impl From<StoreError> for PublishError {
-    fn from(e: StoreError) -> Self {
+impl From<gyokaku_store::StoreError> for PublishError {
+    fn from(e: gyokaku_store::StoreError) -> Self {
         PublishError::Store(e)
     }
 }

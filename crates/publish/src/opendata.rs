@@ -9,8 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use gyokaku_domain::{
-    check_observation, rank_peers, walk_nodes, Evaluation, FiscalRatio, RatioValue, StatusSummary,
-    Threshold,
+    check_observation, rank_peers, walk_nodes, Evaluation, FiscalRatio, RatioValue, Threshold,
 };
 
 use crate::model::Publication;
@@ -278,6 +277,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
         primary_key: KEY3.to_vec(),
         foreign_keys: vec![(vec!["parent_id"], "", vec!["node_id"])],
         rows: p
+            .model
             .outline
             .iter()
             .enumerate()
@@ -301,7 +301,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
     };
 
     let mut dept_rows = Vec::new();
-    for e in &p.outline {
+    for e in &p.model.outline {
         if let Some(n) = nodes.get(e.id.as_str()) {
             for d in &n.departments {
                 dept_rows.push(base(vec![e.id.clone(), d.clone(), p.dept_name(d)]));
@@ -334,7 +334,14 @@ pub fn tables(p: &Publication) -> Vec<Table> {
         rows: dept_rows,
     };
 
-    let status_codes: Vec<String> = scale.iter().map(|s| s.code.clone()).collect();
+    // The scale's codes, then any code a published report carries that is
+    // not on it (shown as data, never dropped; the dashboard reports it).
+    let mut status_codes: Vec<String> = scale.iter().map(|s| s.code.clone()).collect();
+    for code in doc.progress.iter().filter_map(|g| g.status.as_deref()) {
+        if !status_codes.iter().any(|c| c == code) {
+            status_codes.push(code.to_string());
+        }
+    }
     let order = |id: &str| p.position(id);
     let mut progress_sorted: Vec<&gyokaku_domain::Progress> = doc.progress.iter().collect();
     progress_sorted.sort_by_key(|g| (order(&g.node), g.fy));
@@ -720,72 +727,68 @@ pub fn tables(p: &Publication) -> Vec<Table> {
         rows: fiscal_rows,
     };
 
-    // The status summary per year: whole plan ("all") and per top node.
+    // The status summary per year: whole plan ("all"), each top-level
+    // policy and each department (a 部 with its 課), from the read model
+    // (accepted reports only).
+    let mut groups: Vec<(&str, &str, &str, &[usize])> = Vec::new();
+    let all: Vec<usize> = (0..p.model.items.len()).collect();
+    groups.push(("all", "all", "全体", &all));
+    for g in &p.model.policies {
+        groups.push(("policy", &g.key, &g.label, &g.members));
+    }
+    for g in &p.model.departments {
+        groups.push(("department", &g.key, &g.label, &g.members));
+    }
     let mut summary_rows = Vec::new();
-    for fy in p.years() {
-        let status_of = |id: &str| p.report(id, fy).and_then(|g| g.status.as_deref());
-        let leaves = |ns: &[gyokaku_domain::Node]| -> Vec<String> {
-            walk_nodes(ns)
-                .into_iter()
-                .filter(|(n, _, _)| n.children.is_empty())
-                .map(|(n, _, _)| n.id.clone())
-                .collect()
-        };
-        let mut groups: Vec<(String, String, Vec<String>)> =
-            vec![("all".into(), "全体".into(), leaves(&doc.nodes))];
-        for top in doc.nodes.iter().filter(|n| !n.children.is_empty()) {
-            let label = p.entry(&top.id).map(|e| e.heading()).unwrap_or_default();
-            groups.push((top.id.clone(), label, leaves(std::slice::from_ref(top))));
-        }
-        for (gid, glabel, ids) in groups {
-            let s = StatusSummary::compute(scale, ids.iter().map(|id| status_of(id))).unwrap_or(
-                StatusSummary {
-                    rows: vec![],
-                    total: 0,
-                    unreported: ids.len() as u32,
-                    achieved: 0,
-                },
-            );
-            for r in &s.rows {
-                summary_rows.push(base(vec![
+    for (fy, _) in &p.state.across {
+        for (kind, gid, glabel, members) in &groups {
+            let s = p.state.summary(&p.model, members, *fy);
+            let row = |code: &str, label: &str, achieved: bool, on_scale: bool, n: u32| {
+                base(vec![
                     fy.year().to_string(),
-                    gid.clone(),
-                    glabel.clone(),
-                    r.code.clone(),
-                    r.label.clone(),
-                    b(r.achieved),
-                    r.count.to_string(),
-                ]));
+                    kind.to_string(),
+                    gid.to_string(),
+                    glabel.to_string(),
+                    code.to_string(),
+                    label.to_string(),
+                    b(achieved),
+                    b(on_scale),
+                    n.to_string(),
+                ])
+            };
+            for r in &s.rows {
+                summary_rows.push(row(&r.code, &r.label, r.achieved, r.on_scale, r.count));
             }
-            summary_rows.push(base(vec![
-                fy.year().to_string(),
-                gid.clone(),
-                glabel.clone(),
-                "_unreported".into(),
-                "未報告".into(),
-                b(false),
-                s.unreported.to_string(),
-            ]));
+            if !s.scaled || s.no_status > 0 {
+                summary_rows.push(row("_no_status", "状況なし", false, true, s.no_status));
+            }
+            summary_rows.push(row("_unreported", "未報告", false, true, s.unreported));
         }
     }
     let mut codes = status_codes;
+    codes.push("_no_status".into());
     codes.push("_unreported".into());
     let status_summary = Table {
         name: "status_summary",
         title: "実施状況の集計",
-        description: "Items per status and fiscal year, for the whole plan (group_id all) and per top-level node; _unreported counts items without an accepted report.",
+        description: "Items per status and fiscal year, for the whole plan (group_kind all), each top-level policy and each department (a department with the items of its divisions), counting accepted reports only: _no_status counts accepted reports without a status (every report of a plan without a scale), _unreported items without an accepted report (nothing reported, or a draft, submitted or returned report); a status not on the plan's scale has a row of its own with on_scale false and never counts as achieved.",
         fields: vec![
             lg(),
             plan(),
             fy_field("fy", true),
-            req(f("group_id", "string", "集計区分", "all, or the id of a top-level node")),
+            req(one_of(
+                f("group_kind", "string", "集計の種類", "all, policy (a top-level node) or department"),
+                vec!["all".into(), "policy".into(), "department".into()],
+            )),
+            req(f("group_id", "string", "集計区分", "all, the id of a top-level node, or a department's id")),
             f("group_label", "string", "集計区分名", "label of the group"),
             req(one_of(f("status_code", "string", "評価区分", "the status, or _unreported"), codes)),
             f("status_label", "string", "評価区分名", "the status's label"),
             req(f("achieved", "boolean", "達成とみなすか", "whether the status counts as achieved")),
+            req(f("on_scale", "boolean", "評価区分にあるか", "false for a status the plan's scale does not have (a data error, shown rather than dropped)")),
             req(f("count", "integer", "件数", "number of items")),
         ],
-        primary_key: vec!["lgcode", "plan_id", "fy", "group_id", "status_code"],
+        primary_key: vec!["lgcode", "plan_id", "fy", "group_kind", "group_id", "status_code"],
         foreign_keys: vec![],
         rows: summary_rows,
     };

@@ -11,7 +11,7 @@ use askama::Template;
 
 use gyokaku_domain::{
     check_observation, rank_peers, Assessment, Evaluation, FiscalRatio, FiscalYear, Indicator,
-    Node, RatioValue, Sign, StatusSummary, Threshold, Trajectory, Yen,
+    RatioValue, Sign, StatusSummary, Threshold, Trajectory, Yen,
 };
 
 use crate::charts::{bar_chart, esc, line_chart, Bar, RefLine};
@@ -162,17 +162,19 @@ impl Frame {
 pub struct SummaryLine {
     pub label: String,
     pub counts: Vec<u32>,
-    pub total: u32,
+    /// Items with an accepted report.
+    pub reported: u32,
     pub unreported: u32,
     pub achieved: String,
 }
 
 impl SummaryLine {
-    fn new(label: String, s: &StatusSummary) -> SummaryLine {
+    /// One count per column code (the scale, then codes not on it).
+    fn new(label: String, codes: &[&str], s: &StatusSummary) -> SummaryLine {
         SummaryLine {
             label,
-            counts: s.rows.iter().map(|r| r.count).collect(),
-            total: s.total,
+            counts: codes.iter().map(|c| s.count_of(c)).collect(),
+            reported: s.reported,
             unreported: s.unreported,
             achieved: s
                 .achieved_percent()
@@ -198,6 +200,8 @@ struct TopPage {
     philosophy: String,
     status_cols: Vec<String>,
     summary: Vec<SummaryLine>,
+    /// Each department answerable for items (a 部 with its 課's items).
+    departments: Vec<SummaryLine>,
     chart: String,
     chart_rows: Vec<(String, u32)>,
     across: Vec<SummaryLine>,
@@ -488,7 +492,7 @@ pub fn target_text(i: &Indicator) -> String {
 struct Site<'a> {
     p: &'a Publication,
     tr: Tr,
-    assessments: Vec<Assessment>,
+    assessments: &'a [Assessment],
     /// Assessment position by indicator id.
     assessment: std::collections::HashMap<String, usize>,
     /// Some shown data is fictional demo data.
@@ -530,70 +534,38 @@ impl<'a> Site<'a> {
         mark_terms(text, &self.terms, &format!("{up}glossary.html"))
     }
 
-    fn status_cols(&self) -> Vec<String> {
+    /// The summary columns: each step of the scale, then each code found
+    /// that is not on it (marked), as `(code, heading)`.
+    fn status_cols(&self) -> Vec<(String, String)> {
         self.p
-            .doc
-            .header
-            .status_scale
+            .state
+            .whole
+            .rows
             .iter()
-            .map(|s| {
-                let l = if self.tr.en() {
-                    s.label_en.clone().unwrap_or_else(|| s.label.clone())
+            .map(|r| {
+                let heading = if r.on_scale {
+                    code_and_label(&r.code, &self.pick(&r.label, r.label_en.as_deref()))
                 } else {
-                    s.label.clone()
+                    format!("{} {}", r.code, self.tr.s("off_scale"))
                 };
-                if l.starts_with(&s.code) {
-                    l
-                } else {
-                    format!("{} {l}", s.code)
-                }
+                (r.code.clone(), heading)
             })
             .collect()
+    }
+
+    fn pick(&self, ja: &str, en: Option<&str>) -> String {
+        match (self.tr.en(), en) {
+            (true, Some(en)) => en.to_string(),
+            _ => ja.to_string(),
+        }
     }
 
     fn status_label(&self, code: Option<&str>) -> String {
-        code.map(|c| {
-            self.p
-                .doc
-                .header
-                .status_scale
-                .iter()
-                .find(|s| s.code == c)
-                .map(|s| {
-                    let l = if self.tr.en() {
-                        s.label_en.clone().unwrap_or_else(|| s.label.clone())
-                    } else {
-                        s.label.clone()
-                    };
-                    if l.starts_with(&s.code) {
-                        l
-                    } else {
-                        format!("{} {l}", s.code)
-                    }
-                })
-                .unwrap_or_else(|| c.to_string())
+        code.map(|c| match self.p.doc.status(c) {
+            Some(s) => code_and_label(&s.code, &self.pick(&s.label, s.label_en.as_deref())),
+            None => format!("{c} {}", self.tr.s("off_scale")),
         })
         .unwrap_or_default()
-    }
-
-    fn summary_of(&self, fy: FiscalYear, ids: &[String]) -> StatusSummary {
-        let doc = &self.p.doc;
-        let status_of = |id: &str| self.p.report(id, fy).and_then(|g| g.status.as_deref());
-        StatusSummary::compute(&doc.header.status_scale, ids.iter().map(|id| status_of(id)))
-            .unwrap_or(StatusSummary {
-                rows: vec![],
-                total: 0,
-                unreported: ids.len() as u32,
-                achieved: 0,
-            })
-    }
-
-    fn leaves(nodes: &[Node]) -> Vec<String> {
-        gyokaku_domain::walk_nodes(nodes)
-            .into_iter()
-            .filter(|(n, _, _)| n.children.is_empty())
-            .map(|(n, _, _)| n.id.clone())
-            .collect()
     }
 
     fn opinions_of(&self, node: Option<&str>) -> Vec<(String, String)> {
@@ -665,6 +637,16 @@ impl<'a> Site<'a> {
 }
 
 /// An amount: 1億2,345万円 in Japanese, ¥123,450,000 in English.
+/// A status as lists show it: its label, prefixed by its code unless the
+/// label already starts with it (A 計画どおり, ◎ 達成).
+fn code_and_label(code: &str, label: &str) -> String {
+    if label.starts_with(code) {
+        label.to_string()
+    } else {
+        format!("{code} {label}")
+    }
+}
+
 fn amount(tr: Tr, y: Yen) -> String {
     if tr.en() {
         let sign = if y.0 < 0 { "-" } else { "" };
@@ -730,19 +712,25 @@ fn pages(
     let mut out = Vec::new();
     let render = |t: &dyn DynTemplate| t.render_page();
 
-    // Top page.
-    let status_cols = site.status_cols();
+    // Top page: the summaries of the read model.
+    let cols = site.status_cols();
+    let codes: Vec<&str> = cols.iter().map(|(c, _)| c.as_str()).collect();
+    let status_cols: Vec<String> = cols.iter().map(|(_, h)| h.clone()).collect();
     let mut summary = vec![SummaryLine::new(
         tr.s("whole").to_string(),
-        &site.summary_of(p.fy, &Site::leaves(&doc.nodes)),
+        &codes,
+        &p.state.whole,
     )];
-    for top in doc.nodes.iter().filter(|n| !n.children.is_empty()) {
-        let label = p.entry(&top.id).map(|e| e.heading()).unwrap_or_default();
-        summary.push(SummaryLine::new(
-            label,
-            &site.summary_of(p.fy, &Site::leaves(std::slice::from_ref(top))),
-        ));
+    for (g, s) in p.model.policies.iter().zip(&p.state.policies) {
+        summary.push(SummaryLine::new(g.label.clone(), &codes, s));
     }
+    let departments = p
+        .model
+        .departments
+        .iter()
+        .zip(&p.state.departments)
+        .map(|(g, s)| SummaryLine::new(g.label.clone(), &codes, s))
+        .collect();
     let chart_rows: Vec<(String, u32)> = status_cols
         .iter()
         .cloned()
@@ -768,12 +756,14 @@ fn pages(
         &[],
     );
     let across = p
-        .years()
-        .into_iter()
-        .filter(|y| doc.progress.iter().any(|g| g.fy == *y))
-        .map(|y| SummaryLine::new(tr.fy(y), &site.summary_of(y, &Site::leaves(&doc.nodes))))
+        .state
+        .across
+        .iter()
+        .filter(|(_, s)| s.reported > 0)
+        .map(|(y, s)| SummaryLine::new(tr.fy(*y), &codes, s))
         .collect();
     let policies = p
+        .model
         .outline
         .iter()
         .filter(|e| e.depth == 0)
@@ -788,30 +778,30 @@ fn pages(
             extra: if e.is_item {
                 String::new()
             } else {
-                let n =
-                    Site::leaves(std::slice::from_ref(p.node(&e.id).expect("outline node"))).len();
+                let n = p
+                    .model
+                    .policies
+                    .iter()
+                    .find(|g| g.key == e.id)
+                    .map_or(0, |g| g.members.len());
                 format!("{n}")
             },
         })
         .collect();
-    let mut effects = Vec::new();
-    for y in p.years() {
-        let rows: Vec<_> = doc.progress.iter().filter(|g| g.fy == y).collect();
-        let cut: i64 = rows
-            .iter()
-            .filter_map(|g| g.spending_cut)
-            .map(|y| y.0)
-            .sum();
-        let rev: i64 = rows.iter().filter_map(|g| g.revenue).map(|y| y.0).sum();
-        if cut != 0 || rev != 0 {
-            effects.push((
-                tr.fy(y),
-                amount(tr, Yen(cut)),
-                amount(tr, Yen(rev)),
-                amount(tr, Yen(cut + rev)),
-            ));
-        }
-    }
+    let effects: Vec<_> = p
+        .state
+        .effects
+        .iter()
+        .filter(|(_, e)| e.total() != Yen(0) || e.spending_cut != Yen(0))
+        .map(|(y, e)| {
+            (
+                tr.fy(*y),
+                amount(tr, e.spending_cut),
+                amount(tr, e.revenue),
+                amount(tr, e.total()),
+            )
+        })
+        .collect();
     let h = &doc.header;
     let top = TopPage {
         f: site.frame(
@@ -828,6 +818,7 @@ fn pages(
         philosophy: site.marked(h.plan.philosophy.as_deref().unwrap_or(""), ""),
         status_cols: status_cols.clone(),
         summary,
+        departments,
         chart,
         chart_rows,
         across,
@@ -836,12 +827,12 @@ fn pages(
         opinions: site.opinions_of(None),
         recorded: recorded_tables(&tr, &h.recorded_summaries),
         has_pdf,
-        has_items: !Site::leaves(&doc.nodes).is_empty(),
+        has_items: !p.model.items.is_empty(),
     };
     out.push(("index.html".to_string(), render(&top)?));
 
     // Policy and item pages.
-    for e in &p.outline {
+    for e in &p.model.outline {
         let Some(n) = p.node(&e.id) else { continue };
         if e.is_item {
             let depts = n
@@ -918,11 +909,16 @@ fn pages(
             };
             out.push((format!("items/{}.html", slug(&e.id)), render(&page)?));
         } else if e.depth == 0 {
-            let under = Site::leaves(std::slice::from_ref(n));
-            let items = p
-                .outline
+            let members = p
+                .model
+                .policies
                 .iter()
-                .filter(|x| x.is_item && under.contains(&x.id))
+                .find(|g| g.key == e.id)
+                .map(|g| g.members.as_slice())
+                .unwrap_or(&[]);
+            let items = members
+                .iter()
+                .map(|i| p.model.item_entry(&p.model.items[*i]))
                 .map(|x| {
                     let g = p.report(&x.id, p.fy);
                     Link {
@@ -955,7 +951,7 @@ fn pages(
 
     // Indicators.
     if !doc.indicators.is_empty() {
-        let s = gyokaku_domain::summarise(&site.assessments);
+        let s = gyokaku_domain::summarise(site.assessments);
         let page = IndicatorsPage {
             f: site.frame(tr.s("indicators").to_string(), "", "indicators.html"),
             counts: Trajectory::ALL
@@ -1252,7 +1248,7 @@ impl<T: Template> DynTemplate for T {
 /// it also loads from file:// where fetch() is not allowed.
 fn search_index(p: &Publication, lang: Lang) -> String {
     let mut entries: Vec<serde_json::Value> = Vec::new();
-    for e in &p.outline {
+    for e in &p.model.outline {
         let href = if e.is_item {
             format!("items/{}.html", slug(&e.id))
         } else if e.depth == 0 {

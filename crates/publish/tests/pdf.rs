@@ -265,7 +265,7 @@ fn annaka_report_shows_cover_contents_summary_and_every_item() {
         ],
     );
     // Every item's title is in the report.
-    for e in p.outline.iter().filter(|e| e.is_item) {
+    for e in p.outline().iter().filter(|e| e.is_item) {
         assert!(text.contains(&e.title), "missing item 「{}」", e.title);
     }
     // The R6 report is not the published year's: 2-1 is unreported in R7.
@@ -301,7 +301,7 @@ fn ishioka_report_shows_indicators_and_fiscal_ratios() {
         ],
     );
     assert!(!text.contains("デモ用の架空データ"), "no demo data here");
-    for e in p.outline.iter().filter(|e| e.is_item) {
+    for e in p.outline().iter().filter(|e| e.is_item) {
         assert!(text.contains(&e.title), "missing item 「{}」", e.title);
     }
 }

@@ -7,45 +7,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::sql::{audit_in, corrupt, Change, SqlStore, Tx};
-use crate::{now_iso, Result, StoreError};
-
-/// What a user may do, as the reform office assigns it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// 行革担当課 (reform office): plans, users, the cycle, review, publishing.
-    Office,
-    /// 担当課 (department editor): its own items, while the year is open.
-    Editor,
-    /// 推進委員会 (council member): reads the cycle, writes opinions.
-    Council,
-    /// 庁内閲覧 (internal viewer): reads.
-    Viewer,
-}
-
-impl Role {
-    pub const ALL: [Role; 4] = [Role::Office, Role::Editor, Role::Council, Role::Viewer];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Role::Office => "office",
-            Role::Editor => "editor",
-            Role::Council => "council",
-            Role::Viewer => "viewer",
-        }
-    }
-
-    pub fn from_key(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.key() == s)
-    }
-}
-
-/// A department assignment: a department of a city, by the key plans use.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct DeptRef {
-    pub city: String,
-    pub dept: String,
-}
+use crate::{now_iso, DeptRef, Result, Role, StoreError};
 
 /// A user as the application sees one (never with the hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -57,6 +19,17 @@ pub struct User {
     pub active: bool,
     pub departments: Vec<DeptRef>,
     pub version: i64,
+}
+
+impl User {
+    /// The user as the workflow sees an actor.
+    pub fn actor(&self) -> gyokaku_domain::Actor {
+        gyokaku_domain::Actor {
+            login: self.login.clone(),
+            role: self.role,
+            departments: self.departments.clone(),
+        }
+    }
 }
 
 /// A new account, with its password already hashed.
@@ -110,8 +83,10 @@ async fn user_from_row(tx: &mut Tx, r: &AnyRow) -> Result<User> {
     .await?
     .iter()
     .map(|d| -> Result<DeptRef> {
+        let city: String = d.try_get(0)?;
         Ok(DeptRef {
-            city: d.try_get(0)?,
+            city: gyokaku_domain::LocalGovCode::parse(&city)
+                .map_err(|_| corrupt(format!("city code {city}")))?,
             dept: d.try_get(1)?,
         })
     })
@@ -147,7 +122,7 @@ async fn set_departments(tx: &mut Tx, id: i64, departments: &[DeptRef]) -> Resul
             "INSERT INTO user_departments (user_id, city_code, dept_key) VALUES ($1, $2, $3)",
         )
         .bind(id)
-        .bind(&d.city)
+        .bind(d.city.to_string())
         .bind(&d.dept)
         .execute(&mut **tx)
         .await?;

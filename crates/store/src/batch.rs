@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use crate::cycle::{save_item_in, ItemEdit};
 use crate::sql::SqlStore;
-use crate::{PlanRef, Result, StoreError};
+use crate::{Actor, PlanRef, Result, StoreError};
 
 impl SqlStore {
     /// Saves (or, with `submit`, submits) every edit in ONE transaction.
@@ -19,8 +19,7 @@ impl SqlStore {
         plan: &PlanRef,
         edits: &[(ItemEdit, Option<i64>)],
         submit: bool,
-        actor: &str,
-        role: &str,
+        actor: &Actor,
     ) -> Result<Vec<i64>> {
         let mut seen = HashSet::new();
         for (edit, _) in edits {
@@ -40,8 +39,7 @@ impl SqlStore {
         let mut versions = Vec::with_capacity(edits.len());
         for (edit, expected) in edits {
             // Dropping `tx` on an error rolls back every earlier edit.
-            let v =
-                save_item_in(&mut tx, plan, plan_id, edit, *expected, submit, actor, role).await?;
+            let v = save_item_in(&mut tx, plan, plan_id, edit, *expected, submit, actor).await?;
             versions.push(v);
         }
         tx.commit().await?;

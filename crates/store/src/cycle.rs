@@ -6,7 +6,10 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 
-use gyokaku_domain::{FiscalYear, IndicatorValue, Progress};
+use gyokaku_domain::workflow::{may_opine, transition};
+use gyokaku_domain::{
+    Action, Actor, Coverage, FiscalYear, IndicatorValue, LocalGovCode, Progress, Role, Situation,
+};
 
 use crate::sql::{
     audit, corrupt, fy_of, stored_progress_from_row, write_progress, Change, SqlStore, Tx,
@@ -33,47 +36,6 @@ pub struct Cycle {
     pub closed_at: Option<String>,
     pub closed_by: Option<String>,
     pub version: i64,
-}
-
-/// Where one item's yearly report stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemState {
-    /// 作成中: saved, not yet submitted.
-    Draft,
-    /// 提出済: waiting for the office.
-    Submitted,
-    /// 差戻し: returned to the department with a comment.
-    Returned,
-    /// 確認済: accepted by the office (and every imported record).
-    Accepted,
-}
-
-impl ItemState {
-    pub const ALL: [ItemState; 4] = [
-        ItemState::Draft,
-        ItemState::Submitted,
-        ItemState::Returned,
-        ItemState::Accepted,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            ItemState::Draft => "draft",
-            ItemState::Submitted => "submitted",
-            ItemState::Returned => "returned",
-            ItemState::Accepted => "accepted",
-        }
-    }
-
-    pub fn from_key(s: &str) -> Option<ItemState> {
-        ItemState::ALL.into_iter().find(|k| k.key() == s)
-    }
-
-    /// A department may still change the report.
-    pub fn editable(self) -> bool {
-        matches!(self, ItemState::Draft | ItemState::Returned)
-    }
 }
 
 /// What a review-thread entry records.
@@ -170,6 +132,45 @@ fn closed_error(fy: FiscalYear) -> StoreError {
     ))
 }
 
+/// Whether the year is open for reporting.
+pub(crate) async fn is_open(tx: &mut Tx, plan_id: i64, fy: FiscalYear) -> Result<bool> {
+    Ok(matches!(cycle_in(tx, plan_id, fy).await?, Some(c) if c.state == CycleState::Open))
+}
+
+/// Whether one of the actor's departments answers for a node: one of the
+/// node's departments, or a department above one (a 部 for its 課), as
+/// the plan's organisation stands in the store.
+pub(crate) async fn answers_in(
+    tx: &mut Tx,
+    plan_id: i64,
+    city: &LocalGovCode,
+    node: &str,
+    actor: &Actor,
+) -> Result<bool> {
+    let depts: Vec<String> = sqlx::query(
+        "SELECT d.dept_key FROM node_departments nd JOIN departments d ON d.id = nd.department_id \
+         JOIN nodes n ON n.id = nd.node_id WHERE n.plan_id = $1 AND n.node_key = $2",
+    )
+    .bind(plan_id)
+    .bind(node)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| r.try_get(0))
+    .collect::<std::result::Result<_, _>>()?;
+    let tree: Vec<(String, Option<String>)> = sqlx::query(
+        "SELECT d.dept_key, p.dept_key FROM departments d LEFT JOIN departments p ON p.id = d.parent_id \
+         WHERE d.plan_id = $1",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .collect::<Result<_>>()?;
+    Ok(actor.answers_for(city, &depts, &Coverage::from_parents(tree)))
+}
+
 pub(crate) async fn require_open(tx: &mut Tx, plan_id: i64, fy: FiscalYear) -> Result<()> {
     match cycle_in(tx, plan_id, fy).await? {
         Some(c) if c.state == CycleState::Open => Ok(()),
@@ -236,14 +237,9 @@ impl SqlStore {
     pub async fn cycles(&self, plan: &PlanRef) -> Result<Vec<Cycle>> {
         let mut tx = self.pool.begin().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
-        let rows = sqlx::query(
-            "SELECT fy, state, deadline, opened_at, opened_by, closed_at, closed_by, version FROM cycles WHERE plan_id = $1 ORDER BY fy",
-        )
-        .bind(plan_id)
-        .fetch_all(&mut *tx)
-        .await?;
+        let cycles = cycles_in(&mut tx, plan_id).await?;
         tx.commit().await?;
-        rows.iter().map(cycle_from_row).collect()
+        Ok(cycles)
     }
 
     /// Opens a year for reporting, changes its deadline, or reopens a
@@ -347,16 +343,17 @@ impl SqlStore {
     }
 
     /// A department saves (or, with `submit`, submits) an item's report
-    /// and its indicator actuals, in one transaction. The year must be open
-    /// and the report not already submitted or accepted.
+    /// and its indicator actuals, in one transaction. The workflow decides,
+    /// inside it: the year must be open, the actor the office or an editor
+    /// answerable for the item, and the report not already submitted or
+    /// accepted.
     pub async fn save_item(
         &self,
         plan: &PlanRef,
         edit: &ItemEdit,
         expected_version: Option<i64>,
         submit: bool,
-        actor: &str,
-        role: &str,
+        actor: &Actor,
     ) -> Result<i64> {
         let mut tx = self.begin_write().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
@@ -368,7 +365,6 @@ impl SqlStore {
             expected_version,
             submit,
             actor,
-            role,
         )
         .await?;
         tx.commit().await?;
@@ -385,11 +381,11 @@ impl SqlStore {
         accept: bool,
         comment: &str,
         expected_version: i64,
-        actor: &str,
+        actor: &Actor,
     ) -> Result<i64> {
         let mut tx = self.begin_write().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
-        require_open(&mut tx, plan_id, fy).await?;
+        let open = is_open(&mut tx, plan_id, fy).await?;
         let current = current_progress(&mut tx, plan_id, node, fy)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("report {node}/{}", fy.year())))?;
@@ -399,20 +395,25 @@ impl SqlStore {
                 current: current.version,
             });
         }
-        if current.state != ItemState::Submitted {
-            return Err(StoreError::Invalid(
-                "提出されていない報告は確認・差戻しできません / only a submitted report can be accepted or returned".into(),
-            ));
-        }
+        let action = if accept {
+            Action::Accept
+        } else {
+            Action::Return
+        };
+        let at = Situation {
+            open,
+            responsible: false,
+        };
+        let state = transition(Some(current.state), action, actor, at)?;
         if !accept && comment.trim().is_empty() {
             return Err(StoreError::Invalid(
                 "差戻しには理由を書いてください / a return needs a comment".into(),
             ));
         }
-        let (state, kind, action) = if accept {
-            (ItemState::Accepted, ReviewKind::Accept, "accept_item")
+        let kind = if accept {
+            ReviewKind::Accept
         } else {
-            (ItemState::Returned, ReviewKind::Return, "return_item")
+            ReviewKind::Return
         };
         let version = write_progress(
             &mut tx,
@@ -421,8 +422,8 @@ impl SqlStore {
             &current.progress,
             Some(current.version),
             state,
-            action,
-            actor,
+            action.key(),
+            &actor.login,
         )
         .await?;
         let node_id = node_id_in(&mut tx, plan_id, node).await?;
@@ -432,8 +433,8 @@ impl SqlStore {
             Some(node_id),
             fy,
             kind,
-            actor,
-            "office",
+            &actor.login,
+            actor.role.key(),
             comment.trim(),
         )
         .await?;
@@ -448,8 +449,7 @@ impl SqlStore {
         node: Option<&str>,
         fy: FiscalYear,
         body: &str,
-        actor: &str,
-        role: &str,
+        actor: &Actor,
     ) -> Result<()> {
         if body.trim().is_empty() {
             return Err(StoreError::Invalid(
@@ -458,10 +458,11 @@ impl SqlStore {
         }
         let mut tx = self.begin_write().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
-        match cycle_in(&mut tx, plan_id, fy).await? {
-            Some(c) if c.state == CycleState::Open => {}
-            _ => return Err(closed_error(fy)),
+        let open = is_open(&mut tx, plan_id, fy).await?;
+        if !open {
+            return Err(closed_error(fy));
         }
+        may_opine(actor, open)?;
         let node_id = match node {
             Some(n) => Some(node_id_in(&mut tx, plan_id, n).await?),
             None => None,
@@ -472,14 +473,14 @@ impl SqlStore {
             node_id,
             fy,
             ReviewKind::Opinion,
-            actor,
-            role,
+            &actor.login,
+            actor.role.key(),
             body.trim(),
         )
         .await?;
         audit(
             &mut tx,
-            actor,
+            &actor.login,
             "add_opinion",
             plan,
             Change {
@@ -504,34 +505,9 @@ impl SqlStore {
     ) -> Result<Vec<ReviewEntry>> {
         let mut tx = self.pool.begin().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
-        let rows = sqlx::query(
-            "SELECT r.id, n.node_key, r.fy, r.kind, r.author, r.author_role, r.body, r.created_at \
-             FROM reviews r LEFT JOIN nodes n ON n.id = r.node_id \
-             WHERE r.plan_id = $1 AND ($2 = 0 OR r.fy = $2) \
-             AND ($3 = '*' OR ($3 = '' AND r.node_id IS NULL) OR n.node_key = $3) ORDER BY r.id",
-        )
-        .bind(plan_id)
-        .bind(fy.map(|f| f.year() as i64).unwrap_or(0))
-        .bind(node.unwrap_or("*"))
-        .fetch_all(&mut *tx)
-        .await?;
+        let out = reviews_in(&mut tx, plan_id, fy, node).await?;
         tx.commit().await?;
-        rows.iter()
-            .map(|r| -> Result<ReviewEntry> {
-                let kind: String = r.try_get(3)?;
-                Ok(ReviewEntry {
-                    id: r.try_get(0)?,
-                    node: r.try_get(1)?,
-                    fy: fy_of(r.try_get(2)?)?,
-                    kind: ReviewKind::from_key(&kind)
-                        .ok_or_else(|| corrupt(format!("review kind {kind}")))?,
-                    author: r.try_get(4)?,
-                    author_role: r.try_get(5)?,
-                    body: r.try_get(6)?,
-                    created_at: r.try_get(7)?,
-                })
-            })
-            .collect()
+        Ok(out)
     }
 
     /// Every stored report of a plan (all items, all years) with its state
@@ -543,17 +519,74 @@ impl SqlStore {
     ) -> Result<Vec<StoredProgress>> {
         let mut tx = self.pool.begin().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
-        let rows = sqlx::query(&format!(
-            "SELECT {PROGRESS_COLUMNS} FROM progress p JOIN nodes n ON n.id = p.node_id \
-             WHERE n.plan_id = $1 AND ($2 = 0 OR p.fy = $2) ORDER BY n.position, p.fy"
-        ))
-        .bind(plan_id)
-        .bind(fy.map(|f| f.year() as i64).unwrap_or(0))
-        .fetch_all(&mut *tx)
-        .await?;
+        let out = reports_in(&mut tx, plan_id, fy).await?;
         tx.commit().await?;
-        rows.iter().map(stored_progress_from_row).collect()
+        Ok(out)
     }
+}
+
+/// Every cycle of a plan inside a transaction the caller owns.
+pub(crate) async fn cycles_in(tx: &mut Tx, plan_id: i64) -> Result<Vec<Cycle>> {
+    let rows = sqlx::query(
+        "SELECT fy, state, deadline, opened_at, opened_by, closed_at, closed_by, version FROM cycles WHERE plan_id = $1 ORDER BY fy",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter().map(cycle_from_row).collect()
+}
+
+/// Stored reports inside a transaction the caller owns.
+pub(crate) async fn reports_in(
+    tx: &mut Tx,
+    plan_id: i64,
+    fy: Option<FiscalYear>,
+) -> Result<Vec<StoredProgress>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {PROGRESS_COLUMNS} FROM progress p JOIN nodes n ON n.id = p.node_id \
+         WHERE n.plan_id = $1 AND ($2 = 0 OR p.fy = $2) ORDER BY n.position, p.fy"
+    ))
+    .bind(plan_id)
+    .bind(fy.map(|f| f.year() as i64).unwrap_or(0))
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter().map(stored_progress_from_row).collect()
+}
+
+/// Review-thread entries inside a transaction the caller owns.
+pub(crate) async fn reviews_in(
+    tx: &mut Tx,
+    plan_id: i64,
+    fy: Option<FiscalYear>,
+    node: Option<&str>,
+) -> Result<Vec<ReviewEntry>> {
+    let rows = sqlx::query(
+        "SELECT r.id, n.node_key, r.fy, r.kind, r.author, r.author_role, r.body, r.created_at \
+             FROM reviews r LEFT JOIN nodes n ON n.id = r.node_id \
+             WHERE r.plan_id = $1 AND ($2 = 0 OR r.fy = $2) \
+             AND ($3 = '*' OR ($3 = '' AND r.node_id IS NULL) OR n.node_key = $3) ORDER BY r.id",
+    )
+    .bind(plan_id)
+    .bind(fy.map(|f| f.year() as i64).unwrap_or(0))
+    .bind(node.unwrap_or("*"))
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|r| -> Result<ReviewEntry> {
+            let kind: String = r.try_get(3)?;
+            Ok(ReviewEntry {
+                id: r.try_get(0)?,
+                node: r.try_get(1)?,
+                fy: fy_of(r.try_get(2)?)?,
+                kind: ReviewKind::from_key(&kind)
+                    .ok_or_else(|| corrupt(format!("review kind {kind}")))?,
+                author: r.try_get(4)?,
+                author_role: r.try_get(5)?,
+                body: r.try_get(6)?,
+                created_at: r.try_get(7)?,
+            })
+        })
+        .collect()
 }
 
 /// `save_item` inside a transaction the caller owns (one item of a batch
@@ -566,27 +599,43 @@ pub(crate) async fn save_item_in(
     edit: &ItemEdit,
     expected_version: Option<i64>,
     submit: bool,
-    actor: &str,
-    role: &str,
+    actor: &Actor,
 ) -> Result<i64> {
     let p = &edit.progress;
-    require_open(tx, plan_id, p.fy).await?;
-    if let Some(current) = current_progress(tx, plan_id, &p.node, p.fy).await? {
-        if !current.state.editable() && Some(current.version) == expected_version {
-            return Err(StoreError::Invalid(
-                "提出済みまたは確認済みの報告は変更できません（行革担当課に差戻しを依頼してください） / a submitted or accepted report cannot be changed (ask the office to return it)".into(),
-            ));
-        }
+    let open = is_open(tx, plan_id, p.fy).await?;
+    if !open {
+        return Err(closed_error(p.fy));
     }
-    let state = if submit {
-        ItemState::Submitted
-    } else {
-        ItemState::Draft
+    let current = current_progress(tx, plan_id, &p.node, p.fy).await?;
+    let stored = current.as_ref().map(|c| c.version);
+    if stored.is_some() && stored != expected_version {
+        // Someone saved first: show both (nothing is written).
+        return Err(StoreError::Conflict {
+            expected: expected_version.unwrap_or(0),
+            current: stored.unwrap_or(0),
+        });
+    }
+    let responsible = match actor.role {
+        Role::Editor => answers_in(tx, plan_id, &plan.city, &p.node, actor).await?,
+        _ => false,
     };
-    let action = if submit { "submit_item" } else { "save_item" };
+    let action = if submit { Action::Submit } else { Action::Save };
+    let at = Situation { open, responsible };
+    let state = transition(current.map(|c| c.state), action, actor, at)?;
+    let role = actor.role.key();
+    let actor = actor.login.as_str();
     let node_id = node_id_in(tx, plan_id, &p.node).await?;
-    let version =
-        write_progress(tx, plan, plan_id, p, expected_version, state, action, actor).await?;
+    let version = write_progress(
+        tx,
+        plan,
+        plan_id,
+        p,
+        expected_version,
+        state,
+        action.key(),
+        actor,
+    )
+    .await?;
     for v in &edit.indicator_values {
         write_indicator_value(tx, plan, plan_id, Some(node_id), v, None, actor).await?;
     }

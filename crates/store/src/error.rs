@@ -14,6 +14,10 @@ pub enum StoreError {
     /// Bad input, written "日本語 / English".
     #[error("{}", self.both())]
     Invalid(String),
+    /// The workflow refused the action (a role, a department, a state or
+    /// a closed year), decided inside the transaction.
+    #[error("{}", self.both())]
+    Refused(gyokaku_domain::Refusal),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("stored data is damaged: {0}")]
@@ -32,6 +36,7 @@ impl Bilingual for StoreError {
             ),
             // Messages are written "日本語 / English".
             StoreError::Invalid(m) => m.split_once(" / ").map_or(m.as_str(), |(ja, _)| ja).to_string(),
+            StoreError::Refused(r) => r.message().ja,
             other => other.en(),
         }
     }
@@ -43,6 +48,7 @@ impl Bilingual for StoreError {
                 "someone saved first (your edit was based on version {expected}, the current version is {current}); nothing you typed is lost: compare and save again"
             ),
             StoreError::Invalid(m) => m.split_once(" / ").map_or(m.as_str(), |(_, en)| en).to_string(),
+            StoreError::Refused(r) => r.message().en,
             StoreError::Database(e) => format!("database error: {e}"),
             StoreError::Corrupt(m) => format!("stored data is damaged: {m}"),
             StoreError::UnsupportedUrl(u) => format!("unsupported database URL '{u}' (use sqlite://PATH or postgres://…)"),
@@ -51,3 +57,9 @@ impl Bilingual for StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+impl From<gyokaku_domain::Refusal> for StoreError {
+    fn from(r: gyokaku_domain::Refusal) -> Self {
+        StoreError::Refused(r)
+    }
+}

@@ -12,19 +12,20 @@ mod error;
 mod imports;
 mod migrate;
 mod pages;
-mod report;
+mod snapshot;
 mod sql;
 
-use gyokaku_domain::{FiscalYear, LocalGovCode, PlanDocument, Progress, StatusSummary};
+use gyokaku_domain::{FiscalYear, LocalGovCode, PlanDocument, Progress};
 use serde::Serialize;
 
-pub use accounts::{DeptRef, NewUser, Role, Session, User, UserUpdate};
+pub use accounts::{NewUser, Session, User, UserUpdate};
 pub use clock::{iso_in, now_iso, now_unix};
-pub use cycle::{Cycle, CycleState, ItemEdit, ItemState, ReviewEntry, ReviewKind};
+pub use cycle::{Cycle, CycleState, ItemEdit, ReviewEntry, ReviewKind};
 pub use error::{Result, StoreError};
+pub use gyokaku_domain::{Actor, DeptRef, ReportState, Role};
 pub use imports::ValueEntry;
-pub use pages::{PlanStamp, StatusCount, StoredValue};
-pub use report::StatusReport;
+pub use pages::{PlanStamp, StoredValue};
+pub use snapshot::Snapshot;
 pub use sql::{Backend, SqlStore};
 
 /// A plan as listed.
@@ -54,7 +55,7 @@ pub struct StoredProgress {
     pub updated_at: String,
     pub updated_by: String,
     /// Where the report stands in the yearly cycle.
-    pub state: ItemState,
+    pub state: ReportState,
 }
 
 /// One audit record: who did what, when, with the state before and after.
@@ -110,16 +111,5 @@ pub trait Store {
         node: &str,
         fy: FiscalYear,
     ) -> Result<Option<StoredProgress>>;
-    /// The status summary for a year: whole plan and per top-level node,
-    /// counting the reports the office has accepted.
-    async fn status_report(&self, plan: &PlanRef, fy: FiscalYear) -> Result<StatusReport>;
     async fn audit_log(&self, plan: &PlanRef, limit: i64) -> Result<Vec<AuditEntry>>;
-}
-
-/// Summary rows computed per group, kept with the group's label.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct GroupSummary {
-    pub key: String,
-    pub label: String,
-    pub summary: StatusSummary,
 }

@@ -9,17 +9,7 @@ use crate::sql::{
     audit_from_row, corrupt, fy_of, stored_progress_from_row, SqlStore, AUDIT_COLUMNS,
     PROGRESS_COLUMNS,
 };
-use crate::{AuditEntry, ItemState, PlanRef, Result, StoreError, StoredProgress};
-
-/// How many reports of one year are in one state with one status.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatusCount {
-    pub fy: FiscalYear,
-    pub state: ItemState,
-    /// `None`: a report without a status.
-    pub status: Option<String>,
-    pub count: i64,
-}
+use crate::{AuditEntry, PlanRef, Result, StoreError, StoredProgress};
 
 /// See `SqlStore::plan_stamp`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,32 +40,6 @@ impl SqlStore {
             ),
             revision: row.try_get(2)?,
         })
-    }
-
-    /// Reports per year, state and status, in one pass: which years have
-    /// reports, and the accepted counts of the across-years table.
-    pub async fn report_counts(&self, plan: &PlanRef) -> Result<Vec<StatusCount>> {
-        sqlx::query(
-            "SELECT p.fy, p.state, p.status_code, COUNT(*) FROM progress p JOIN nodes n ON n.id = p.node_id \
-             JOIN plans pl ON pl.id = n.plan_id WHERE pl.city_code = $1 AND pl.plan_key = $2 \
-             GROUP BY p.fy, p.state, p.status_code",
-        )
-        .bind(plan.city.to_string())
-        .bind(&plan.plan)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| -> Result<StatusCount> {
-            let state: String = r.try_get(1)?;
-            Ok(StatusCount {
-                fy: fy_of(r.try_get(0)?)?,
-                state: ItemState::from_key(&state)
-                    .ok_or_else(|| corrupt(format!("item state {state}")))?,
-                status: r.try_get(2)?,
-                count: r.try_get(3)?,
-            })
-        })
-        .collect()
     }
 
     /// The reports of one year, in the plan's order.

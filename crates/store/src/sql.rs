@@ -14,8 +14,7 @@ use gyokaku_domain::{
     Progress, RatioValue, StatusLevel, Target, Yen,
 };
 
-use crate::cycle::ItemState;
-use crate::report::StatusReport;
+use crate::ReportState;
 use crate::{
     now_iso, AuditEntry, OnExisting, PlanListing, PlanRef, Result, Store, StoreError,
     StoredProgress,
@@ -93,6 +92,20 @@ impl SqlStore {
         Ok(match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// A read-only transaction whose reads all see one moment: SQLite's
+    /// read transaction does; PostgreSQL needs REPEATABLE READ (its default
+    /// gives each statement a fresh snapshot).
+    pub(crate) async fn begin_snapshot(&self) -> Result<Tx> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin().await?,
+            Backend::Postgres => {
+                self.pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?
+            }
         })
     }
 
@@ -209,7 +222,7 @@ async fn insert_returning_id<'q>(
     Ok(q.fetch_one(&mut **tx).await?.try_get::<i64, _>(0)?)
 }
 
-fn progress_json(p: &Progress, state: ItemState) -> String {
+fn progress_json(p: &Progress, state: ReportState) -> String {
     json!({
         "state": state.key(),
         "node": p.node,
@@ -229,7 +242,7 @@ async fn insert_progress(
     tx: &mut Tx,
     node_id: i64,
     p: &Progress,
-    state: ItemState,
+    state: ReportState,
     actor: &str,
 ) -> Result<()> {
     sqlx::query(
@@ -281,7 +294,8 @@ pub(crate) fn stored_progress_from_row(r: &AnyRow) -> Result<StoredProgress> {
         version: r.try_get("version")?,
         updated_at: r.try_get("updated_at")?,
         updated_by: r.try_get("updated_by")?,
-        state: ItemState::from_key(&state).ok_or_else(|| corrupt(format!("item state {state}")))?,
+        state: ReportState::from_key(&state)
+            .ok_or_else(|| corrupt(format!("item state {state}")))?,
     })
 }
 
@@ -303,7 +317,7 @@ pub(crate) async fn write_progress(
     plan_id: i64,
     progress: &Progress,
     expected_version: Option<i64>,
-    state: ItemState,
+    state: ReportState,
     action: &str,
     actor: &str,
 ) -> Result<i64> {
@@ -423,6 +437,257 @@ pub(crate) async fn write_progress(
         }
     };
     Ok(new_version)
+}
+
+/// A whole plan as stored, read inside a transaction the caller owns.
+pub(crate) async fn export_in(tx: &mut Tx, plan_id: i64) -> Result<PlanDocument> {
+    let row = sqlx::query("SELECT header_json, organisation_json FROM plans WHERE id = $1")
+        .bind(plan_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let mut header: PlanHeader =
+        serde_json::from_str(&row.try_get::<String, _>(0)?).map_err(corrupt)?;
+    let mut organisation: Organisation =
+        serde_json::from_str(&row.try_get::<String, _>(1)?).map_err(corrupt)?;
+
+    header.status_scale = sqlx::query("SELECT code, label, label_en, achieved FROM status_levels WHERE plan_id = $1 ORDER BY position")
+        .bind(plan_id)
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| -> Result<StatusLevel> {
+            Ok(StatusLevel {
+                code: r.try_get(0)?,
+                label: r.try_get(1)?,
+                label_en: r.try_get(2)?,
+                achieved: r.try_get::<i64, _>(3)? != 0,
+            })
+        })
+        .collect::<Result<_>>()?;
+
+    // Departments: rebuild the tree from parent links, keeping order.
+    let rows = sqlx::query(
+        "SELECT id, parent_id, dept_key, name, abbreviation, kind, valid_from, valid_to, successor_key, note \
+         FROM departments WHERE plan_id = $1 ORDER BY position",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut dept_children: BTreeMap<Option<i64>, Vec<(i64, Department)>> = BTreeMap::new();
+    let mut dept_keys: HashMap<i64, String> = HashMap::new();
+    for r in &rows {
+        let id: i64 = r.try_get(0)?;
+        let d = Department {
+            id: r.try_get(2)?,
+            name: r.try_get(3)?,
+            abbreviation: r.try_get(4)?,
+            kind: enum_from::<DepartmentKind>(&r.try_get::<String, _>(5)?)?,
+            valid_from: opt_date(r.try_get(6)?)?,
+            valid_to: opt_date(r.try_get(7)?)?,
+            successor: r.try_get(8)?,
+            note: r.try_get(9)?,
+            children: Vec::new(),
+        };
+        dept_keys.insert(id, d.id.clone());
+        dept_children
+            .entry(r.try_get(1)?)
+            .or_default()
+            .push((id, d));
+    }
+    organisation.departments = build_tree(None, &mut dept_children, |d, c| d.children = c);
+
+    // Node links.
+    let mut node_depts: HashMap<i64, Vec<String>> = HashMap::new();
+    for r in sqlx::query(
+        "SELECT nd.node_id, nd.department_id FROM node_departments nd JOIN nodes n ON n.id = nd.node_id \
+         WHERE n.plan_id = $1 ORDER BY nd.node_id, nd.position",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut **tx)
+    .await?
+    {
+        let dept: i64 = r.try_get(1)?;
+        let key = dept_keys.get(&dept).cloned().ok_or_else(|| corrupt("node department"))?;
+        node_depts.entry(r.try_get(0)?).or_default().push(key);
+    }
+    let flag_axes: Vec<&str> = header
+        .axes
+        .iter()
+        .filter(|a| a.kind == AxisKind::Flag)
+        .map(|a| a.key.as_str())
+        .collect();
+    let mut node_tags: HashMap<i64, BTreeMap<String, AxisMark>> = HashMap::new();
+    for r in sqlx::query(
+        "SELECT t.node_id, t.axis_key, t.value_code FROM node_tags t JOIN nodes n ON n.id = t.node_id \
+         WHERE n.plan_id = $1 ORDER BY t.node_id, t.axis_key, t.position",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut **tx)
+    .await?
+    {
+        let axis: String = r.try_get(1)?;
+        let code: String = r.try_get(2)?;
+        let entry = node_tags.entry(r.try_get(0)?).or_default();
+        if flag_axes.contains(&axis.as_str()) {
+            entry.insert(axis, AxisMark::Flag(code == "true"));
+        } else if let AxisMark::Codes(list) = entry.entry(axis).or_insert_with(|| AxisMark::Codes(Vec::new())) {
+            list.push(code);
+        }
+    }
+    let mut node_sdgs: HashMap<i64, Vec<u8>> = HashMap::new();
+    for r in sqlx::query(
+        "SELECT s.node_id, s.goal FROM node_sdgs s JOIN nodes n ON n.id = s.node_id WHERE n.plan_id = $1 ORDER BY s.node_id, s.position",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut **tx)
+    .await?
+    {
+        node_sdgs.entry(r.try_get(0)?).or_default().push(r.try_get::<i64, _>(1)? as u8);
+    }
+
+    let rows = sqlx::query(
+        "SELECT id, parent_id, node_key, level_key, number, title, title_en, body, sections_json, schedule_json, period_from, period_to, note \
+         FROM nodes WHERE plan_id = $1 ORDER BY position",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut node_children: BTreeMap<Option<i64>, Vec<(i64, Node)>> = BTreeMap::new();
+    let mut node_keys: HashMap<i64, String> = HashMap::new();
+    for r in &rows {
+        let id: i64 = r.try_get(0)?;
+        let period = match (
+            r.try_get::<Option<i64>, _>(10)?,
+            r.try_get::<Option<i64>, _>(11)?,
+        ) {
+            (Some(f), Some(t)) => Some(Period {
+                from: fy_of(f)?,
+                to: fy_of(t)?,
+            }),
+            _ => None,
+        };
+        let n = Node {
+            id: r.try_get(2)?,
+            level: r.try_get(3)?,
+            number: r.try_get::<Option<i64>, _>(4)?.map(|v| v as u32),
+            title: r.try_get(5)?,
+            title_en: r.try_get(6)?,
+            body: r.try_get(7)?,
+            sections: serde_json::from_str(&r.try_get::<String, _>(8)?).map_err(corrupt)?,
+            departments: node_depts.remove(&id).unwrap_or_default(),
+            axes: node_tags.remove(&id).unwrap_or_default(),
+            sdgs: node_sdgs.remove(&id).unwrap_or_default(),
+            period,
+            schedule: serde_json::from_str(&r.try_get::<String, _>(9)?).map_err(corrupt)?,
+            note: r.try_get(12)?,
+            children: Vec::new(),
+        };
+        node_keys.insert(id, n.id.clone());
+        node_children
+            .entry(r.try_get(1)?)
+            .or_default()
+            .push((id, n));
+    }
+    let nodes = build_tree(None, &mut node_children, |n, c| n.children = c);
+
+    let indicators = sqlx::query(
+        "SELECT indicator_key, node_id, kind, name, definition, unit, source, cumulative, challenge, baseline_json, target_json, note \
+         FROM indicators WHERE plan_id = $1 ORDER BY position",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| -> Result<Indicator> {
+        let kind: String = r.try_get(2)?;
+        let baseline: Option<String> = r.try_get(9)?;
+        let target: Option<String> = r.try_get(10)?;
+        Ok(Indicator {
+            id: r.try_get(0)?,
+            node: r.try_get::<Option<i64>, _>(1)?.and_then(|id| node_keys.get(&id).cloned()),
+            kind: IndicatorKind::from_key(&kind).ok_or_else(|| corrupt(format!("indicator kind {kind}")))?,
+            name: r.try_get(3)?,
+            definition: r.try_get(4)?,
+            unit: r.try_get(5)?,
+            source: r.try_get(6)?,
+            cumulative: r.try_get::<i64, _>(7)? != 0,
+            challenge: r.try_get::<i64, _>(8)? != 0,
+            baseline: baseline.map(|b| serde_json::from_str::<Baseline>(&b)).transpose().map_err(corrupt)?,
+            target: target.map(|t| serde_json::from_str::<Target>(&t)).transpose().map_err(corrupt)?,
+            note: r.try_get(11)?,
+        })
+    })
+    .collect::<Result<Vec<_>>>()?;
+
+    let indicator_values = sqlx::query(
+        "SELECT i.indicator_key, v.fy, v.value, v.note, v.demo FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id \
+         WHERE i.plan_id = $1 ORDER BY i.position, v.fy",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| -> Result<IndicatorValue> {
+        Ok(IndicatorValue {
+            indicator: r.try_get(0)?,
+            fy: fy_of(r.try_get(1)?)?,
+            value: Decimal::parse(&r.try_get::<String, _>(2)?).map_err(corrupt)?,
+            note: r.try_get(3)?,
+            demo: r.try_get::<i64, _>(4)? != 0,
+        })
+    })
+    .collect::<Result<Vec<_>>>()?;
+
+    let progress = sqlx::query(&format!(
+        "SELECT {PROGRESS_COLUMNS} FROM progress p JOIN nodes n ON n.id = p.node_id WHERE n.plan_id = $1 ORDER BY n.position, p.fy"
+    ))
+    .bind(plan_id)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(progress_from_row)
+    .collect::<Result<Vec<_>>>()?;
+
+    let fiscal = sqlx::query(
+        "SELECT lgcode, city_name, fy, ratio, value, source FROM fiscal_ratios WHERE plan_id = $1 ORDER BY lgcode, fy, ratio",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| -> Result<FiscalObservation> {
+        let ratio: String = r.try_get(3)?;
+        let value: String = r.try_get(4)?;
+        Ok(FiscalObservation {
+            lgcode: LocalGovCode::parse(&r.try_get::<String, _>(0)?).map_err(corrupt)?,
+            city: r.try_get(1)?,
+            fy: fy_of(r.try_get(2)?)?,
+            ratio: FiscalRatio::from_key(&ratio).ok_or_else(|| corrupt(format!("ratio {ratio}")))?,
+            value: RatioValue::parse(&value).ok_or_else(|| corrupt(format!("ratio value {value}")))?,
+            source: r.try_get(5)?,
+        })
+    })
+    .collect::<Result<Vec<_>>>()?;
+
+    let glossary = sqlx::query("SELECT term, reading, description, note FROM glossary_terms WHERE plan_id = $1 ORDER BY position")
+        .bind(plan_id)
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| -> Result<GlossaryTerm> {
+            Ok(GlossaryTerm { term: r.try_get(0)?, reading: r.try_get(1)?, description: r.try_get(2)?, note: r.try_get(3)? })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(PlanDocument {
+        header,
+        organisation,
+        nodes,
+        indicators,
+        glossary,
+        fiscal,
+        progress,
+        indicator_values,
+    })
 }
 
 impl Store for SqlStore {
@@ -654,7 +919,7 @@ impl Store for SqlStore {
                 .get(p.node.as_str())
                 .copied()
                 .ok_or_else(|| StoreError::Invalid(format!("unknown node {}", p.node)))?;
-            insert_progress(&mut tx, id, p, ItemState::Accepted, actor).await?;
+            insert_progress(&mut tx, id, p, ReportState::Accepted, actor).await?;
         }
         for f in &doc.fiscal {
             sqlx::query("INSERT INTO fiscal_ratios (plan_id, lgcode, city_name, fy, ratio, value, source) VALUES ($1, $2, $3, $4, $5, $6, $7)")
@@ -699,281 +964,67 @@ impl Store for SqlStore {
     async fn export_plan(&self, plan: &PlanRef) -> Result<PlanDocument> {
         let mut tx = self.pool.begin().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
-        let row = sqlx::query("SELECT header_json, organisation_json FROM plans WHERE id = $1")
-            .bind(plan_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let mut header: PlanHeader =
-            serde_json::from_str(&row.try_get::<String, _>(0)?).map_err(corrupt)?;
-        let mut organisation: Organisation =
-            serde_json::from_str(&row.try_get::<String, _>(1)?).map_err(corrupt)?;
-
-        header.status_scale = sqlx::query("SELECT code, label, label_en, achieved FROM status_levels WHERE plan_id = $1 ORDER BY position")
-            .bind(plan_id)
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| -> Result<StatusLevel> {
-                Ok(StatusLevel {
-                    code: r.try_get(0)?,
-                    label: r.try_get(1)?,
-                    label_en: r.try_get(2)?,
-                    achieved: r.try_get::<i64, _>(3)? != 0,
-                })
-            })
-            .collect::<Result<_>>()?;
-
-        // Departments: rebuild the tree from parent links, keeping order.
-        let rows = sqlx::query(
-            "SELECT id, parent_id, dept_key, name, abbreviation, kind, valid_from, valid_to, successor_key, note \
-             FROM departments WHERE plan_id = $1 ORDER BY position",
-        )
-        .bind(plan_id)
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut dept_children: BTreeMap<Option<i64>, Vec<(i64, Department)>> = BTreeMap::new();
-        let mut dept_keys: HashMap<i64, String> = HashMap::new();
-        for r in &rows {
-            let id: i64 = r.try_get(0)?;
-            let d = Department {
-                id: r.try_get(2)?,
-                name: r.try_get(3)?,
-                abbreviation: r.try_get(4)?,
-                kind: enum_from::<DepartmentKind>(&r.try_get::<String, _>(5)?)?,
-                valid_from: opt_date(r.try_get(6)?)?,
-                valid_to: opt_date(r.try_get(7)?)?,
-                successor: r.try_get(8)?,
-                note: r.try_get(9)?,
-                children: Vec::new(),
-            };
-            dept_keys.insert(id, d.id.clone());
-            dept_children
-                .entry(r.try_get(1)?)
-                .or_default()
-                .push((id, d));
-        }
-        organisation.departments = build_tree(None, &mut dept_children, |d, c| d.children = c);
-
-        // Node links.
-        let mut node_depts: HashMap<i64, Vec<String>> = HashMap::new();
-        for r in sqlx::query(
-            "SELECT nd.node_id, nd.department_id FROM node_departments nd JOIN nodes n ON n.id = nd.node_id \
-             WHERE n.plan_id = $1 ORDER BY nd.node_id, nd.position",
-        )
-        .bind(plan_id)
-        .fetch_all(&mut *tx)
-        .await?
-        {
-            let dept: i64 = r.try_get(1)?;
-            let key = dept_keys.get(&dept).cloned().ok_or_else(|| corrupt("node department"))?;
-            node_depts.entry(r.try_get(0)?).or_default().push(key);
-        }
-        let flag_axes: Vec<&str> = header
-            .axes
-            .iter()
-            .filter(|a| a.kind == AxisKind::Flag)
-            .map(|a| a.key.as_str())
-            .collect();
-        let mut node_tags: HashMap<i64, BTreeMap<String, AxisMark>> = HashMap::new();
-        for r in sqlx::query(
-            "SELECT t.node_id, t.axis_key, t.value_code FROM node_tags t JOIN nodes n ON n.id = t.node_id \
-             WHERE n.plan_id = $1 ORDER BY t.node_id, t.axis_key, t.position",
-        )
-        .bind(plan_id)
-        .fetch_all(&mut *tx)
-        .await?
-        {
-            let axis: String = r.try_get(1)?;
-            let code: String = r.try_get(2)?;
-            let entry = node_tags.entry(r.try_get(0)?).or_default();
-            if flag_axes.contains(&axis.as_str()) {
-                entry.insert(axis, AxisMark::Flag(code == "true"));
-            } else if let AxisMark::Codes(list) = entry.entry(axis).or_insert_with(|| AxisMark::Codes(Vec::new())) {
-                list.push(code);
-            }
-        }
-        let mut node_sdgs: HashMap<i64, Vec<u8>> = HashMap::new();
-        for r in sqlx::query(
-            "SELECT s.node_id, s.goal FROM node_sdgs s JOIN nodes n ON n.id = s.node_id WHERE n.plan_id = $1 ORDER BY s.node_id, s.position",
-        )
-        .bind(plan_id)
-        .fetch_all(&mut *tx)
-        .await?
-        {
-            node_sdgs.entry(r.try_get(0)?).or_default().push(r.try_get::<i64, _>(1)? as u8);
-        }
-
-        let rows = sqlx::query(
-            "SELECT id, parent_id, node_key, level_key, number, title, title_en, body, sections_json, schedule_json, period_from, period_to, note \
-             FROM nodes WHERE plan_id = $1 ORDER BY position",
-        )
-        .bind(plan_id)
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut node_children: BTreeMap<Option<i64>, Vec<(i64, Node)>> = BTreeMap::new();
-        let mut node_keys: HashMap<i64, String> = HashMap::new();
-        for r in &rows {
-            let id: i64 = r.try_get(0)?;
-            let period = match (
-                r.try_get::<Option<i64>, _>(10)?,
-                r.try_get::<Option<i64>, _>(11)?,
-            ) {
-                (Some(f), Some(t)) => Some(Period {
-                    from: fy_of(f)?,
-                    to: fy_of(t)?,
-                }),
-                _ => None,
-            };
-            let n = Node {
-                id: r.try_get(2)?,
-                level: r.try_get(3)?,
-                number: r.try_get::<Option<i64>, _>(4)?.map(|v| v as u32),
-                title: r.try_get(5)?,
-                title_en: r.try_get(6)?,
-                body: r.try_get(7)?,
-                sections: serde_json::from_str(&r.try_get::<String, _>(8)?).map_err(corrupt)?,
-                departments: node_depts.remove(&id).unwrap_or_default(),
-                axes: node_tags.remove(&id).unwrap_or_default(),
-                sdgs: node_sdgs.remove(&id).unwrap_or_default(),
-                period,
-                schedule: serde_json::from_str(&r.try_get::<String, _>(9)?).map_err(corrupt)?,
-                note: r.try_get(12)?,
-                children: Vec::new(),
-            };
-            node_keys.insert(id, n.id.clone());
-            node_children
-                .entry(r.try_get(1)?)
-                .or_default()
-                .push((id, n));
-        }
-        let nodes = build_tree(None, &mut node_children, |n, c| n.children = c);
-
-        let indicators = sqlx::query(
-            "SELECT indicator_key, node_id, kind, name, definition, unit, source, cumulative, challenge, baseline_json, target_json, note \
-             FROM indicators WHERE plan_id = $1 ORDER BY position",
-        )
-        .bind(plan_id)
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|r| -> Result<Indicator> {
-            let kind: String = r.try_get(2)?;
-            let baseline: Option<String> = r.try_get(9)?;
-            let target: Option<String> = r.try_get(10)?;
-            Ok(Indicator {
-                id: r.try_get(0)?,
-                node: r.try_get::<Option<i64>, _>(1)?.and_then(|id| node_keys.get(&id).cloned()),
-                kind: IndicatorKind::from_key(&kind).ok_or_else(|| corrupt(format!("indicator kind {kind}")))?,
-                name: r.try_get(3)?,
-                definition: r.try_get(4)?,
-                unit: r.try_get(5)?,
-                source: r.try_get(6)?,
-                cumulative: r.try_get::<i64, _>(7)? != 0,
-                challenge: r.try_get::<i64, _>(8)? != 0,
-                baseline: baseline.map(|b| serde_json::from_str::<Baseline>(&b)).transpose().map_err(corrupt)?,
-                target: target.map(|t| serde_json::from_str::<Target>(&t)).transpose().map_err(corrupt)?,
-                note: r.try_get(11)?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-
-        let indicator_values = sqlx::query(
-            "SELECT i.indicator_key, v.fy, v.value, v.note, v.demo FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id \
-             WHERE i.plan_id = $1 ORDER BY i.position, v.fy",
-        )
-        .bind(plan_id)
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|r| -> Result<IndicatorValue> {
-            Ok(IndicatorValue {
-                indicator: r.try_get(0)?,
-                fy: fy_of(r.try_get(1)?)?,
-                value: Decimal::parse(&r.try_get::<String, _>(2)?).map_err(corrupt)?,
-                note: r.try_get(3)?,
-                demo: r.try_get::<i64, _>(4)? != 0,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-
-        let progress = sqlx::query(&format!(
-            "SELECT {PROGRESS_COLUMNS} FROM progress p JOIN nodes n ON n.id = p.node_id WHERE n.plan_id = $1 ORDER BY n.position, p.fy"
-        ))
-        .bind(plan_id)
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(progress_from_row)
-        .collect::<Result<Vec<_>>>()?;
-
-        let fiscal = sqlx::query(
-            "SELECT lgcode, city_name, fy, ratio, value, source FROM fiscal_ratios WHERE plan_id = $1 ORDER BY lgcode, fy, ratio",
-        )
-        .bind(plan_id)
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|r| -> Result<FiscalObservation> {
-            let ratio: String = r.try_get(3)?;
-            let value: String = r.try_get(4)?;
-            Ok(FiscalObservation {
-                lgcode: LocalGovCode::parse(&r.try_get::<String, _>(0)?).map_err(corrupt)?,
-                city: r.try_get(1)?,
-                fy: fy_of(r.try_get(2)?)?,
-                ratio: FiscalRatio::from_key(&ratio).ok_or_else(|| corrupt(format!("ratio {ratio}")))?,
-                value: RatioValue::parse(&value).ok_or_else(|| corrupt(format!("ratio value {value}")))?,
-                source: r.try_get(5)?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-
-        let glossary = sqlx::query("SELECT term, reading, description, note FROM glossary_terms WHERE plan_id = $1 ORDER BY position")
-            .bind(plan_id)
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| -> Result<GlossaryTerm> {
-                Ok(GlossaryTerm { term: r.try_get(0)?, reading: r.try_get(1)?, description: r.try_get(2)?, note: r.try_get(3)? })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let doc = export_in(&mut tx, plan_id).await?;
         tx.commit().await?;
-        Ok(PlanDocument {
-            header,
-            organisation,
-            nodes,
-            indicators,
-            glossary,
-            fiscal,
-            progress,
-            indicator_values,
-        })
+        Ok(doc)
     }
 
     async fn list_plans(&self) -> Result<Vec<PlanListing>> {
-        sqlx::query(
-            "SELECT p.city_code, g.name, p.plan_key, p.title, p.draft, p.period_from, p.period_to, \
-             (SELECT COUNT(*) FROM nodes n WHERE n.plan_id = p.id) AS items \
+        let mut tx = self.pool.begin().await?;
+        // Items are the nodes at the plan's item level (plan-format.md,
+        // "Items"): counted from each plan's levels and its nodes per level.
+        let mut per_level: std::collections::HashMap<i64, Vec<(String, i64)>> =
+            std::collections::HashMap::new();
+        for r in sqlx::query(
+            "SELECT plan_id, level_key, COUNT(*) FROM nodes GROUP BY plan_id, level_key",
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        {
+            per_level
+                .entry(r.try_get(0)?)
+                .or_default()
+                .push((r.try_get(1)?, r.try_get(2)?));
+        }
+        let rows = sqlx::query(
+            "SELECT p.id, p.city_code, g.name, p.plan_key, p.title, p.draft, p.period_from, p.period_to, p.header_json \
              FROM plans p JOIN local_governments g ON g.code = p.city_code ORDER BY p.city_code, p.plan_key",
         )
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| -> Result<PlanListing> {
-            let period = match (r.try_get::<Option<i64>, _>(5)?, r.try_get::<Option<i64>, _>(6)?) {
-                (Some(f), Some(t)) => Some((f as i32, t as i32)),
-                _ => None,
-            };
-            Ok(PlanListing {
-                city_code: r.try_get(0)?,
-                city_name: r.try_get(1)?,
-                plan_id: r.try_get(2)?,
-                title: r.try_get(3)?,
-                draft: r.try_get::<i64, _>(4)? != 0,
-                period,
-                items: r.try_get(7)?,
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        rows.iter()
+            .map(|r| -> Result<PlanListing> {
+                let period = match (
+                    r.try_get::<Option<i64>, _>(6)?,
+                    r.try_get::<Option<i64>, _>(7)?,
+                ) {
+                    (Some(f), Some(t)) => Some((f as i32, t as i32)),
+                    _ => None,
+                };
+                let header: PlanHeader =
+                    serde_json::from_str(&r.try_get::<String, _>(8)?).map_err(corrupt)?;
+                let counts = per_level
+                    .get(&r.try_get::<i64, _>(0)?)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                let level = gyokaku_domain::state::item_level_by(&header.levels, |key| {
+                    counts.iter().any(|(k, _)| k == key)
+                });
+                let items = level
+                    .and_then(|l| counts.iter().find(|(k, _)| *k == l.key))
+                    .map_or(0, |(_, n)| *n);
+                Ok(PlanListing {
+                    city_code: r.try_get(1)?,
+                    city_name: r.try_get(2)?,
+                    plan_id: r.try_get(3)?,
+                    title: r.try_get(4)?,
+                    draft: r.try_get::<i64, _>(5)? != 0,
+                    period,
+                    items,
+                })
             })
-        })
-        .collect()
+            .collect()
     }
 
     async fn record_progress(
@@ -991,7 +1042,7 @@ impl Store for SqlStore {
             plan_id,
             progress,
             expected_version,
-            ItemState::Accepted,
+            ReportState::Accepted,
             "record_progress",
             actor,
         )
@@ -1018,23 +1069,6 @@ impl Store for SqlStore {
         .await?;
         tx.commit().await?;
         row.as_ref().map(stored_progress_from_row).transpose()
-    }
-
-    async fn status_report(&self, plan: &PlanRef, fy: FiscalYear) -> Result<StatusReport> {
-        let mut doc = self.export_plan(plan).await?;
-        // Only reports the office has accepted count; a draft or a report
-        // waiting for review is not yet a result.
-        let accepted: std::collections::HashSet<String> = self
-            .reports(plan, Some(fy))
-            .await?
-            .into_iter()
-            .filter(|p| p.state == ItemState::Accepted)
-            .map(|p| p.progress.node)
-            .collect();
-        doc.progress
-            .retain(|p| p.fy != fy || accepted.contains(&p.node));
-        StatusReport::compute(&doc, fy)
-            .map_err(|code| corrupt(format!("status {code} not on the scale")))
     }
 
     async fn audit_log(&self, plan: &PlanRef, limit: i64) -> Result<Vec<AuditEntry>> {

@@ -99,6 +99,7 @@ on_both_backends! {
     every_change_is_audited_with_before_and_after => audit_records_changes;
     progress_and_indicator_actuals_round_trip_through_files => progress_round_trip;
     a_workbook_batch_is_saved_all_or_nothing => batch_all_or_nothing;
+    an_editor_cannot_save_another_departments_item_the_store_refuses => store_enforces_rights;
 }
 
 async fn examples_round_trip(store: &SqlStore) {
@@ -277,6 +278,7 @@ async fn concurrent_edits_conflict(store: &SqlStore) {
 }
 
 async fn status_report_counts(store: &SqlStore) {
+    use gyokaku_domain::{PlanModel, PlanState};
     let doc = read_plan_dir(&example("annaka")).unwrap();
     let plan = store
         .import_plan(&doc, OnExisting::Refuse, "office")
@@ -294,31 +296,170 @@ async fn status_report_counts(store: &SqlStore) {
             .await
             .unwrap();
     }
-    let r = store.status_report(&plan, fy).await.unwrap();
-    assert_eq!(r.whole.total, 4);
+    // One snapshot, read in one transaction, is what every output uses.
+    let snap = store.snapshot(&plan).await.unwrap();
+    assert_eq!(snap.reports.len(), 4);
+    let model = PlanModel::new(snap.doc.clone());
+    let r = PlanState::build(&model, snap.reports.clone(), &[], fy);
+    assert_eq!(r.whole.reported, 4);
     assert_eq!(r.whole.achieved, 3);
     assert_eq!(r.whole.achieved_percent(), Some(75));
-    let leaves = 29 - 5; // 29 nodes, 5 of them 方針
-    assert_eq!(r.whole.unreported, leaves - 4);
-    assert_eq!(r.groups.len(), 5);
-    assert_eq!(r.groups[0].label, "方針1 市民ニーズの把握と協働");
-    assert_eq!(
-        (r.groups[0].summary.total, r.groups[0].summary.achieved),
-        (3, 2)
-    );
-    assert_eq!(
-        (r.groups[1].summary.total, r.groups[1].summary.achieved),
-        (1, 1)
-    );
+    let items = 29 - 5; // 29 nodes, 5 of them 方針
+    assert_eq!(model.items.len(), items);
+    assert_eq!(r.whole.unreported, items as u32 - 4);
+    assert_eq!(model.policies.len(), 5);
+    assert_eq!(model.policies[0].label, "方針1 市民ニーズの把握と協働");
+    assert_eq!((r.policies[0].reported, r.policies[0].achieved), (3, 2));
+    assert_eq!((r.policies[1].reported, r.policies[1].achieved), (1, 1));
     assert!(!r.includes_demo);
-    let other_year = store
-        .status_report(&plan, FiscalYear::new(2026).unwrap())
-        .await
-        .unwrap();
+    let other_year = PlanState::build(&model, snap.reports, &[], FiscalYear::new(2026).unwrap());
     assert_eq!(
-        (other_year.whole.total, other_year.whole.achieved_percent()),
+        (
+            other_year.whole.reported,
+            other_year.whole.achieved_percent()
+        ),
         (0, None)
     );
+    // `plans` counts items, not nodes.
+    let listed = store.list_plans().await.unwrap();
+    assert_eq!(listed[0].items, items as i64);
+}
+
+/// Who may save what is decided inside the store's transaction, by the
+/// domain's workflow, whatever the caller checked first.
+async fn store_enforces_rights(store: &SqlStore) {
+    use gyokaku_domain::{Actor, DeptRef, Refusal, Role};
+    use gyokaku_store::ItemEdit;
+    let mut doc = read_plan_dir(&example("annaka")).unwrap();
+    // 安中 names no departments on its items: give two of them a 課 of a 部.
+    doc.nodes[0].children[0].departments = vec!["企画政策部/政策・デジタル推進課".into()];
+    doc.nodes[0].children[1].departments = vec!["財政課".into()];
+    let plan = store
+        .import_plan(&doc, OnExisting::Refuse, "office")
+        .await
+        .unwrap();
+    let fy = FiscalYear::new(2025).unwrap();
+    store.open_cycle(&plan, fy, None, "office").await.unwrap();
+    let editor = |depts: &[&str]| Actor {
+        login: "ed".into(),
+        role: Role::Editor,
+        departments: depts
+            .iter()
+            .map(|d| DeptRef {
+                city: plan.city,
+                dept: d.to_string(),
+            })
+            .collect(),
+    };
+    let edit = |node: &str| ItemEdit {
+        progress: report(node, 2025, "年度目標達成", "実施"),
+        indicator_values: Vec::new(),
+    };
+    let node = &doc.nodes[0].children[0];
+    let owner = node.departments[0].clone();
+    // The 部 answers for its 課's item.
+    store
+        .save_item(
+            &plan,
+            &edit(&node.id),
+            None,
+            false,
+            &editor(&["企画政策部"]),
+        )
+        .await
+        .unwrap();
+    let kept = store.progress(&plan, &node.id, fy).await.unwrap().unwrap();
+    // Another department's editor: refused, nothing written.
+    let err = store
+        .save_item(
+            &plan,
+            &edit(&doc.nodes[0].children[1].id),
+            None,
+            false,
+            &editor(&["企画政策部"]),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Refused(Refusal::NotResponsible)),
+        "{err:?}"
+    );
+    let err = store
+        .save_item(
+            &plan,
+            &edit(&node.id),
+            Some(kept.version),
+            false,
+            &editor(&["財政課"]),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Refused(Refusal::NotResponsible)),
+        "{err:?}"
+    );
+    let after = store.progress(&plan, &node.id, fy).await.unwrap().unwrap();
+    assert_eq!(after.version, kept.version, "nothing written");
+    // The same department in another city is another department.
+    let mut elsewhere = editor(&[&owner]);
+    elsewhere.departments[0].city = "082058".parse().unwrap();
+    assert!(store
+        .save_item(
+            &plan,
+            &edit(&node.id),
+            Some(kept.version),
+            false,
+            &elsewhere
+        )
+        .await
+        .is_err());
+    // A council member may not save; the item's own editor may.
+    let council = Actor {
+        role: Role::Council,
+        ..editor(&[&owner])
+    };
+    assert!(matches!(
+        store
+            .save_item(&plan, &edit(&node.id), Some(kept.version), false, &council)
+            .await,
+        Err(StoreError::Refused(Refusal::Role(Role::Council)))
+    ));
+    let v = store
+        .save_item(
+            &plan,
+            &edit(&node.id),
+            Some(kept.version),
+            true,
+            &editor(&[&owner]),
+        )
+        .await
+        .unwrap();
+    // Submitted: the editor can no longer change it, nor accept it.
+    assert!(matches!(
+        store
+            .save_item(&plan, &edit(&node.id), Some(v), false, &editor(&[&owner]))
+            .await,
+        Err(StoreError::Refused(Refusal::Locked(_)))
+    ));
+    assert!(matches!(
+        store
+            .review_item(&plan, &node.id, fy, true, "", v, &editor(&[&owner]))
+            .await,
+        Err(StoreError::Refused(Refusal::Role(Role::Editor)))
+    ));
+    store
+        .review_item(&plan, &node.id, fy, true, "", v, &Actor::office("office"))
+        .await
+        .unwrap();
+    // Opinions are the council's.
+    assert!(store
+        .add_opinion(&plan, None, fy, "意見", &editor(&[&owner]))
+        .await
+        .is_err());
+    store
+        .add_opinion(&plan, None, fy, "意見", &council)
+        .await
+        .unwrap();
 }
 
 async fn audit_records_changes(store: &SqlStore) {
@@ -417,7 +558,9 @@ async fn progress_round_trip(store: &SqlStore) {
 /// nothing of the batch is written; a good batch is written whole.
 async fn batch_all_or_nothing(store: &SqlStore) {
     use gyokaku_domain::{Indicator, IndicatorKind};
-    use gyokaku_store::{ItemEdit, ItemState};
+    use gyokaku_store::{ItemEdit, ReportState};
+    // The office may save any item; who may save what is the next story's.
+    let ed = gyokaku_domain::Actor::office("ed");
 
     let mut doc = read_plan_dir(&example("annaka")).unwrap();
     doc.indicators.push(Indicator {
@@ -459,8 +602,7 @@ async fn batch_all_or_nothing(store: &SqlStore) {
             &plan,
             &[(edit("1-1", "年度目標達成", "x"), None)],
             false,
-            "ed",
-            "editor",
+            &ed,
         )
         .await
         .unwrap_err();
@@ -472,8 +614,7 @@ async fn batch_all_or_nothing(store: &SqlStore) {
             &edit("1-2", "目標に向け実施中", "前の内容"),
             None,
             false,
-            "ed",
-            "editor",
+            &ed,
         )
         .await
         .unwrap();
@@ -512,8 +653,7 @@ async fn batch_all_or_nothing(store: &SqlStore) {
                 (edit("1-2", "年度目標達成", "古い版から"), Some(3)),
             ],
             false,
-            "ed",
-            "editor",
+            &ed,
         )
         .await
         .unwrap_err();
@@ -541,8 +681,7 @@ async fn batch_all_or_nothing(store: &SqlStore) {
                 (edit("1-2", "A", "x"), Some(1)),
             ],
             false,
-            "ed",
-            "editor",
+            &ed,
         )
         .await
         .unwrap_err();
@@ -558,8 +697,7 @@ async fn batch_all_or_nothing(store: &SqlStore) {
                 (edit("1-1", "年度目標達成", "b"), None),
             ],
             false,
-            "ed",
-            "editor",
+            &ed,
         )
         .await
         .unwrap_err();
@@ -578,8 +716,7 @@ async fn batch_all_or_nothing(store: &SqlStore) {
                 (edit("1-2", "年度目標一部達成", "更新"), Some(1)),
             ],
             false,
-            "ed",
-            "editor",
+            &ed,
         )
         .await
         .unwrap();
@@ -587,7 +724,7 @@ async fn batch_all_or_nothing(store: &SqlStore) {
     let p11 = store.progress(&plan, "1-1", fy).await.unwrap().unwrap();
     assert_eq!(
         (p11.state, p11.progress.result.as_deref()),
-        (ItemState::Draft, Some("新規"))
+        (ReportState::Draft, Some("新規"))
     );
     let back = store.export_plan(&plan).await.unwrap();
     assert_eq!(back.indicator_values.len(), 1);
@@ -605,15 +742,14 @@ async fn batch_all_or_nothing(store: &SqlStore) {
                 (edit("1-2", "年度目標一部達成", "提出"), Some(2)),
             ],
             true,
-            "ed",
-            "editor",
+            &ed,
         )
         .await
         .unwrap();
     assert_eq!(versions, vec![2, 3]);
     for node in ["1-1", "1-2"] {
         let p = store.progress(&plan, node, fy).await.unwrap().unwrap();
-        assert_eq!(p.state, ItemState::Submitted);
+        assert_eq!(p.state, ReportState::Submitted);
     }
     assert_eq!(
         store
@@ -635,12 +771,17 @@ async fn batch_all_or_nothing(store: &SqlStore) {
                 (edit("1-1", "年度目標達成", "再提出"), Some(2)),
             ],
             false,
-            "ed",
-            "editor",
+            &ed,
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            StoreError::Refused(gyokaku_domain::Refusal::Locked(ReportState::Submitted))
+        ),
+        "{err:?}"
+    );
     assert!(store.progress(&plan, "1-3", fy).await.unwrap().is_none());
 
     // A closed year refuses every batch.
@@ -650,8 +791,7 @@ async fn batch_all_or_nothing(store: &SqlStore) {
             &plan,
             &[(edit("1-3", "年度目標達成", "新規"), None)],
             false,
-            "ed",
-            "editor",
+            &ed,
         )
         .await
         .unwrap_err();

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use gyokaku_domain::Bilingual;
+use gyokaku_domain::{Bilingual, Refusal};
 use gyokaku_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +96,11 @@ impl IntoResponse for AppError {
                 StoreError::Invalid(_) | StoreError::AlreadyExists(_) => {
                     page(StatusCode::BAD_REQUEST, &e.ja(), &e.en())
                 }
+                // The store's own check of who may do what.
+                StoreError::Refused(Refusal::Role(_) | Refusal::NotResponsible) => {
+                    page(StatusCode::FORBIDDEN, &e.ja(), &e.en())
+                }
+                StoreError::Refused(_) => page(StatusCode::BAD_REQUEST, &e.ja(), &e.en()),
                 _ => {
                     tracing::error!(error = %e, "store error");
                     page(

@@ -18,7 +18,7 @@ use rust_xlsxwriter::{
 use gyokaku_domain::{
     Bilingual, Decimal, Direction, FiscalYear, IndicatorValue, Progress, StatusLevel, Yen,
 };
-use gyokaku_store::{ItemEdit, ItemState, StoredProgress};
+use gyokaku_store::{ItemEdit, ReportState, StoredProgress};
 
 /// What the 説明 sheet says a workbook is; a workbook of another format
 /// is refused rather than guessed at.
@@ -337,13 +337,13 @@ pub fn status_cell(level: &StatusLevel) -> String {
     }
 }
 
-fn state_cell(state: Option<ItemState>) -> &'static str {
+fn state_cell(state: Option<ReportState>) -> &'static str {
     match state {
         None => "未報告",
-        Some(ItemState::Draft) => "作成中",
-        Some(ItemState::Submitted) => "提出済",
-        Some(ItemState::Returned) => "差戻し",
-        Some(ItemState::Accepted) => "確認済",
+        Some(ReportState::Draft) => "作成中",
+        Some(ReportState::Submitted) => "提出済",
+        Some(ReportState::Returned) => "差戻し",
+        Some(ReportState::Accepted) => "確認済",
     }
 }
 
@@ -2007,7 +2007,12 @@ mod tests {
         }
     }
 
-    fn stored(node: &str, version: i64, state: ItemState, status: Option<&str>) -> StoredProgress {
+    fn stored(
+        node: &str,
+        version: i64,
+        state: ReportState,
+        status: Option<&str>,
+    ) -> StoredProgress {
         StoredProgress {
             progress: Progress {
                 node: node.into(),
@@ -2071,10 +2076,10 @@ mod tests {
             open: true,
             items: vec![
                 first,
-                item("1-2", Some(stored("1-2", 2, ItemState::Draft, Some("A")))),
+                item("1-2", Some(stored("1-2", 2, ReportState::Draft, Some("A")))),
                 item(
                     "1-3",
-                    Some(stored("1-3", 4, ItemState::Submitted, Some("A"))),
+                    Some(stored("1-3", 4, ReportState::Submitted, Some("A"))),
                 ),
             ],
             plan_items: ["1-1", "1-2", "1-3", "2-1"]
@@ -2473,8 +2478,8 @@ mod tests {
         );
         // Meanwhile 1-1 got a first report and 1-2 was saved again.
         let mut now = b.clone();
-        now.items[0].current = Some(stored("1-1", 1, ItemState::Draft, None));
-        now.items[1].current = Some(stored("1-2", 3, ItemState::Draft, Some("A")));
+        now.items[0].current = Some(stored("1-1", 1, ReportState::Draft, None));
+        now.items[1].current = Some(stored("1-2", 3, ReportState::Draft, Some("A")));
         let review = review_of(&now, &filled);
         assert!(review.errors.is_empty(), "{:?}", error_text(&review));
         assert!(review.changes.is_empty());

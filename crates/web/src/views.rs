@@ -4,9 +4,9 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
 
-use gyokaku_domain::{AxisMark, FiscalYear, Node, PlanDocument, StatusSummary};
+use gyokaku_domain::{FiscalYear, Node, PlanDocument, PlanModel, PlanState, Report, StatusSummary};
 use gyokaku_store::{
-    Cycle, CycleState, ItemState, PlanRef, Role, StatusCount, Store, StoreError, StoredProgress,
+    Cycle, CycleState, PlanRef, ReportState, Role, Store, StoreError, StoredProgress, StoredValue,
 };
 
 use crate::auth::Auth;
@@ -98,13 +98,13 @@ pub fn role_key(role: Role) -> &'static str {
     }
 }
 
-pub fn state_key(state: Option<ItemState>) -> &'static str {
+pub fn state_key(state: Option<ReportState>) -> &'static str {
     match state {
         None => "state.none",
-        Some(ItemState::Draft) => "state.draft",
-        Some(ItemState::Submitted) => "state.submitted",
-        Some(ItemState::Returned) => "state.returned",
-        Some(ItemState::Accepted) => "state.accepted",
+        Some(ReportState::Draft) => "state.draft",
+        Some(ReportState::Submitted) => "state.submitted",
+        Some(ReportState::Returned) => "state.returned",
+        Some(ReportState::Accepted) => "state.accepted",
     }
 }
 
@@ -119,13 +119,14 @@ pub fn level_label(doc: &PlanDocument, n: &Node, parent: Option<&Node>) -> Strin
         .unwrap_or_default()
 }
 
-/// One item (a leaf of the plan's tree) as lists show it.
+/// One item (取組) as lists show it, parallel to the model's items.
 #[derive(Debug, Clone)]
 pub struct ItemInfo {
     pub id: String,
     /// 1-①, (3), No.12 — the number as the plan prints it.
     pub number: String,
     pub title: String,
+    /// The top-level policy's heading.
     pub group: Option<String>,
     pub dept_ids: Vec<String>,
     pub dept_names: Vec<String>,
@@ -134,19 +135,23 @@ pub struct ItemInfo {
     pub sdgs: Vec<u8>,
 }
 
-/// A plan's structure (everything but reports and actuals) with what
-/// pages derive from it. Cached per plan until the plan is re-imported.
+/// A plan's structure (everything but reports and actuals): the read
+/// model's [`PlanModel`] with what lists show. Cached per plan until the
+/// plan is re-imported.
 pub struct PlanStructure {
-    pub doc: PlanDocument,
-    /// Child positions from the top of the tree, by node id.
-    node_paths: HashMap<String, Vec<usize>>,
-    pub ancestry: HashMap<String, Vec<String>>,
-    pub dept_names: HashMap<String, String>,
+    pub model: PlanModel,
     pub items: Vec<ItemInfo>,
     /// The departments answerable for each indicator, by indicator id: its
     /// node's, or where the node names none (a policy above its items), the
     /// departments of the items beneath it. None for plan-wide indicators.
     pub indicator_depts: HashMap<String, Vec<String>>,
+}
+
+impl std::ops::Deref for PlanStructure {
+    type Target = PlanModel;
+    fn deref(&self) -> &PlanModel {
+        &self.model
+    }
 }
 
 /// A node's departments, or the departments of the nodes beneath it.
@@ -166,35 +171,39 @@ fn answerable(node: &gyokaku_domain::Node) -> Vec<String> {
 }
 
 impl PlanStructure {
-    fn new(mut doc: PlanDocument) -> PlanStructure {
-        // Reports and actuals change all the time; pages read them apart.
-        doc.progress = Vec::new();
-        doc.indicator_values = Vec::new();
-        let ancestry = policy::ancestry(&doc.organisation);
-        let dept_names: HashMap<String, String> = doc
-            .organisation
-            .flatten()
-            .into_iter()
-            .map(|(d, _)| (d.id.clone(), d.name.clone()))
-            .collect();
-        let items = item_infos(&doc, &dept_names);
-        let node_paths = gyokaku_domain::index_nodes(&doc.nodes);
-        let indicator_depts = doc
-            .indicators
+    fn new(doc: PlanDocument) -> PlanStructure {
+        let model = PlanModel::new(doc);
+        let items = model
+            .items
             .iter()
-            .filter_map(|i| {
-                let path = node_paths.get(i.node.as_deref()?)?;
-                let node = gyokaku_domain::node_at(&doc.nodes, path)?;
-                Some((i.id.clone(), answerable(node)))
+            .map(|it| {
+                let entry = model.item_entry(it);
+                ItemInfo {
+                    id: it.id.clone(),
+                    number: entry.label.clone(),
+                    title: entry.title.clone(),
+                    group: it.policy.map(|p| model.policies[p].label.clone()),
+                    dept_ids: it.departments.clone(),
+                    dept_names: it
+                        .departments
+                        .iter()
+                        .map(|d| model.dept_name(d).to_string())
+                        .collect(),
+                    tags: it.tags.clone(),
+                    sdgs: it.sdgs.clone(),
+                }
             })
             .collect();
+        let indicator_depts = model
+            .doc
+            .indicators
+            .iter()
+            .filter_map(|i| Some((i.id.clone(), answerable(model.node(i.node.as_deref()?)?))))
+            .collect();
         PlanStructure {
-            node_paths,
-            indicator_depts,
-            doc,
-            ancestry,
-            dept_names,
+            model,
             items,
+            indicator_depts,
         }
     }
 }
@@ -210,8 +219,11 @@ struct CachedPlan {
 #[derive(Default)]
 struct Live {
     revision: i64,
-    counts: Option<Arc<Vec<StatusCount>>>,
+    /// Every report of the plan with its state, and every actual.
+    reports: Option<Arc<Vec<Report>>>,
+    values: Option<Arc<Vec<StoredValue>>>,
     years: HashMap<FiscalYear, Arc<Vec<StoredProgress>>>,
+    states: HashMap<FiscalYear, Arc<PlanState>>,
     judged: HashMap<FiscalYear, Arc<Vec<Judged>>>,
 }
 
@@ -274,15 +286,15 @@ impl CachedPlan {
     }
 }
 
-/// A plan as its pages need it: the cached structure, and the cycles and
-/// reporting years read fresh on every request.
+/// A plan as its pages need it: the cached structure, every report of the
+/// plan (read once per revision), and the cycles read fresh on every
+/// request.
 pub struct PlanCtx {
     pub r: PlanRef,
     pub s: Arc<PlanStructure>,
     pub cycles: Vec<Cycle>,
     pub report_years: Vec<FiscalYear>,
-    /// Reports per year, state and status.
-    pub counts: Arc<Vec<StatusCount>>,
+    reports: Arc<Vec<Report>>,
     cached: Arc<CachedPlan>,
     revision: i64,
 }
@@ -304,30 +316,40 @@ impl PlanCtx {
         let (cached, revision) = state.plans.entry(state, &r).await?;
         let s = cached.structure.clone();
         let cycles = state.store.cycles(&r).await?;
-        let known = cached.live_at(revision).counts.clone();
-        let counts = match known {
+        let known = cached.live_at(revision).reports.clone();
+        let reports = match known {
             Some(c) => c,
             None => {
-                let fresh = Arc::new(state.store.report_counts(&r).await?);
-                cached.live_at(revision).counts = Some(fresh.clone());
+                let fresh: Arc<Vec<Report>> = Arc::new(
+                    state
+                        .store
+                        .reports(&r, None)
+                        .await?
+                        .into_iter()
+                        .map(|p| Report {
+                            progress: p.progress,
+                            state: p.state,
+                        })
+                        .collect(),
+                );
+                cached.live_at(revision).reports = Some(fresh.clone());
                 fresh
             }
         };
-        let mut report_years: Vec<FiscalYear> = counts.iter().map(|c| c.fy).collect();
-        report_years.sort();
-        report_years.dedup();
+        let report_years: BTreeSet<FiscalYear> = reports.iter().map(|p| p.progress.fy).collect();
         Ok(PlanCtx {
             r,
             s,
             cycles,
-            report_years,
-            counts,
+            report_years: report_years.into_iter().collect(),
+            reports,
             cached,
             revision,
         })
     }
 
-    /// The reports of one year, read once per revision of the plan.
+    /// The reports of one year with their versions (for forms), read once
+    /// per revision of the plan.
     pub async fn year_reports(
         &self,
         state: &AppState,
@@ -345,8 +367,49 @@ impl PlanCtx {
         Ok(fresh)
     }
 
-    /// Every indicator of the plan judged as of `as_of`, once per
-    /// revision of the plan (the registry lists them on every request).
+    /// Every actual of the plan, read once per revision.
+    async fn values(&self, state: &AppState) -> Result<Arc<Vec<StoredValue>>, AppError> {
+        let known = self.cached.live_at(self.revision).values.clone();
+        if let Some(v) = known {
+            return Ok(v);
+        }
+        let fresh = Arc::new(state.store.plan_indicator_values(&self.r).await?);
+        self.cached.live_at(self.revision).values = Some(fresh.clone());
+        Ok(fresh)
+    }
+
+    /// The plan's state as of `fy` (the read model every page renders
+    /// from), built once per revision of the plan and year.
+    pub async fn state(
+        &self,
+        state: &AppState,
+        fy: FiscalYear,
+    ) -> Result<Arc<PlanState>, AppError> {
+        let known = self.cached.live_at(self.revision).states.get(&fy).cloned();
+        if let Some(s) = known {
+            return Ok(s);
+        }
+        let values: Vec<gyokaku_domain::IndicatorValue> = self
+            .values(state)
+            .await?
+            .iter()
+            .map(|v| v.value.clone())
+            .collect();
+        let fresh = Arc::new(PlanState::build(
+            &self.model,
+            self.reports.iter().cloned(),
+            &values,
+            fy,
+        ));
+        self.cached
+            .live_at(self.revision)
+            .states
+            .insert(fy, fresh.clone());
+        Ok(fresh)
+    }
+
+    /// Every indicator of the plan judged as of `as_of` (from the read
+    /// model), with when its actuals were last written.
     pub async fn judged(
         &self,
         state: &AppState,
@@ -361,32 +424,23 @@ impl PlanCtx {
         if let Some(j) = known {
             return Ok(j);
         }
-        // Each indicator's actuals and their last update, grouped once.
-        let values = state.store.plan_indicator_values(&self.r).await?;
-        let mut by_indicator: HashMap<&str, (Vec<gyokaku_domain::IndicatorValue>, &str)> =
-            HashMap::new();
-        for s in &values {
-            let entry = by_indicator.entry(s.value.indicator.as_str()).or_default();
-            entry.0.push(s.value.clone());
-            entry.1 = entry.1.max(s.updated_at.as_str());
+        let plan_state = self.state(state, as_of).await?;
+        let values = self.values(state).await?;
+        let mut last: HashMap<&str, &str> = HashMap::new();
+        for s in values.iter() {
+            let at = last.entry(s.value.indicator.as_str()).or_default();
+            *at = (*at).max(s.updated_at.as_str());
         }
         let fresh: Arc<Vec<Judged>> = Arc::new(
-            self.doc
-                .indicators
+            plan_state
+                .assessments
                 .iter()
-                .map(|i| {
-                    let (mine, last) = by_indicator
-                        .get(i.id.as_str())
-                        .map(|(v, at)| (v.as_slice(), *at))
-                        .unwrap_or((&[], ""));
-                    Judged {
-                        assessment: gyokaku_domain::assess(i, mine, as_of),
-                        updated: if last.is_empty() {
-                            String::new()
-                        } else {
-                            jst(last)
-                        },
-                    }
+                .map(|a| Judged {
+                    assessment: a.clone(),
+                    updated: last
+                        .get(a.indicator.as_str())
+                        .map(|at| jst(at))
+                        .unwrap_or_default(),
                 })
                 .collect(),
         );
@@ -464,12 +518,13 @@ impl PlanCtx {
         }
     }
 
+    /// An item as lists show it (a node that is not an item gives `None`).
     pub fn item(&self, id: &str) -> Option<&ItemInfo> {
-        self.items.iter().find(|i| i.id == id)
+        self.model.item_index(id).map(|i| &self.items[i])
     }
 
     pub fn node(&self, id: &str) -> Option<&Node> {
-        gyokaku_domain::node_at(&self.doc.nodes, self.node_paths.get(id)?)
+        self.model.node(id)
     }
 
     /// Whether the user may enter an indicator's actuals (in an open year):
@@ -481,7 +536,7 @@ impl PlanCtx {
             gyokaku_store::Role::Editor => self
                 .indicator_depts
                 .get(indicator)
-                .is_some_and(|d| policy::responsible(user, &self.city(), d, &self.ancestry)),
+                .is_some_and(|d| policy::responsible(user, &self.r.city, d, &self.coverage)),
             gyokaku_store::Role::Council | gyokaku_store::Role::Viewer => false,
         }
     }
@@ -492,7 +547,7 @@ impl PlanCtx {
             .get(indicator)
             .map(|ds| {
                 ds.iter()
-                    .map(|d| self.dept_names.get(d).cloned().unwrap_or_else(|| d.clone()))
+                    .map(|d| self.dept_name(d))
                     .collect::<Vec<_>>()
                     .join("、")
             })
@@ -500,7 +555,7 @@ impl PlanCtx {
     }
 
     pub fn responsible(&self, auth: &Auth, item: &ItemInfo) -> bool {
-        policy::responsible(auth.user(), &self.city(), &item.dept_ids, &self.ancestry)
+        policy::responsible(auth.user(), &self.r.city, &item.dept_ids, &self.coverage)
     }
 
     pub fn status_label(&self, tr: Tr, code: Option<&str>) -> String {
@@ -516,136 +571,44 @@ impl PlanCtx {
                 .unwrap_or_else(|| c.to_string()),
         }
     }
-
-    /// The status summary over `items` for a year's reports. Only reports
-    /// the office has accepted are counted: a draft or a submission waiting
-    /// for review counts as not reported.
-    pub fn summary<'a>(
-        &self,
-        items: impl IntoIterator<Item = &'a ItemInfo>,
-        reports: &HashMap<&str, &StoredProgress>,
-    ) -> StatusSummary {
-        // Outer None: no accepted report; inner None: accepted, no status.
-        let accepted: Vec<Option<Option<&str>>> = items
-            .into_iter()
-            .map(|i| {
-                reports
-                    .get(i.id.as_str())
-                    .filter(|r| r.state == ItemState::Accepted)
-                    .map(|r| r.progress.status.as_deref())
-            })
-            .collect();
-        summarise(&self.doc.header.status_scale, &accepted)
-    }
-}
-
-/// The status summary of items given each one's accepted report (if any)
-/// and its status. A plan without a scale counts accepted reports as
-/// reported, so its summary is the share of items reported.
-pub fn summarise(
-    scale: &[gyokaku_domain::StatusLevel],
-    accepted: &[Option<Option<&str>>],
-) -> StatusSummary {
-    let reported = accepted.iter().filter(|a| a.is_some()).count() as u32;
-    if scale.is_empty() {
-        return StatusSummary {
-            rows: vec![],
-            total: reported,
-            unreported: accepted.len() as u32 - reported,
-            achieved: 0,
-        };
-    }
-    // Codes were checked against the scale when they were written.
-    StatusSummary::compute(scale, accepted.iter().map(|a| a.flatten())).unwrap_or(StatusSummary {
-        rows: vec![],
-        total: 0,
-        unreported: accepted.len() as u32,
-        achieved: 0,
-    })
-}
-
-fn item_infos(doc: &PlanDocument, dept_names: &HashMap<String, String>) -> Vec<ItemInfo> {
-    struct Walk<'a> {
-        doc: &'a PlanDocument,
-        dept_names: &'a HashMap<String, String>,
-        out: Vec<ItemInfo>,
-    }
-    impl Walk<'_> {
-        fn label(&self, n: &Node, parent: Option<&Node>) -> String {
-            level_label(self.doc, n, parent)
-        }
-        /// Tags and SDGs are inherited: a mark on a policy applies to
-        /// every item under it.
-        fn node(
-            &mut self,
-            n: &Node,
-            parent: Option<&Node>,
-            group: &Option<String>,
-            tags: &[String],
-            sdgs: &[u8],
-        ) {
-            let mut tags = tags.to_vec();
-            for (axis, mark) in &n.axes {
-                match mark {
-                    AxisMark::Flag(true) => tags.push(axis.clone()),
-                    AxisMark::Flag(false) => {}
-                    AxisMark::Codes(codes) => {
-                        tags.extend(codes.iter().map(|c| format!("{axis}:{c}")))
-                    }
-                }
-            }
-            let mut sdgs = sdgs.to_vec();
-            sdgs.extend(n.sdgs.iter().copied());
-            if n.children.is_empty() {
-                tags.sort();
-                tags.dedup();
-                sdgs.sort();
-                sdgs.dedup();
-                self.out.push(ItemInfo {
-                    id: n.id.clone(),
-                    number: self.label(n, parent),
-                    title: n.title.clone(),
-                    group: group.clone(),
-                    dept_ids: n.departments.clone(),
-                    dept_names: n
-                        .departments
-                        .iter()
-                        .map(|d| self.dept_names.get(d).cloned().unwrap_or_else(|| d.clone()))
-                        .collect(),
-                    tags,
-                    sdgs,
-                });
-                return;
-            }
-            for c in &n.children {
-                self.node(c, Some(n), group, &tags, &sdgs);
-            }
-        }
-    }
-    let mut w = Walk {
-        doc,
-        dept_names,
-        out: Vec::new(),
-    };
-    for top in &doc.nodes {
-        let group = (!top.children.is_empty()).then(|| {
-            format!("{} {}", w.label(top, None), top.title)
-                .trim()
-                .to_string()
-        });
-        w.node(top, None, &group, &[], &[]);
-    }
-    w.out
 }
 
 /// A status as lists show it: its label, prefixed by its code unless the
 /// label already starts with it (A 計画どおり, ◎ 達成).
 pub fn status_text(tr: Tr, s: &gyokaku_domain::StatusLevel) -> String {
-    let label = tr.pick(&s.label, s.label_en.as_deref());
-    if label.starts_with(s.code.as_str()) {
+    code_and_label(&s.code, tr.pick(&s.label, s.label_en.as_deref()))
+}
+
+/// The columns of a year's summary tables: each step of the scale, then
+/// each code found that is not on it (a data error, marked as such), as
+/// `(code, heading)`.
+pub fn summary_columns(tr: Tr, state: &PlanState) -> Vec<(String, String)> {
+    state
+        .whole
+        .rows
+        .iter()
+        .map(|r| {
+            let heading = if r.on_scale {
+                status_row_text(tr, r)
+            } else {
+                tr.f("dash.off_scale", &[&r.code])
+            };
+            (r.code.clone(), heading)
+        })
+        .collect()
+}
+
+/// A status row as lists show it: its label, prefixed by its code unless
+/// the label already starts with it (A 計画どおり, ◎ 達成).
+fn status_row_text(tr: Tr, r: &gyokaku_domain::StatusRow) -> String {
+    code_and_label(&r.code, tr.pick(&r.label, r.label_en.as_deref()))
+}
+
+fn code_and_label(code: &str, label: &str) -> String {
+    if label.starts_with(code) {
         label.to_string()
     } else {
-        format!("{} {}", s.code, label)
+        format!("{code} {label}")
     }
 }
 
@@ -654,22 +617,27 @@ pub struct SummaryLine {
     pub label: String,
     pub href: String,
     pub counts: Vec<u32>,
-    pub total: u32,
+    /// Items with an accepted report (報告あり).
+    pub reported: u32,
     pub unreported: u32,
+    /// Whole percent, or '—' where there is no share (no scale, nothing
+    /// rated): never 0% for "nothing to count".
     pub achieved_pct: String,
 }
 
 impl SummaryLine {
+    /// A line with one count per column code.
     pub fn new(
         label: impl Into<String>,
         href: impl Into<String>,
+        codes: &[&str],
         s: &StatusSummary,
     ) -> SummaryLine {
         SummaryLine {
             label: label.into(),
             href: href.into(),
-            counts: s.rows.iter().map(|r| r.count).collect(),
-            total: s.total,
+            counts: codes.iter().map(|c| s.count_of(c)).collect(),
+            reported: s.reported,
             unreported: s.unreported,
             achieved_pct: s
                 .achieved_percent()

@@ -162,7 +162,7 @@ async fn start(store: SqlStore, dir: Option<tempfile::TempDir>) -> App {
                     departments: depts
                         .into_iter()
                         .map(|d| DeptRef {
-                            city: CITY.into(),
+                            city: CITY.parse().unwrap(),
                             dept: d.into(),
                         })
                         .collect(),

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx};
 use gyokaku_domain::{Decimal, FiscalYear, Indicator, IndicatorKind, Progress, StatusLevel, Yen};
-use gyokaku_store::{DeptRef, ItemEdit, ItemState, NewUser, OnExisting, Role, SqlStore, Store};
+use gyokaku_store::{DeptRef, ItemEdit, NewUser, OnExisting, ReportState, Role, SqlStore, Store};
 use gyokaku_web::auth::{random_token, token_hash};
 
 const CITY: &str = "082058";
@@ -103,7 +103,7 @@ impl App {
                     departments: depts
                         .iter()
                         .map(|d| DeptRef {
-                            city: CITY.into(),
+                            city: CITY.parse().unwrap(),
                             dept: d.to_string(),
                         })
                         .collect(),
@@ -452,7 +452,7 @@ async fn a_good_workbook_is_previewed_then_applied_whole() {
         "{location}"
     );
     let r21 = app.report("2-1").await.unwrap();
-    assert_eq!(r21.state, ItemState::Submitted);
+    assert_eq!(r21.state, ReportState::Submitted);
     assert_eq!(r21.progress.status.as_deref(), Some("A"));
     assert_eq!(
         r21.progress.result.as_deref(),
@@ -523,8 +523,7 @@ async fn a_workbook_older_than_the_store_is_caught_per_row() {
             },
             None,
             false,
-            "colleague",
-            "editor",
+            &gyokaku_domain::Actor::office("colleague"),
         )
         .await
         .unwrap();

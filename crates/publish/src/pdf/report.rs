@@ -8,9 +8,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use gyokaku_domain::{
-    check_observation, rank_peers, summarise, walk_nodes, FiscalRatio, FiscalYear, Indicator,
-    PlanDate, Progress, RatioValue, StatusLevel, StatusSummary, TargetKind, Threshold, Trajectory,
-    Yen,
+    check_observation, rank_peers, summarise, FiscalRatio, FiscalYear, Indicator, PlanDate,
+    RatioValue, StatusLevel, StatusSummary, TargetKind, Threshold, Trajectory, Yen,
 };
 
 use crate::model::{Entry, Publication};
@@ -23,6 +22,8 @@ pub struct Report {
     scale: Vec<StatusColumn>,
     /// The published year: the whole plan, then each top-level node.
     summary: Vec<SummaryRow>,
+    /// Each department answerable for items (a 部 with its 課's).
+    departments: Vec<SummaryRow>,
     /// The whole plan in each year of the publication.
     years: Vec<SummaryRow>,
     /// Summaries the plan itself printed, as printed.
@@ -90,15 +91,13 @@ struct StatusColumn {
 #[derive(Debug, Serialize)]
 struct SummaryRow {
     label: String,
-    /// Per status of the scale, in scale order.
+    /// Per column of `Report::scale`: the scale, then codes not on it.
     counts: Vec<u32>,
-    /// Items with a status.
-    total: u32,
     unreported: u32,
-    /// Items in the group (total + unreported).
+    /// Items in the group (reported + unreported).
     items: u32,
     /// Items with an accepted report for the year, with or without a
-    /// status (what a plan without a status scale can count).
+    /// status.
     reported: u32,
     achieved: u32,
     /// 67% — or — when no item has a status.
@@ -244,6 +243,9 @@ struct Term {
 const ACHIEVED_COLORS: [&str; 4] = ["#1a7a3c", "#4fa660", "#8cc98c", "#bfe3b8"];
 const OTHER_COLORS: [&str; 4] = ["#f2b441", "#e07b39", "#c0463a", "#8a5a9e"];
 
+/// A status not on the scale (a data error shown rather than dropped).
+const OFF_SCALE_COLOR: &str = "#7a7a7a";
+
 fn status_colors(scale: &[StatusLevel]) -> Vec<String> {
     let (mut a, mut o) = (0, 0);
     scale
@@ -364,75 +366,24 @@ fn ratio_text(v: RatioValue, r: FiscalRatio) -> String {
     }
 }
 
-/// Counts per status for one group of items.
-struct Counter<'a> {
-    scale: &'a [StatusLevel],
-}
-
-impl Counter<'_> {
-    fn row<'s>(
-        &self,
-        label: String,
-        statuses: impl IntoIterator<Item = Option<&'s str>>,
-        reported: u32,
-        effect: i64,
-    ) -> SummaryRow {
-        let statuses: Vec<Option<&str>> = statuses.into_iter().collect();
-        let items = statuses.len() as u32;
-        // A code off the scale cannot come from the store; were it there,
-        // the item is counted as unreported rather than failing the report.
-        let s = StatusSummary::compute(self.scale, statuses.iter().copied()).unwrap_or_else(|_| {
-            StatusSummary::compute(
-                self.scale,
-                statuses
-                    .iter()
-                    .map(|c| c.filter(|c| self.scale.iter().any(|s| s.code == *c))),
-            )
-            .unwrap_or(StatusSummary {
-                rows: vec![],
-                total: 0,
-                unreported: items,
-                achieved: 0,
-            })
-        });
+impl SummaryRow {
+    /// A row of a summary of the read model, one count per column code.
+    fn of(label: String, codes: &[&str], s: &StatusSummary, effect: Yen) -> SummaryRow {
         SummaryRow {
             label,
-            counts: self
-                .scale
-                .iter()
-                .map(|l| {
-                    s.rows
-                        .iter()
-                        .find(|r| r.code == l.code)
-                        .map_or(0, |r| r.count)
-                })
-                .collect(),
-            total: s.total,
+            counts: codes.iter().map(|c| s.count_of(c)).collect(),
             unreported: s.unreported,
-            items,
-            reported,
+            items: s.items(),
+            reported: s.reported,
             achieved: s.achieved,
-            achieved_percent: percent_text(&s),
-            effect: if effect == 0 {
+            achieved_percent: percent_text(s),
+            effect: if effect == Yen(0) {
                 "—".into()
             } else {
-                amount(Yen(effect))
+                amount(effect)
             },
         }
     }
-}
-
-/// The ids of the leaves (items) under `nodes`, in reading order.
-fn leaves_of(nodes: &[gyokaku_domain::Node]) -> Vec<&str> {
-    walk_nodes(nodes)
-        .into_iter()
-        .filter(|(n, _, _)| n.children.is_empty())
-        .map(|(n, _, _)| n.id.as_str())
-        .collect()
-}
-
-fn effect_of(g: &Progress) -> i64 {
-    g.spending_cut.map_or(0, |y| y.0) + g.revenue.map_or(0, |y| y.0)
 }
 
 /// The report's data for a publication, with `fonts` as the families to
@@ -441,7 +392,6 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
     let doc = &p.doc;
     let h = &doc.header;
     let scale = &h.status_scale;
-    let counter = Counter { scale };
     let colors = status_colors(scale);
     let color_of = |code: &str| {
         scale
@@ -450,48 +400,43 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
             .map(|i| colors[i].clone())
     };
 
-    // Reports by (item, year), and the leaves under each node.
-    let status_in = |id: &str, fy: FiscalYear| p.report(id, fy).and_then(|g| g.status.as_deref());
-    let effect_in = |id: &str, fy: FiscalYear| p.report(id, fy).map_or(0, effect_of);
-    let all_leaves = leaves_of(&doc.nodes);
-    let group_row = |label: String, leaves: &[&str], fy: FiscalYear| {
-        counter.row(
+    // Every count comes from the read model: columns are the scale, then
+    // any code found that is not on it.
+    let cols: Vec<&gyokaku_domain::StatusRow> = p.state.whole.rows.iter().collect();
+    let codes: Vec<&str> = cols.iter().map(|r| r.code.as_str()).collect();
+    let all: Vec<usize> = (0..p.model.items.len()).collect();
+    let group_row = |label: String, members: &[usize], fy: FiscalYear| {
+        SummaryRow::of(
             label,
-            leaves.iter().map(|id| status_in(id, fy)),
-            leaves
-                .iter()
-                .filter(|id| p.report(id, fy).is_some())
-                .count() as u32,
-            leaves.iter().map(|id| effect_in(id, fy)).sum(),
+            &codes,
+            &p.state.summary(&p.model, members, fy),
+            p.state.effect(&p.model, members, fy).total(),
         )
     };
-
-    let mut summary = vec![group_row("計画全体".into(), &all_leaves, p.fy)];
-    let top_leaves: Vec<(&gyokaku_domain::Node, Vec<&str>)> = doc
-        .nodes
-        .iter()
-        .map(|top| (top, leaves_of(std::slice::from_ref(top))))
-        .collect();
-    for (top, leaves) in &top_leaves {
-        if top.children.is_empty() {
-            continue;
-        }
-        let label = p.entry(&top.id).map(Entry::heading).unwrap_or_default();
-        summary.push(group_row(label, leaves, p.fy));
+    let mut summary = vec![group_row("計画全体".into(), &all, p.fy)];
+    for g in &p.model.policies {
+        summary.push(group_row(g.label.clone(), &g.members, p.fy));
     }
+    let departments = p
+        .model
+        .departments
+        .iter()
+        .map(|g| group_row(g.label.clone(), &g.members, p.fy))
+        .collect();
     let years = p
-        .years()
-        .into_iter()
-        .map(|fy| group_row(fy.wareki_with_western(), &all_leaves, fy))
+        .state
+        .across
+        .iter()
+        .map(|(fy, _)| group_row(fy.wareki_with_western(), &all, *fy))
         .collect();
 
     let mut policies: Vec<Policy> = Vec::new();
-    for (top, leaves) in &top_leaves {
-        let Some(start) = p.outline.iter().position(|e| e.id == top.id) else {
+    for top in &doc.nodes {
+        let Some(start) = p.model.outline.iter().position(|e| e.id == top.id) else {
             continue;
         };
-        let entry = &p.outline[start];
-        let under = p.outline[start..]
+        let entry = &p.model.outline[start];
+        let under = p.model.outline[start..]
             .iter()
             .enumerate()
             .take_while(|(i, e)| *i == 0 || e.depth > 0)
@@ -542,14 +487,22 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
             label: entry.label.clone(),
             title: entry.title.clone(),
             body: top.body.clone(),
-            summary: group_row(entry.heading(), leaves, p.fy),
+            summary: group_row(
+                entry.heading(),
+                p.model
+                    .policies
+                    .iter()
+                    .find(|g| g.key == top.id)
+                    .map_or(&[][..], |g| &g.members),
+                p.fy,
+            ),
             entries,
         });
     }
 
     // Indicators, each judged on its own values only.
     let assessments = p.assessments();
-    let totals = summarise(&assessments);
+    let totals = summarise(assessments);
     let indicators = Indicators {
         classes: Trajectory::ALL
             .iter()
@@ -568,7 +521,7 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
         rows: doc
             .indicators
             .iter()
-            .zip(&assessments)
+            .zip(assessments)
             .map(|(i, a)| {
                 let unit = i.unit.as_deref().unwrap_or("");
                 IndicatorRow {
@@ -687,18 +640,22 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
                 p.fy.wareki_with_western()
             ),
             levels: h.levels.iter().map(|l| l.name.clone()).collect(),
-            items: all_leaves.len(),
+            items: p.model.items.len(),
         },
-        scale: scale
+        scale: cols
             .iter()
-            .zip(&colors)
-            .map(|(s, c)| StatusColumn {
-                label: s.label.clone(),
-                achieved: s.achieved,
-                color: c.clone(),
+            .map(|r| StatusColumn {
+                label: if r.on_scale {
+                    r.label.clone()
+                } else {
+                    format!("{}（区分外）", r.code)
+                },
+                achieved: r.achieved,
+                color: color_of(&r.code).unwrap_or_else(|| OFF_SCALE_COLOR.into()),
             })
             .collect(),
         summary,
+        departments,
         years,
         recorded: crate::model::recorded_groups(&h.recorded_summaries)
             .into_iter()

@@ -59,7 +59,7 @@ async fn dept_choices(state: &AppState, chosen: &[DeptRef]) -> Result<Vec<DeptCh
             out.push(DeptChoice {
                 checked: chosen
                     .iter()
-                    .any(|c| c.city == p.city_code && c.dept == d.id),
+                    .any(|c| c.city.to_string() == p.city_code && c.dept == d.id),
                 label: format!("{} {indent}{}", p.city_name, d.name),
                 value,
             });
@@ -71,9 +71,11 @@ async fn dept_choices(state: &AppState, chosen: &[DeptRef]) -> Result<Vec<DeptCh
 fn parse_depts(form: &FormData) -> Vec<DeptRef> {
     form.all("dept")
         .filter_map(|v| v.split_once('/'))
-        .map(|(city, dept)| DeptRef {
-            city: city.to_string(),
-            dept: dept.to_string(),
+        .filter_map(|(city, dept)| {
+            Some(DeptRef {
+                city: gyokaku_domain::LocalGovCode::parse(city).ok()?,
+                dept: dept.to_string(),
+            })
         })
         .collect()
 }

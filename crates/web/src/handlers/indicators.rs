@@ -272,7 +272,7 @@ pub async fn registry(
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
             if q == "mine" {
-                return crate::policy::responsible(user, &p.city_code, ds, &ctx.ancestry);
+                return crate::policy::responsible(user, &ctx.r.city, ds, &ctx.coverage);
             }
             let Some(d) = q
                 .strip_prefix(p.city_code.as_str())
@@ -280,7 +280,7 @@ pub async fn registry(
             else {
                 return false;
             };
-            crate::policy::covers(ds, d, &ctx.ancestry)
+            ctx.coverage.covers_any(d, ds)
         };
         let judged = ctx.judged(&state, as_of).await?;
         let at = loaded.len();

@@ -17,9 +17,10 @@ use crate::form::FormData;
 use crate::handlers::plans::{audit_lines, AuditLine, Opt};
 use crate::handlers::{html, indicators, see_other};
 use crate::i18n::Tr;
-use crate::policy::{self, ItemRights};
+use crate::policy;
 use crate::views::{fy_label, jst, state_key, Chrome, PlanCtx};
 use crate::AppState;
+use gyokaku_domain::Rights;
 
 /// The report form as typed: kept verbatim so a refused save loses nothing.
 #[derive(Default, Clone)]
@@ -169,7 +170,7 @@ struct ItemPage {
     history: Vec<HistoryLine>,
     indicators: Vec<IndicatorView>,
     reviews: Vec<ReviewLine>,
-    rights: ItemRights,
+    rights: Rights,
     form: EditForm,
     status_opts: Vec<Opt>,
     direction_opts: Vec<Opt>,
@@ -213,7 +214,7 @@ async fn rights_for(
     ctx: &PlanCtx,
     node: &str,
     fy: FiscalYear,
-) -> Result<(ItemRights, Option<StoredProgress>), AppError> {
+) -> Result<(Rights, Option<StoredProgress>), AppError> {
     let item = item_or_404(ctx, node)?;
     let current = state.store.progress(&ctx.r, node, fy).await?;
     let rights = policy::item_rights(
@@ -690,11 +691,9 @@ pub async fn save(
             .await;
         }
     };
-    let user = auth.user();
-    let role = user.role.key();
     match state
         .store
-        .save_item(&ctx.r, &edit, version, submit, &user.login, role)
+        .save_item(&ctx.r, &edit, version, submit, &auth.user().actor())
         .await
     {
         Ok(_) => Ok(see_other(
@@ -716,7 +715,7 @@ pub async fn save(
             };
             render(&state, &auth, &ctx, &node, fy, carry, StatusCode::CONFLICT).await
         }
-        Err(e @ StoreError::Invalid(_)) => {
+        Err(e @ (StoreError::Invalid(_) | StoreError::Refused(_))) => {
             let carry = Carry {
                 form: Some(typed),
                 errors: vec![if tr.is_en() { e.en() } else { e.ja() }],
@@ -776,7 +775,7 @@ pub async fn review(
             accept,
             &comment,
             version,
-            &auth.user().login,
+            &auth.user().actor(),
         )
         .await
     {
@@ -789,7 +788,9 @@ pub async fn review(
             ),
             if accept { "accepted" } else { "returned" },
         )),
-        Err(e @ (StoreError::Conflict { .. } | StoreError::Invalid(_))) => {
+        Err(
+            e @ (StoreError::Conflict { .. } | StoreError::Invalid(_) | StoreError::Refused(_)),
+        ) => {
             let status = if matches!(e, StoreError::Conflict { .. }) {
                 StatusCode::CONFLICT
             } else {
@@ -841,14 +842,7 @@ pub async fn opinion(
     }
     match state
         .store
-        .add_opinion(
-            &ctx.r,
-            Some(&node),
-            fy,
-            &body,
-            &auth.user().login,
-            "council",
-        )
+        .add_opinion(&ctx.r, Some(&node), fy, &body, &auth.user().actor())
         .await
     {
         Ok(()) => Ok(see_other(
@@ -860,7 +854,7 @@ pub async fn opinion(
             ),
             "opinion",
         )),
-        Err(e @ StoreError::Invalid(_)) => {
+        Err(e @ (StoreError::Invalid(_) | StoreError::Refused(_))) => {
             let carry = Carry {
                 errors: vec![if tr.is_en() { e.en() } else { e.ja() }],
                 opinion: body,

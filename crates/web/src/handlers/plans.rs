@@ -1,23 +1,19 @@
 //! The plan list, a plan's dashboard for a year, the yearly cycle's
 //! controls, plan-level council opinions and the plan's audit log.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use gyokaku_store::{CycleState, ItemState, Role, Store, StoredProgress};
+use gyokaku_store::{CycleState, ReportState, Role, Store};
 
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::form::FormData;
 use crate::handlers::{html, see_other};
 use crate::policy;
-use crate::views::{
-    fy_label, jst, state_key, status_text, summarise, Chrome, PlanCtx, SummaryLine,
-};
+use crate::views::{fy_label, jst, state_key, summary_columns, Chrome, PlanCtx, SummaryLine};
 use crate::AppState;
 
 pub struct PlanLine {
@@ -142,6 +138,8 @@ struct DashboardPage {
     across: Vec<SummaryLine>,
     recorded: Vec<SummaryLine>,
     recorded_cols: Vec<String>,
+    /// Stored data that breaks the plan's rules (a status not on the scale).
+    errors: Vec<String>,
     includes_demo: bool,
     missing: Vec<MissingLine>,
     statuses: Vec<Opt>,
@@ -170,76 +168,62 @@ pub async fn dashboard(
     let tr = auth.tr;
     let ctx = PlanCtx::load(&state, &city, &plan).await?;
     let fy = ctx.pick_year(q.fy.as_deref())?;
-    let year_reports = ctx.year_reports(&state, fy).await?;
-    let reports: HashMap<&str, &StoredProgress> = year_reports
-        .iter()
-        .map(|p| (p.progress.node.as_str(), p))
-        .collect();
-    let counts: Vec<_> = ctx
-        .counts
-        .iter()
-        .filter(|c| c.state == ItemState::Accepted)
-        .collect();
-    let scale = &ctx.doc.header.status_scale;
-    let status_cols: Vec<String> = scale.iter().map(|s| status_text(tr, s)).collect();
+    let plan_state = ctx.state(&state, fy).await?;
+    let model = &ctx.model;
+    let report = |id: &str| plan_state.report(id, fy);
     let base = ctx.base();
     let fy_q = format!("fy={}", fy.year());
 
-    // Summaries: the whole plan, each top-level group, each department.
-    let whole = SummaryLine::new(tr.s("dash.whole"), "", &ctx.summary(&ctx.items, &reports));
-    let mut group_names: Vec<&str> = Vec::new();
-    for i in &ctx.items {
-        if let Some(g) = i.group.as_deref() {
-            if !group_names.contains(&g) {
-                group_names.push(g);
-            }
-        }
-    }
-    let mut groups = vec![whole];
-    groups.extend(group_names.iter().map(|g| {
-        let members = ctx.items.iter().filter(|i| i.group.as_deref() == Some(*g));
-        SummaryLine::new(*g, "", &ctx.summary(members, &reports))
-    }));
-    let mut dept_ids: Vec<&str> = Vec::new();
-    for (d, _) in ctx.doc.organisation.flatten() {
-        if ctx.items.iter().any(|i| i.dept_ids.contains(&d.id)) {
-            dept_ids.push(d.id.as_str());
-        }
-    }
-    let depts = dept_ids
+    // Summaries from the read model: the whole plan, each top-level
+    // policy, each department (a 部 with its 課), and the years side by
+    // side. Columns: the scale, then any code found that is not on it.
+    let cols = summary_columns(tr, &plan_state);
+    let status_cols: Vec<String> = cols.iter().map(|(_, label)| label.clone()).collect();
+    let codes: Vec<&str> = cols.iter().map(|(code, _)| code.as_str()).collect();
+    let mut groups = vec![SummaryLine::new(
+        tr.s("dash.whole"),
+        "",
+        &codes,
+        &plan_state.whole,
+    )];
+    groups.extend(
+        model
+            .policies
+            .iter()
+            .zip(&plan_state.policies)
+            .map(|(g, sum)| SummaryLine::new(g.label.clone(), "", &codes, sum)),
+    );
+    let depts: Vec<SummaryLine> = model
+        .departments
         .iter()
-        .map(|d| {
-            let members = ctx
-                .items
-                .iter()
-                .filter(|i| i.dept_ids.iter().any(|x| x == d));
+        .zip(&plan_state.departments)
+        .map(|(g, sum)| {
             SummaryLine::new(
-                ctx.dept_names
-                    .get(*d)
-                    .cloned()
-                    .unwrap_or_else(|| d.to_string()),
-                format!("{base}?{fy_q}&dept={}", crate::error::url_encode(d)),
-                &ctx.summary(members, &reports),
+                g.label.clone(),
+                format!("{base}?{fy_q}&dept={}", crate::error::url_encode(&g.key)),
+                &codes,
+                sum,
             )
         })
         .collect();
-    let across = ctx
-        .years()
-        .into_iter()
-        .filter(|y| counts.iter().any(|c| c.fy == *y))
-        .map(|y| {
-            let mut accepted: Vec<Option<Option<&str>>> = counts
-                .iter()
-                .filter(|c| c.fy == y)
-                .flat_map(|c| {
-                    std::iter::repeat_n(Some(c.status.as_deref()), c.count.max(0) as usize)
-                })
-                .collect();
-            accepted.resize(ctx.items.len().max(accepted.len()), None);
-            let summary = summarise(&ctx.doc.header.status_scale, &accepted);
-            SummaryLine::new(fy_label(tr, y), format!("{base}?fy={}", y.year()), &summary)
+    let across: Vec<SummaryLine> = plan_state
+        .across
+        .iter()
+        .filter(|(_, sum)| sum.reported > 0)
+        .map(|(y, sum)| {
+            SummaryLine::new(
+                fy_label(tr, *y),
+                format!("{base}?fy={}", y.year()),
+                &codes,
+                sum,
+            )
         })
-        .collect::<Vec<_>>();
+        .collect();
+    let errors: Vec<String> = plan_state
+        .errors
+        .iter()
+        .map(|e| tr.text(&e.message()))
+        .collect();
     // Summaries the plan itself printed (kept apart from computed ones).
     let recorded_cols: Vec<String> = ctx
         .doc
@@ -257,7 +241,7 @@ pub async fn dashboard(
             label: format!("{} {}", fy_label(tr, r.fy), r.title),
             href: String::new(),
             counts: r.counts.iter().map(|c| c.count).collect(),
-            total: r.total,
+            reported: r.total,
             unreported: 0,
             achieved_pct: String::new(),
         })
@@ -273,39 +257,28 @@ pub async fn dashboard(
             &[&jst(c.closed_at.as_deref().unwrap_or(""))],
         ),
     };
-    let done = |id: &str| {
-        reports
-            .get(id)
-            .is_some_and(|p| matches!(p.state, ItemState::Submitted | ItemState::Accepted))
+    let done = |i: &usize| {
+        report(&model.items[*i].id)
+            .is_some_and(|p| matches!(p.state, ReportState::Submitted | ReportState::Accepted))
     };
     let mut missing = Vec::new();
     if cycle.is_some() {
-        for d in &dept_ids {
-            let theirs: Vec<_> = ctx
-                .items
-                .iter()
-                .filter(|i| i.dept_ids.iter().any(|x| x == d))
-                .collect();
-            let n = theirs.iter().filter(|i| !done(&i.id)).count();
+        for g in &model.departments {
+            let n = g.members.iter().filter(|i| !done(i)).count();
             if n > 0 {
                 missing.push(MissingLine {
-                    dept: ctx
-                        .dept_names
-                        .get(*d)
-                        .cloned()
-                        .unwrap_or_else(|| d.to_string()),
+                    dept: g.label.clone(),
                     missing: n,
-                    total: theirs.len(),
+                    total: g.members.len(),
                 });
             }
         }
-        let unassigned: Vec<_> = ctx.items.iter().filter(|i| i.dept_ids.is_empty()).collect();
-        let n = unassigned.iter().filter(|i| !done(&i.id)).count();
+        let n = model.unassigned.iter().filter(|i| !done(i)).count();
         if n > 0 {
             missing.push(MissingLine {
                 dept: tr.s("dash.no_dept").to_string(),
                 missing: n,
-                total: unassigned.len(),
+                total: model.unassigned.len(),
             });
         }
     }
@@ -318,30 +291,24 @@ pub async fn dashboard(
     let sdg_q = q.sdg.as_deref().filter(|s| !s.is_empty());
     let mut statuses = vec![opt("", tr.s("filter.all"), status_q)];
     statuses.extend(
-        scale
-            .iter()
-            .zip(&status_cols)
-            .map(|(s, l)| opt(s.code.clone(), l.clone(), status_q)),
+        cols.iter()
+            .map(|(code, label)| opt(code.clone(), label.clone(), status_q)),
     );
     statuses.push(opt("-", tr.s("status.none"), status_q));
     let mut states = vec![opt("", tr.s("filter.all"), state_q)];
     states.push(opt("none", tr.s("state.none"), state_q));
     states.extend(
-        ItemState::ALL
+        ReportState::ALL
             .iter()
             .map(|s| opt(s.key(), tr.s(state_key(Some(*s))), state_q)),
     );
     let mut dept_opts = vec![opt("", tr.s("filter.all"), dept_q)];
-    dept_opts.extend(dept_ids.iter().map(|d| {
-        opt(
-            d.to_string(),
-            ctx.dept_names
-                .get(*d)
-                .cloned()
-                .unwrap_or_else(|| d.to_string()),
-            dept_q,
-        )
-    }));
+    dept_opts.extend(
+        model
+            .departments
+            .iter()
+            .map(|g| opt(g.key.clone(), g.label.clone(), dept_q)),
+    );
     let mut tag_opts = vec![opt("", tr.s("filter.all"), tag_q)];
     for axis in &ctx.doc.header.axes {
         let name = tr.pick(&axis.name, axis.name_en.as_deref());
@@ -374,7 +341,7 @@ pub async fn dashboard(
         .items
         .iter()
         .filter(|i| {
-            let rep = reports.get(i.id.as_str());
+            let rep = report(&i.id);
             let status = rep.and_then(|r| r.progress.status.as_deref());
             status_q.is_none_or(|s| {
                 if s == "-" {
@@ -385,12 +352,12 @@ pub async fn dashboard(
             }) && state_q.is_none_or(|s| match rep {
                 None => s == "none",
                 Some(r) => r.state.key() == s,
-            }) && dept_q.is_none_or(|d| i.dept_ids.iter().any(|x| x == d))
+            }) && dept_q.is_none_or(|d| model.coverage.covers_any(d, &i.dept_ids))
                 && tag_q.is_none_or(|t| i.tags.iter().any(|x| x == t))
                 && sdg_q.is_none_or(|g| i.sdgs.iter().any(|x| x.to_string() == g))
         })
         .map(|i| {
-            let rep = reports.get(i.id.as_str());
+            let rep = report(&i.id);
             ItemLine {
                 href: format!("{base}/items/{}?{fy_q}", crate::error::url_encode(&i.id)),
                 number: i.number.clone(),
@@ -415,7 +382,7 @@ pub async fn dashboard(
         })
         .collect();
     let open = cycle.is_some_and(|c| c.state == CycleState::Open);
-    let includes_demo = reports.values().any(|p| p.progress.demo);
+    let includes_demo = plan_state.includes_demo;
     let page = DashboardPage {
         chrome: Chrome::new(
             &auth,
@@ -452,6 +419,7 @@ pub async fn dashboard(
         across,
         recorded,
         recorded_cols,
+        errors,
         includes_demo,
         missing,
         statuses,
@@ -482,7 +450,7 @@ pub async fn dashboard(
                 String::new()
             }
         },
-        workbook_depts: crate::handlers::workbook::dashboard_depts(&auth, &ctx, &dept_ids, dept_q),
+        workbook_depts: crate::handlers::workbook::dashboard_depts(&auth, &ctx, dept_q),
     };
     html(&page)
 }
@@ -559,14 +527,7 @@ pub async fn plan_opinion(
     let fy = ctx.pick_year(form.get("fy"))?;
     state
         .store
-        .add_opinion(
-            &ctx.r,
-            None,
-            fy,
-            form.raw("body"),
-            &auth.user().login,
-            "council",
-        )
+        .add_opinion(&ctx.r, None, fy, form.raw("body"), &auth.user().actor())
         .await?;
     Ok(see_other(
         &format!("{}?fy={}", ctx.base(), fy.year()),

@@ -7,10 +7,9 @@ use axum::body::Body;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde_json::json;
 
 use gyokaku_domain::Bilingual;
-use gyokaku_publish::{write_all, FontSet, Publication, PublishError};
+use gyokaku_publish::{FontSet, PublishError};
 
 use crate::auth::Auth;
 use crate::error::AppError;
@@ -37,34 +36,6 @@ fn fonts() -> Option<FontSet> {
     known.clone()
 }
 
-/// Writes into a fresh folder, then swaps it in: readers see the old site
-/// or the new one, never half of one.
-fn publish_into(p: &Publication, target: &Path) -> Result<usize, PublishError> {
-    let parent = target.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let tmp = parent.join(format!(".new-{}", crate::auth::random_token()));
-    // The PDF report where Japanese fonts are installed (fonts-noto-cjk or
-    // GYOKAKU_FONT_DIR); the site and the data are published either way.
-    let fonts = fonts();
-    let files = match write_all(p, &tmp, fonts.as_ref()) {
-        Ok(f) => f,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(e);
-        }
-    };
-    let old = parent.join(format!(".old-{}", crate::auth::random_token()));
-    let had_old = target.exists();
-    if had_old {
-        std::fs::rename(target, &old)?;
-    }
-    std::fs::rename(&tmp, target)?;
-    if had_old {
-        let _ = std::fs::remove_dir_all(&old);
-    }
-    Ok(files.len())
-}
-
 pub async fn publish(
     State(state): State<AppState>,
     auth: Auth,
@@ -79,29 +50,17 @@ pub async fn publish(
     let fy = ctx.pick_year(form.get("fy"))?;
     let today = gyokaku_store::now_iso()[..10].to_string();
     let date = form.get("date").unwrap_or(&today).to_string();
-    let p = match Publication::load(&state.store, &ctx.r, fy, &date).await {
-        Ok(p) => p,
+    let target = site_dir(&state.publish_dir, &ctx.city(), &ctx.r.plan, fy.year());
+    // The PDF report where Japanese fonts are installed (fonts-noto-cjk or
+    // GYOKAKU_FONT_DIR); the site and the data are published either way.
+    let actor = &auth.user().login;
+    match gyokaku_publish::publish(&state.store, &ctx.r, fy, &date, &target, fonts(), actor).await {
+        Ok(_) => {}
         Err(e @ (PublishError::Open(_) | PublishError::Date(_))) => {
             return Err(AppError::BadRequest(e.ja(), e.en()))
         }
         Err(e) => return Err(AppError::Internal(e.en())),
-    };
-    let target = site_dir(&state.publish_dir, &ctx.city(), &ctx.r.plan, fy.year());
-    let written = tokio::task::spawn_blocking(move || publish_into(&p, &target))
-        .await
-        .map_err(|e| AppError::Internal(format!("publishing task: {e}")))?
-        .map_err(|e| AppError::Internal(e.en()))?;
-    state
-        .store
-        .audit_event(
-            &ctx.r,
-            "publish",
-            "publication",
-            &fy.year().to_string(),
-            json!({ "files": written, "date": date }),
-            &auth.user().login,
-        )
-        .await?;
+    }
     Ok(Redirect::to(&format!(
         "/site/{}/{}/{}/index.html",
         ctx.city(),

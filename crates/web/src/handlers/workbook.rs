@@ -34,7 +34,7 @@ pub struct PendingBook {
 
 /// Whether the item is the department's, directly or through a division.
 fn of_dept(ctx: &PlanCtx, item: &ItemInfo, dept: &str) -> bool {
-    policy::covers(&item.dept_ids, dept, &ctx.ancestry)
+    ctx.coverage.covers_any(dept, &item.dept_ids)
 }
 
 /// The office may use any department's workbook; an editor only the
@@ -43,7 +43,7 @@ fn may_use(auth: &Auth, ctx: &PlanCtx, dept: &str) -> bool {
     let user = auth.user();
     match user.role {
         Role::Office => true,
-        Role::Editor => policy::responsible(user, &ctx.city(), &[dept.to_string()], &ctx.ancestry),
+        Role::Editor => policy::responsible(user, &ctx.r.city, &[dept.to_string()], &ctx.coverage),
         Role::Council | Role::Viewer => false,
     }
 }
@@ -61,23 +61,15 @@ fn authorise(auth: &Auth, ctx: &PlanCtx, dept: &str) -> Result<(), AppError> {
 
 /// The departments whose workbook the user may take, for the dashboard's
 /// download form (`dept_ids`: the departments that have items).
-pub fn dashboard_depts(
-    auth: &Auth,
-    ctx: &PlanCtx,
-    dept_ids: &[&str],
-    current: Option<&str>,
-) -> Vec<Opt> {
-    dept_ids
+pub fn dashboard_depts(auth: &Auth, ctx: &PlanCtx, current: Option<&str>) -> Vec<Opt> {
+    ctx.model
+        .departments
         .iter()
-        .filter(|d| may_use(auth, ctx, d))
-        .map(|d| Opt {
-            value: d.to_string(),
-            label: ctx
-                .dept_names
-                .get(*d)
-                .cloned()
-                .unwrap_or_else(|| d.to_string()),
-            selected: current == Some(*d),
+        .filter(|g| may_use(auth, ctx, &g.key))
+        .map(|g| Opt {
+            value: g.key.clone(),
+            label: g.label.clone(),
+            selected: current == Some(g.key.as_str()),
         })
         .collect()
 }
@@ -546,7 +538,7 @@ pub async fn apply(
     let submit = form.get("action") == Some("submit");
     match state
         .store
-        .save_items(&ctx.r, &pending.edits, submit, &user.login, user.role.key())
+        .save_items(&ctx.r, &pending.edits, submit, &user.actor())
         .await
     {
         Ok(_) => Ok(see_other(
