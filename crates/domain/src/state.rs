@@ -440,7 +440,12 @@ pub struct PlanState {
     pub fy: FiscalYear,
     /// Reports of years up to `fy`, every state, ordered by item then year.
     reports: Vec<Report>,
-    at: HashMap<(String, FiscalYear), usize>,
+    /// Positions in `reports` by node id, oldest year first.
+    at: HashMap<String, Vec<usize>>,
+    /// The columns of every summary table: each step of the scale, then
+    /// each code off the scale found in any year up to `fy` (so that a
+    /// table of several years keeps every count), counts zero.
+    pub columns: Vec<crate::status::StatusRow>,
     /// The year's summary over every item, each policy and each
     /// department (parallel to the model's groups).
     pub whole: StatusSummary,
@@ -475,11 +480,10 @@ impl PlanState {
             (model.position(&a.progress.node), a.progress.fy)
                 .cmp(&(model.position(&b.progress.node), b.progress.fy))
         });
-        let at = reports
-            .iter()
-            .enumerate()
-            .map(|(i, r)| ((r.progress.node.clone(), r.progress.fy), i))
-            .collect();
+        let mut at: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, r) in reports.iter().enumerate() {
+            at.entry(r.progress.node.clone()).or_default().push(i);
+        }
         let mut errors = Vec::new();
         for r in reports.iter().filter(|r| r.state.counts()) {
             let p = &r.progress;
@@ -502,6 +506,7 @@ impl PlanState {
             fy,
             reports,
             at,
+            columns: Vec::new(),
             whole: StatusSummary::default(),
             policies: Vec::new(),
             departments: Vec::new(),
@@ -537,6 +542,16 @@ impl PlanState {
             .into_iter()
             .map(|y| (y, state.summary(model, &all, y)))
             .collect();
+        for s in std::iter::once(&state.whole).chain(state.across.iter().map(|(_, s)| s)) {
+            for row in &s.rows {
+                if !state.columns.iter().any(|c| c.code == row.code) {
+                    state.columns.push(crate::status::StatusRow {
+                        count: 0,
+                        ..row.clone()
+                    });
+                }
+            }
+        }
         for r in state.reports.iter().filter(|r| r.state.counts()) {
             let p = &r.progress;
             if model.item(&p.node).is_none() {
@@ -580,8 +595,10 @@ impl PlanState {
     /// An item's report for a year, in whatever state it is.
     pub fn report(&self, node: &str, fy: FiscalYear) -> Option<&Report> {
         self.at
-            .get(&(node.to_string(), fy))
+            .get(node)?
+            .iter()
             .map(|i| &self.reports[*i])
+            .find(|r| r.progress.fy == fy)
     }
 
     /// An item's report for a year if the office accepted it: the only
@@ -641,4 +658,174 @@ fn assessments(doc: &PlanDocument, values: &[IndicatorValue], fy: FiscalYear) ->
             assess(i, mine, fy)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Node, Organisation, PlanHeader};
+
+    /// A plan of two policies with items beneath, from JSON as a plan
+    /// folder would give it.
+    fn plan(
+        levels: serde_json::Value,
+        scale: serde_json::Value,
+        nodes: serde_json::Value,
+    ) -> PlanDocument {
+        let header: PlanHeader = serde_json::from_value(serde_json::json!({
+            "format": "gyokaku-plan/1",
+            "city": {"code": "102113", "name": "安中市", "prefecture": "群馬県"},
+            "plan": {"id": "t", "title": "テスト大綱", "period": {"from": 2025, "to": 2026}},
+            "levels": levels,
+            "status_scale": scale,
+        }))
+        .unwrap();
+        let organisation: Organisation = serde_json::from_value(serde_json::json!({
+            "departments": [
+                {"id": "総務部", "name": "総務部", "kind": "department", "children": [
+                    {"id": "総務部/総務課", "name": "総務課", "kind": "division"}]},
+                {"id": "消防本部", "name": "消防本部", "kind": "department", "children": [
+                    {"id": "消防本部/総務課", "name": "総務課", "kind": "division"}]},
+            ]
+        }))
+        .unwrap();
+        let nodes: Vec<Node> = serde_json::from_value(nodes).unwrap();
+        PlanDocument {
+            header,
+            organisation,
+            nodes,
+            indicators: vec![],
+            glossary: vec![],
+            fiscal: vec![],
+            progress: vec![],
+            indicator_values: vec![],
+        }
+    }
+
+    fn two_levels() -> serde_json::Value {
+        serde_json::json!([
+            {"key": "policy", "name": "方針", "numbering": "arabic", "prefix": "方針"},
+            {"key": "item", "name": "推進項目", "numbering": "paren"},
+            {"key": "practice", "name": "実践項目", "numbering": "circled"}
+        ])
+    }
+
+    fn ab_scale() -> serde_json::Value {
+        serde_json::json!([
+            {"code": "A", "label": "達成", "achieved": true},
+            {"code": "B", "label": "未達成", "achieved": false}
+        ])
+    }
+
+    fn nodes() -> serde_json::Value {
+        serde_json::json!([
+            {"id": "1", "level": "policy", "number": 1, "title": "行政運営", "children": [
+                {"id": "1-1", "level": "item", "number": 1, "title": "窓口", "departments": ["総務部/総務課"],
+                 "children": [{"id": "1-1-1", "level": "practice", "number": 1, "title": "実践"}]},
+                {"id": "1-2", "level": "item", "number": 2, "title": "防災", "departments": ["消防本部/総務課"]}
+            ]},
+            {"id": "2", "level": "policy", "number": 2, "title": "財政", "children": [
+                {"id": "2-1", "level": "item", "number": 1, "title": "公共施設", "departments": ["総務部"]}
+            ]},
+            {"id": "3", "level": "policy", "number": 3, "title": "未定"}
+        ])
+    }
+
+    fn rep(node: &str, fy: i32, status: Option<&str>, state: ReportState) -> Report {
+        Report {
+            progress: Progress {
+                node: node.into(),
+                fy: FiscalYear::new(fy).unwrap(),
+                status: status.map(str::to_string),
+                result: None,
+                self_evaluation: None,
+                direction: None,
+                spending_cut: None,
+                revenue: None,
+                demo: false,
+            },
+            state,
+        }
+    }
+
+    #[test]
+    fn items_are_the_nodes_at_the_marked_level_not_every_leaf() {
+        // Unmarked: the deepest level used is 実践項目, so its one node is
+        // the only item; marked, the 推進項目 are, with 実践項目 beneath.
+        let unmarked = PlanModel::new(plan(two_levels(), ab_scale(), nodes()));
+        assert_eq!(unmarked.items.len(), 1);
+        let mut levels = two_levels();
+        levels[1]["items"] = serde_json::json!(true);
+        let m = PlanModel::new(plan(levels, ab_scale(), nodes()));
+        let ids: Vec<&str> = m.items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["1-1", "1-2", "2-1"]);
+        // Policy 3 has no items: not a group; a leaf policy is not an item.
+        assert_eq!(m.policies.len(), 2);
+        assert_eq!(m.policies[0].label, "方針1 行政運営");
+        assert_eq!(m.item_entry(&m.items[1]).label, "(2)");
+    }
+
+    #[test]
+    fn a_bu_counts_its_ka_and_two_ka_of_one_name_stay_apart() {
+        let mut levels = two_levels();
+        levels[1]["items"] = serde_json::json!(true);
+        let m = PlanModel::new(plan(levels, ab_scale(), nodes()));
+        let group = |label: &str| {
+            m.departments
+                .iter()
+                .find(|g| g.label == label)
+                .unwrap()
+                .members
+                .len()
+        };
+        assert_eq!(group("総務部"), 2, "its own item and its 課's");
+        assert_eq!(group("総務部 総務課"), 1);
+        assert_eq!(group("消防本部 総務課"), 1);
+        assert_eq!(group("消防本部"), 1);
+    }
+
+    #[test]
+    fn only_accepted_reports_count_and_codes_off_the_scale_stay_visible() {
+        let mut levels = two_levels();
+        levels[1]["items"] = serde_json::json!(true);
+        let m = PlanModel::new(plan(levels, ab_scale(), nodes()));
+        let reports = vec![
+            rep("1-1", 2025, Some("A"), ReportState::Accepted),
+            rep("1-2", 2025, Some("A"), ReportState::Submitted),
+            rep("2-1", 2025, Some("Z"), ReportState::Accepted),
+            rep("1-1", 2026, Some("B"), ReportState::Draft),
+            rep("1-2", 2026, Some("A"), ReportState::Returned),
+        ];
+        let s = PlanState::build(&m, reports.clone(), &[], FiscalYear::new(2025).unwrap());
+        assert_eq!((s.whole.reported, s.whole.unreported), (2, 1));
+        assert_eq!(
+            (s.whole.achieved, s.whole.achieved_percent()),
+            (1, Some(50))
+        );
+        assert_eq!(s.errors.len(), 1);
+        assert_eq!(s.state_of("1-2"), Some(ReportState::Submitted));
+        assert!(s.accepted("1-2", s.fy).is_none());
+        // 2026: nothing accepted; Z from 2025 still has its column.
+        let later = PlanState::build(&m, reports, &[], FiscalYear::new(2026).unwrap());
+        assert_eq!((later.whole.reported, later.whole.unreported), (0, 3));
+        assert_eq!(later.whole.achieved_percent(), None);
+        let codes: Vec<&str> = later.columns.iter().map(|c| c.code.as_str()).collect();
+        assert_eq!(codes, ["A", "B", "Z"]);
+        assert_eq!(later.across.len(), 2);
+    }
+
+    #[test]
+    fn without_a_scale_reports_are_counted_and_there_is_no_share() {
+        let mut levels = two_levels();
+        levels[1]["items"] = serde_json::json!(true);
+        let m = PlanModel::new(plan(levels, serde_json::json!([]), nodes()));
+        let reports = ["1-1", "1-2", "2-1"].map(|n| rep(n, 2025, None, ReportState::Accepted));
+        let s = PlanState::build(&m, reports, &[], FiscalYear::new(2025).unwrap());
+        assert_eq!(
+            (s.whole.reported, s.whole.unreported, s.whole.no_status),
+            (3, 0, 3)
+        );
+        assert_eq!(s.whole.achieved_percent(), None);
+        assert!(s.errors.is_empty());
+    }
 }
