@@ -3,8 +3,10 @@
 
 use serde::Serialize;
 
+use gyokaku_domain::present::{self, Lang};
 use gyokaku_domain::{FiscalYear, PlanModel, PlanState, StatusSummary};
 use gyokaku_store::{PlanRef, SqlStore};
+
 /// Display width of a string in a terminal: East Asian wide and full-width
 /// characters count two.
 fn width(s: &str) -> usize {
@@ -102,7 +104,7 @@ impl StatusReport {
             city: h.city.name.clone(),
             plan_title: h.plan.title.clone(),
             fy: state.fy.year(),
-            fy_label: state.fy.wareki_with_western(),
+            fy_label: present::fiscal_year(Lang::Ja, state.fy),
             items: model.items.len(),
             whole: Summary::of(&state.whole),
             policies: groups(&model.policies, &state.policies),
@@ -117,18 +119,18 @@ impl StatusReport {
     }
 }
 
-fn percent(s: &StatusSummary) -> String {
-    s.achieved_percent()
-        .map_or("—".to_string(), |p| format!("{p}%"))
-}
-
 /// A status row's heading: its label, or the code marked as not on the
-/// scale.
+/// scale in both languages, as the rest of the CLI's output is written
+/// (Z（区分外） / Z (not on the scale)).
 fn row_label(row: &gyokaku_domain::StatusRow) -> String {
     if row.on_scale {
         row.label.clone()
     } else {
-        format!("{}（区分外 / not on the scale）", row.code)
+        format!(
+            "{} / {}",
+            present::off_scale(Lang::Ja, &row.code),
+            present::off_scale(Lang::En, &row.code)
+        )
     }
 }
 
@@ -181,7 +183,11 @@ pub fn table(r: &StatusReport) -> String {
         s.reported.to_string()
     }));
     out.push_str(&line(" 達成 / achieved (*)", &|s| {
-        format!("{} ({})", s.achieved, percent(s))
+        format!(
+            "{} ({})",
+            s.achieved,
+            present::percent(s.achieved_percent())
+        )
     }));
     out.push_str(&line(" 未報告 / unreported", &|s| {
         s.unreported.to_string()
@@ -201,7 +207,7 @@ pub fn table(r: &StatusReport) -> String {
             g.label,
             s.reported,
             s.achieved,
-            percent(s),
+            present::percent(s.achieved_percent()),
             s.unreported
         ));
     }

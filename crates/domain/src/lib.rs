@@ -9,6 +9,7 @@ pub mod indicator;
 pub mod lgcode;
 pub mod numbers;
 pub mod plan;
+pub mod present;
 pub mod progress;
 pub mod state;
 pub mod status;

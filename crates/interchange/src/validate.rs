@@ -132,7 +132,7 @@ fn check_header(cx: &mut Ctx, doc: &PlanDocument) {
     for (i, _) in h.levels.iter().enumerate().filter(|(_, l)| l.items).skip(1) {
         cx.err(
             PLAN,
-            &format!("levels[{i}].items"),
+            format!("levels[{i}].items"),
             "取組の階層（items: true）は一つだけ指定できます",
             "only one level may be marked as the item level (items: true)",
         );

@@ -27,7 +27,6 @@ use crate::model::Publication;
 use crate::PublishError;
 
 pub use fonts::{FontSet, DEFAULT_FONT_DIR, FONT_DIR_ENV};
-pub use report::amount;
 
 /// The report's template.
 const TEMPLATE: &str = include_str!("../typst/report.typ");

@@ -9,36 +9,18 @@ use std::sync::OnceLock;
 
 use askama::Template;
 
+use gyokaku_domain::present;
 use gyokaku_domain::{
-    check_observation, rank_peers, Assessment, Evaluation, FiscalRatio, FiscalYear, Indicator,
-    RatioValue, Sign, StatusSummary, Threshold, Trajectory, Yen,
+    check_observation, rank_peers, Assessment, FiscalRatio, FiscalYear, Indicator, RatioValue,
+    StatusSummary, Trajectory, Yen,
 };
 
 use crate::charts::{bar_chart, esc, line_chart, Bar, RefLine};
 use crate::model::Publication;
 use crate::PublishError;
 
-/// The site's two languages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Ja,
-    En,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Ja => "ja",
-            Lang::En => "en",
-        }
-    }
-    fn other(self) -> Lang {
-        match self {
-            Lang::Ja => Lang::En,
-            Lang::En => Lang::Ja,
-        }
-    }
-}
+/// The site's two languages: the languages every output is written in.
+pub use gyokaku_domain::present::Lang;
 
 #[derive(serde::Deserialize)]
 struct Pair {
@@ -70,16 +52,6 @@ impl Tr {
                 Lang::En => p.en.as_str(),
             },
             None => key,
-        }
-    }
-    fn en(&self) -> bool {
-        self.lang == Lang::En
-    }
-    fn fy(&self, fy: FiscalYear) -> String {
-        if self.en() {
-            format!("FY{} ({})", fy.year(), fy.short())
-        } else {
-            fy.wareki_with_western()
         }
     }
 }
@@ -176,10 +148,7 @@ impl SummaryLine {
             counts: codes.iter().map(|c| s.count_of(c)).collect(),
             reported: s.reported,
             unreported: s.unreported,
-            achieved: s
-                .achieved_percent()
-                .map(|p| format!("{p}%"))
-                .unwrap_or_else(|| "—".into()),
+            achieved: present::percent(s.achieved_percent()),
         }
     }
 }
@@ -237,7 +206,7 @@ fn recorded_tables(tr: &Tr, recorded: &[gyokaku_domain::RecordedSummary]) -> Vec
                 .iter()
                 .map(|r| {
                     (
-                        tr.fy(r.fy),
+                        present::fiscal_year(tr.lang, r.fy),
                         r.counts.iter().map(|c| c.count).collect(),
                         r.total,
                     )
@@ -246,7 +215,11 @@ fn recorded_tables(tr: &Tr, recorded: &[gyokaku_domain::RecordedSummary]) -> Vec
             notes: g
                 .rows
                 .iter()
-                .filter_map(|r| r.note.as_ref().map(|n| format!("{}: {n}", tr.fy(r.fy))))
+                .filter_map(|r| {
+                    r.note
+                        .as_ref()
+                        .map(|n| format!("{}: {n}", present::fiscal_year(tr.lang, r.fy)))
+                })
                 .collect(),
         })
         .collect()
@@ -365,129 +338,6 @@ struct Chooser {
     title_ja: String,
 }
 
-fn ratio_name(tr: Tr, r: FiscalRatio) -> &'static str {
-    if tr.en() {
-        r.en()
-    } else {
-        r.ja()
-    }
-}
-
-fn threshold_text(t: Threshold) -> String {
-    match t {
-        Threshold::Plan { value } | Threshold::Statutory { value } => value.to_string(),
-        Threshold::DependsOnScale { lowest, highest } => format!("{lowest}〜{highest}"),
-        Threshold::None => "—".into(),
-    }
-}
-
-fn threshold_value(t: Threshold) -> Option<f64> {
-    match t {
-        Threshold::Plan { value } | Threshold::Statutory { value } => Some(value.to_f64()),
-        Threshold::DependsOnScale { highest, .. } => Some(highest.to_f64()),
-        Threshold::None => None,
-    }
-}
-
-fn achievement_text(tr: Tr, a: &Assessment) -> String {
-    let pick = |ja: &str, en: &str| {
-        if tr.en() {
-            en.to_string()
-        } else {
-            ja.to_string()
-        }
-    };
-    match &a.evaluation {
-        Evaluation::Progress { progress, .. } => format!("{}%", progress.percent(1)),
-        Evaluation::Bound { met, margin, .. } => {
-            let m = if *met {
-                pick("達成", "met")
-            } else {
-                pick("未達", "not met")
-            };
-            format!("{m}（{} {margin}）", pick("余裕", "margin"))
-        }
-        Evaluation::Direction { sign, change, .. } => {
-            let s = match sign {
-                Sign::Positive => pick("増加", "up"),
-                Sign::Zero => pick("横ばい", "flat"),
-                Sign::Negative => pick("減少", "down"),
-            };
-            format!("{s} {change}")
-        }
-        Evaluation::Keep { held, .. } => {
-            if *held {
-                pick("維持", "held")
-            } else {
-                pick("未維持", "not held")
-            }
-        }
-        Evaluation::Pending { .. } => pick("未確定", "not fixed yet"),
-        Evaluation::NoData { .. } => pick("実績なし", "no actual yet"),
-        Evaluation::NotAssessable { reason } => pick(reason.ja(), reason.en()),
-    }
-}
-
-/// What the plan wrote where a baseline or target is not fixed yet (in
-/// Japanese, whatever the page's language).
-fn pending_note(a: &Assessment) -> String {
-    match &a.evaluation {
-        Evaluation::Pending { baseline, target } => [baseline.as_deref(), target.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" / "),
-        _ => String::new(),
-    }
-}
-
-fn trajectory_text(tr: Tr, t: Trajectory) -> &'static str {
-    if tr.en() {
-        t.en()
-    } else {
-        t.ja()
-    }
-}
-
-fn with_fy(v: String, fy: Option<FiscalYear>) -> String {
-    match fy {
-        Some(y) => format!("{v}（{}）", y.short()),
-        None => v,
-    }
-}
-
-/// A baseline as the plan writes it, with its year: 20（R2）, ●●%（R3）.
-pub fn baseline_text(i: &Indicator) -> String {
-    i.baseline
-        .as_ref()
-        .map(|b| {
-            with_fy(
-                b.value
-                    .map(|v| v.to_string())
-                    .or_else(|| b.pending.clone())
-                    .unwrap_or_default(),
-                b.fy,
-            )
-        })
-        .unwrap_or_default()
-}
-
-/// A target as the plan writes it, with its year: 30件（R5）.
-pub fn target_text(i: &Indicator) -> String {
-    i.target
-        .as_ref()
-        .map(|t| {
-            with_fy(
-                t.text
-                    .clone()
-                    .or_else(|| t.value.map(|v| v.to_string()))
-                    .unwrap_or_default(),
-                t.fy,
-            )
-        })
-        .unwrap_or_default()
-}
-
 /// Everything the pages are built from, computed once per language.
 struct Site<'a> {
     p: &'a Publication,
@@ -505,13 +355,7 @@ impl<'a> Site<'a> {
         let p = self.p;
         let h = &p.doc.header;
         let published = gyokaku_domain::PlanDate::parse(&p.published_on)
-            .map(|d| {
-                if self.tr.en() {
-                    p.published_on.clone()
-                } else {
-                    d.wareki()
-                }
-            })
+            .map(|d| present::date(self.tr.lang, d))
             .unwrap_or_else(|_| p.published_on.clone());
         Frame {
             tr: self.tr,
@@ -519,7 +363,7 @@ impl<'a> Site<'a> {
             up,
             city: h.city.name.clone(),
             plan_title: h.plan.title.clone(),
-            fy_text: self.tr.fy(p.fy),
+            fy_text: present::fiscal_year(self.tr.lang, p.fy),
             published,
             other_href: format!("{up}../{}/{here}", self.tr.lang.other().code()),
             has_fiscal: !p.doc.fiscal.is_empty(),
@@ -542,28 +386,14 @@ impl<'a> Site<'a> {
             .whole
             .rows
             .iter()
-            .map(|r| {
-                let heading = if r.on_scale {
-                    code_and_label(&r.code, &self.pick(&r.label, r.label_en.as_deref()))
-                } else {
-                    format!("{} {}", r.code, self.tr.s("off_scale"))
-                };
-                (r.code.clone(), heading)
-            })
+            .map(|r| (r.code.clone(), present::status_row(self.tr.lang, r)))
             .collect()
-    }
-
-    fn pick(&self, ja: &str, en: Option<&str>) -> String {
-        match (self.tr.en(), en) {
-            (true, Some(en)) => en.to_string(),
-            _ => ja.to_string(),
-        }
     }
 
     fn status_label(&self, code: Option<&str>) -> String {
         code.map(|c| match self.p.doc.status(c) {
-            Some(s) => code_and_label(&s.code, &self.pick(&s.label, s.label_en.as_deref())),
-            None => format!("{c} {}", self.tr.s("off_scale")),
+            Some(s) => present::status(self.tr.lang, &s.code, &s.label, s.label_en.as_deref()),
+            None => present::off_scale(self.tr.lang, c),
         })
         .unwrap_or_default()
     }
@@ -573,7 +403,7 @@ impl<'a> Site<'a> {
             .opinions
             .iter()
             .filter(|o| o.node.as_deref() == node)
-            .map(|o| (self.tr.fy(o.fy), o.body.clone()))
+            .map(|o| (present::fiscal_year(self.tr.lang, o.fy), o.body.clone()))
             .collect()
     }
 
@@ -608,21 +438,16 @@ impl<'a> Site<'a> {
         IndicatorBlock {
             name: i.name.clone(),
             unit: i.unit.clone().unwrap_or_default(),
-            kind: if tr.en() {
-                i.kind.key().to_string()
-            } else {
-                i.kind.ja().to_string()
-            },
-            baseline: baseline_text(i),
-            target: target_text(i),
-            latest: a
-                .and_then(|a| a.latest)
-                .map(|l| format!("{}（{}）", l.value, l.fy.short()))
+            kind: present::term(tr.lang, i.kind).to_string(),
+            baseline: present::baseline(i),
+            target: present::target(i),
+            latest: a.map(|a| present::latest(tr.lang, a)).unwrap_or_default(),
+            achievement: a
+                .map(|a| present::achievement(tr.lang, a))
                 .unwrap_or_default(),
-            achievement: a.map(|a| achievement_text(tr, a)).unwrap_or_default(),
-            achievement_note: a.map(pending_note).unwrap_or_default(),
+            achievement_note: a.map(present::pending_note).unwrap_or_default(),
             class: a
-                .map(|a| trajectory_text(tr, a.trajectory).to_string())
+                .map(|a| present::term(tr.lang, a.trajectory).to_string())
                 .unwrap_or_default(),
             class_key: a.map(|a| a.trajectory.key()).unwrap_or("no_data"),
             chart,
@@ -633,45 +458,6 @@ impl<'a> Site<'a> {
             item_href,
             item,
         }
-    }
-}
-
-/// An amount: 1億2,345万円 in Japanese, ¥123,450,000 in English.
-/// A status as lists show it: its label, prefixed by its code unless the
-/// label already starts with it (A 計画どおり, ◎ 達成).
-fn code_and_label(code: &str, label: &str) -> String {
-    if label.starts_with(code) {
-        label.to_string()
-    } else {
-        format!("{code} {label}")
-    }
-}
-
-fn amount(tr: Tr, y: Yen) -> String {
-    if tr.en() {
-        let sign = if y.0 < 0 { "-" } else { "" };
-        format!(
-            "{sign}¥{}",
-            gyokaku_domain::numbers::group(y.0.unsigned_abs())
-        )
-    } else {
-        y.japanese()
-    }
-}
-
-fn yen(tr: Tr, y: Option<Yen>) -> String {
-    y.map(|y| amount(tr, y)).unwrap_or_default()
-}
-
-/// A date: 令和7年4月1日 in Japanese, 2025-04-01 in English.
-fn date_text(tr: Tr, d: gyokaku_domain::PlanDate) -> String {
-    if tr.en() {
-        match d.day {
-            Some(day) => format!("{:04}-{:02}-{:02}", d.year, d.month, day),
-            None => format!("{:04}-{:02}", d.year, d.month),
-        }
-    } else {
-        d.wareki()
     }
 }
 
@@ -742,7 +528,11 @@ fn pages(
         .collect();
     let chart = bar_chart(
         "status-chart",
-        &format!("{} — {}", tr.s("summary"), tr.fy(p.fy)),
+        &format!(
+            "{} — {}",
+            tr.s("summary"),
+            present::fiscal_year(tr.lang, p.fy)
+        ),
         tr.s("summary_chart"),
         &chart_rows
             .iter()
@@ -760,7 +550,7 @@ fn pages(
         .across
         .iter()
         .filter(|(_, s)| s.reported > 0)
-        .map(|(y, s)| SummaryLine::new(tr.fy(*y), &codes, s))
+        .map(|(y, s)| SummaryLine::new(present::fiscal_year(tr.lang, *y), &codes, s))
         .collect();
     let policies = p
         .model
@@ -795,10 +585,10 @@ fn pages(
         .filter(|(_, e)| e.total() != Yen(0) || e.spending_cut != Yen(0))
         .map(|(y, e)| {
             (
-                tr.fy(*y),
-                amount(tr, e.spending_cut),
-                amount(tr, e.revenue),
-                amount(tr, e.total()),
+                present::fiscal_year(tr.lang, *y),
+                present::amount(tr.lang, e.spending_cut),
+                present::amount(tr.lang, e.revenue),
+                present::amount(tr.lang, e.total()),
             )
         })
         .collect();
@@ -813,7 +603,7 @@ fn pages(
         period: h
             .plan
             .period
-            .map(|pd| format!("{} – {}", tr.fy(pd.from), tr.fy(pd.to)))
+            .map(|pd| present::period(tr.lang, pd))
             .unwrap_or_default(),
         philosophy: site.marked(h.plan.philosophy.as_deref().unwrap_or(""), ""),
         status_cols: status_cols.clone(),
@@ -848,7 +638,7 @@ fn pages(
                 .map(|y| {
                     let g = p.report(&n.id, *y);
                     HistoryLine {
-                        fy: tr.fy(*y),
+                        fy: present::fiscal_year(tr.lang, *y),
                         planned: n.schedule.get(y).cloned().unwrap_or_default(),
                         status: site.status_label(g.and_then(|g| g.status.as_deref())),
                         result: g.and_then(|g| g.result.clone()).unwrap_or_default(),
@@ -857,10 +647,16 @@ fn pages(
                             .unwrap_or_default(),
                         direction: g
                             .and_then(|g| g.direction)
-                            .map(|d| if tr.en() { d.en() } else { d.ja() }.to_string())
+                            .map(|d| present::term(tr.lang, d).to_string())
                             .unwrap_or_default(),
-                        spending_cut: yen(tr, g.and_then(|g| g.spending_cut)),
-                        revenue: yen(tr, g.and_then(|g| g.revenue)),
+                        spending_cut: g
+                            .and_then(|g| g.spending_cut)
+                            .map(|y| present::amount(tr.lang, y))
+                            .unwrap_or_default(),
+                        revenue: g
+                            .and_then(|g| g.revenue)
+                            .map(|y| present::amount(tr.lang, y))
+                            .unwrap_or_default(),
                     }
                 })
                 .collect();
@@ -881,11 +677,7 @@ fn pages(
                 .iter()
                 .filter_map(|k| {
                     n.sections.get(&k.key).map(|t| {
-                        let label = if tr.en() {
-                            k.label_en.clone().unwrap_or_else(|| k.label.clone())
-                        } else {
-                            k.label.clone()
-                        };
+                        let label = tr.lang.pick(&k.label, k.label_en.as_deref()).to_string();
                         (label, site.marked(t, "../"))
                     })
                 })
@@ -956,7 +748,7 @@ fn pages(
             f: site.frame(tr.s("indicators").to_string(), "", "indicators.html"),
             counts: Trajectory::ALL
                 .iter()
-                .map(|t| (trajectory_text(tr, *t).to_string(), s.count(*t)))
+                .map(|t| (present::term(tr.lang, *t).to_string(), s.count(*t)))
                 .collect(),
             indicators: doc
                 .indicators
@@ -996,7 +788,7 @@ fn pages(
                             let c = check_observation(o, &me, stated);
                             (
                                 o.value.to_string(),
-                                if tr.en() { c.flag.en() } else { c.flag.ja() }.to_string(),
+                                present::term(tr.lang, c.flag).to_string(),
                             )
                         }
                         None => (String::new(), String::new()),
@@ -1015,14 +807,14 @@ fn pages(
                     })
                     .collect();
                 let mut refs = Vec::new();
-                if let Some(v) = threshold_value(th.early_warning) {
+                if let Some(v) = present::threshold_line(th.early_warning) {
                     refs.push(RefLine {
                         label: tr.s("early_warning").into(),
                         value: v,
                         kind: "warn",
                     });
                 }
-                if let Some(v) = threshold_value(th.reconstruction) {
+                if let Some(v) = present::threshold_line(th.reconstruction) {
                     refs.push(RefLine {
                         label: tr.s("reconstruction").into(),
                         value: v,
@@ -1030,14 +822,14 @@ fn pages(
                     });
                 }
                 FiscalRow {
-                    ratio: ratio_name(tr, *r).to_string(),
+                    ratio: present::term(tr.lang, *r).to_string(),
                     cells,
-                    early_warning: threshold_text(th.early_warning),
-                    reconstruction: threshold_text(th.reconstruction),
+                    early_warning: present::threshold(tr.lang, th.early_warning, ""),
+                    reconstruction: present::threshold(tr.lang, th.reconstruction, ""),
                     chart: if points.iter().any(|(_, v)| v.is_some()) {
                         line_chart(
                             &format!("own-{}", r.key()),
-                            ratio_name(tr, *r),
+                            present::term(tr.lang, *r),
                             tr.s("fiscal_own"),
                             &points,
                             &refs,
@@ -1065,21 +857,25 @@ fn pages(
                 }
                 let statutory = gyokaku_domain::statutory_thresholds(r);
                 let mut refs = Vec::new();
-                if let Some(v) = threshold_value(statutory.early_warning) {
+                if let Some(v) = present::threshold_line(statutory.early_warning) {
                     refs.push(RefLine {
                         label: tr.s("early_warning").into(),
                         value: v,
                         kind: "warn",
                     });
                 }
-                if let Some(v) = threshold_value(statutory.reconstruction) {
+                if let Some(v) = present::threshold_line(statutory.reconstruction) {
                     refs.push(RefLine {
                         label: tr.s("reconstruction").into(),
                         value: v,
                         kind: "bad",
                     });
                 }
-                let title = format!("{} — {}", ratio_name(tr, r), tr.fy(fy));
+                let title = format!(
+                    "{} — {}",
+                    present::term(tr.lang, r),
+                    present::fiscal_year(tr.lang, fy)
+                );
                 peers.push(PeerBlock {
                     chart: bar_chart(
                         &format!("peer-{}-{}", r.key(), fy.year()),
@@ -1110,7 +906,7 @@ fn pages(
                                 .find(|o| o.lgcode == row.lgcode && o.ratio == r && o.fy == fy)
                                 .map(|o| {
                                     let c = check_observation(o, &me, stated);
-                                    if tr.en() { c.flag.en() } else { c.flag.ja() }.to_string()
+                                    present::term(tr.lang, c.flag).to_string()
                                 })
                                 .unwrap_or_default();
                             (
@@ -1130,7 +926,10 @@ fn pages(
         }
         let page = FiscalPage {
             f: site.frame(tr.s("fiscal").to_string(), "", "fiscal.html"),
-            years: years.iter().map(|y| tr.fy(*y)).collect(),
+            years: years
+                .iter()
+                .map(|y| present::fiscal_year(tr.lang, *y))
+                .collect(),
             own,
             peers,
         };
@@ -1144,13 +943,10 @@ fn pages(
                 .meetings
                 .iter()
                 .map(|m| {
-                    let date = match (m.date, m.end_date) {
-                        (Some(a), Some(b)) => {
-                            format!("{} – {}", date_text(tr, a), date_text(tr, b))
-                        }
-                        (Some(a), None) => date_text(tr, a),
-                        _ => String::new(),
-                    };
+                    let date = m
+                        .date
+                        .map(|a| present::dates(tr.lang, a, m.end_date))
+                        .unwrap_or_default();
                     let title = match m.number {
                         Some(n) => format!("{}（第{n}回）", m.title),
                         None => m.title.clone(),

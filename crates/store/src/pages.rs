@@ -21,8 +21,8 @@ pub struct PlanStamp {
 impl SqlStore {
     /// What a reader needs to know to cache a plan: its structure changes
     /// by an import, which gives it a new id, or by a change to its content
-    /// (structure revision); its revision grows with every change to a
-    /// report or an actual.
+    /// (structure revision); its revision grows with every audited change (a
+    /// report, an actual, a cycle, an opinion, a publication).
     pub async fn plan_stamp(&self, plan: &PlanRef) -> Result<PlanStamp> {
         let row = sqlx::query(
             "SELECT id, structure_revision, revision FROM plans WHERE city_code = $1 AND plan_key = $2",

@@ -153,6 +153,9 @@ pub(crate) struct Change<'a> {
     pub after: Option<String>,
 }
 
+/// Audits a change to a plan and moves the plan's revision with it: every
+/// audited change (a report, an actual, a cycle, an opinion, a
+/// publication) is one that readers caching by revision must see.
 pub(crate) async fn audit(
     tx: &mut Tx,
     actor: &str,
@@ -160,14 +163,13 @@ pub(crate) async fn audit(
     plan: &PlanRef,
     change: Change<'_>,
 ) -> Result<()> {
-    audit_in(
-        tx,
-        actor,
-        action,
-        (&plan.city.to_string(), &plan.plan),
-        change,
-    )
-    .await
+    let city = plan.city.to_string();
+    sqlx::query("UPDATE plans SET revision = revision + 1 WHERE city_code = $1 AND plan_key = $2")
+        .bind(&city)
+        .bind(&plan.plan)
+        .execute(&mut **tx)
+        .await?;
+    audit_in(tx, actor, action, (&city, &plan.plan), change).await
 }
 
 /// Writes an audit record in a scope: a plan (city code, plan key), or

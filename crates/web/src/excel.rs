@@ -15,6 +15,7 @@ use rust_xlsxwriter::{
     ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 
+use gyokaku_domain::present;
 use gyokaku_domain::{
     Bilingual, Decimal, Direction, FiscalYear, IndicatorValue, Progress, StatusLevel, Yen,
 };
@@ -759,7 +760,7 @@ fn build_workbook(book: &Book) -> Result<Workbook, BuildError> {
         book.city_name,
         book.plan_title,
         book.dept_name,
-        fy.wareki_with_western()
+        present::fiscal_year(present::Lang::Ja, fy)
     );
     write_text(ws, 0, 0, &title, &f.title)?;
     let values = [

@@ -4,33 +4,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Ja,
-    En,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Ja => "ja",
-            Lang::En => "en",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<Lang> {
-        match s {
-            "ja" => Some(Lang::Ja),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::Ja => Lang::En,
-            Lang::En => Lang::Ja,
-        }
-    }
-}
+/// The UI's two languages are the languages every output is written in, so
+/// a page hands its language straight to the shared presentation functions.
+pub use gyokaku_domain::present::Lang;
 
 type Table = HashMap<String, String>;
 
@@ -86,10 +62,7 @@ impl Tr {
 
     /// Picks the Japanese or English of a pair the domain provides.
     pub fn pick<'a>(&self, ja: &'a str, en: Option<&'a str>) -> &'a str {
-        match (self.lang, en) {
-            (Lang::En, Some(en)) if !en.is_empty() => en,
-            _ => ja,
-        }
+        self.lang.pick(ja, en)
     }
 
     /// A message the domain or the store gives in both languages.
@@ -101,7 +74,7 @@ impl Tr {
     }
 
     pub fn is_en(&self) -> bool {
-        self.lang == Lang::En
+        self.lang.is_en()
     }
 }
 

@@ -4,6 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
 
+use gyokaku_domain::present;
 use gyokaku_domain::{FiscalYear, Node, PlanDocument, PlanModel, PlanState, Report, StatusSummary};
 use gyokaku_store::{
     Cycle, CycleState, PlanRef, ReportState, Role, Store, StoreError, StoredProgress, StoredValue,
@@ -439,7 +440,7 @@ impl PlanCtx {
                     assessment: a.clone(),
                     updated: last
                         .get(a.indicator.as_str())
-                        .map(|at| jst(at))
+                        .map(|at| present::jst(at))
                         .unwrap_or_default(),
                 })
                 .collect(),
@@ -568,7 +569,7 @@ impl PlanCtx {
                 .iter()
                 .find(|s| s.code == c)
                 .map(|s| status_text(tr, s))
-                .unwrap_or_else(|| c.to_string()),
+                .unwrap_or_else(|| present::off_scale(tr.lang, c)),
         }
     }
 }
@@ -576,7 +577,7 @@ impl PlanCtx {
 /// A status as lists show it: its label, prefixed by its code unless the
 /// label already starts with it (A 計画どおり, ◎ 達成).
 pub fn status_text(tr: Tr, s: &gyokaku_domain::StatusLevel) -> String {
-    code_and_label(&s.code, tr.pick(&s.label, s.label_en.as_deref()))
+    present::status(tr.lang, &s.code, &s.label, s.label_en.as_deref())
 }
 
 /// The columns of a year's summary tables: each step of the scale, then
@@ -587,29 +588,8 @@ pub fn summary_columns(tr: Tr, state: &PlanState) -> Vec<(String, String)> {
         .whole
         .rows
         .iter()
-        .map(|r| {
-            let heading = if r.on_scale {
-                status_row_text(tr, r)
-            } else {
-                tr.f("dash.off_scale", &[&r.code])
-            };
-            (r.code.clone(), heading)
-        })
+        .map(|r| (r.code.clone(), present::status_row(tr.lang, r)))
         .collect()
-}
-
-/// A status row as lists show it: its label, prefixed by its code unless
-/// the label already starts with it (A 計画どおり, ◎ 達成).
-fn status_row_text(tr: Tr, r: &gyokaku_domain::StatusRow) -> String {
-    code_and_label(&r.code, tr.pick(&r.label, r.label_en.as_deref()))
-}
-
-fn code_and_label(code: &str, label: &str) -> String {
-    if label.starts_with(code) {
-        label.to_string()
-    } else {
-        format!("{code} {label}")
-    }
 }
 
 /// A row of a summary table, ready to print.
@@ -639,62 +619,7 @@ impl SummaryLine {
             counts: codes.iter().map(|c| s.count_of(c)).collect(),
             reported: s.reported,
             unreported: s.unreported,
-            achieved_pct: s
-                .achieved_percent()
-                .map(|p| format!("{p}%"))
-                .unwrap_or_else(|| "—".into()),
+            achieved_pct: present::percent(s.achieved_percent()),
         }
-    }
-}
-
-/// A fiscal year as the UI writes it: 令和7(2025)年度 or FY2025.
-pub fn fy_label(tr: Tr, fy: FiscalYear) -> String {
-    if tr.is_en() {
-        format!("FY{} ({})", fy.year(), fy.short())
-    } else {
-        fy.wareki_with_western()
-    }
-}
-
-/// An instant stored as `YYYY-MM-DDTHH:MM:SSZ`, shown in JST.
-pub fn jst(iso: &str) -> String {
-    // The stored form is fixed; anything else is shown as stored.
-    let parse = || -> Option<String> {
-        let (date, time) = iso.strip_suffix('Z')?.split_once('T')?;
-        let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
-        let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-        let mut t = time.split(':').map(|p| p.parse::<i64>().ok());
-        let (hh, mm) = (t.next()??, t.next()??);
-        let h = hh + 9;
-        let (day, h) = if h >= 24 { (day + 1, h - 24) } else { (day, h) };
-        let dim = match m {
-            2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            _ => 31,
-        };
-        let (y, m, day) = if day > dim {
-            if m == 12 {
-                (y + 1, 1, 1)
-            } else {
-                (y, m + 1, 1)
-            }
-        } else {
-            (y, m, day)
-        };
-        Some(format!("{y:04}-{m:02}-{day:02} {h:02}:{mm:02}"))
-    };
-    parse().unwrap_or_else(|| iso.to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn jst_rolls_over() {
-        assert_eq!(super::jst("2025-03-31T15:30:00Z"), "2025-04-01 00:30");
-        assert_eq!(super::jst("2024-12-31T20:00:00Z"), "2025-01-01 05:00");
-        assert_eq!(super::jst("2024-02-28T16:00:00Z"), "2024-02-29 01:00");
-        assert_eq!(super::jst("2025-06-01T00:00:00Z"), "2025-06-01 09:00");
-        assert_eq!(super::jst("junk"), "junk");
     }
 }

@@ -7,12 +7,16 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use gyokaku_domain::present::{self, Lang};
 use gyokaku_domain::{
-    check_observation, rank_peers, summarise, FiscalRatio, FiscalYear, Indicator, PlanDate,
-    RatioValue, StatusLevel, StatusSummary, TargetKind, Threshold, Trajectory, Yen,
+    check_observation, rank_peers, summarise, FiscalRatio, FiscalYear, PlanDate, RatioValue,
+    StatusLevel, StatusSummary, Trajectory, Yen,
 };
 
 use crate::model::{Entry, Publication};
+
+/// The report is printed in Japanese, as the city's own documents are.
+const JA: Lang = Lang::Ja;
 
 /// The whole report, in reading order.
 #[derive(Debug, Serialize)]
@@ -263,94 +267,6 @@ fn status_colors(scale: &[StatusLevel]) -> Vec<String> {
         .collect()
 }
 
-/// An amount as reports print it: 1.52億円, 1,234万円, 5,000円; ▲ for a
-/// negative amount.
-pub fn amount(y: Yen) -> String {
-    let neg = if y.0 < 0 { "▲" } else { "" };
-    let v = y.0.unsigned_abs();
-    if v >= 100_000_000 {
-        // 億円 with two decimals, rounded half up; no trailing zeros.
-        let hundredths = (v + 500_000) / 1_000_000;
-        let whole = gyokaku_domain::numbers::group(hundredths / 100);
-        let frac = format!("{:02}", hundredths % 100);
-        match frac.trim_end_matches('0') {
-            "" => format!("{neg}{whole}億円"),
-            f => format!("{neg}{whole}.{f}億円"),
-        }
-    } else if v >= 10_000 {
-        // 万円 with one decimal, rounded half up; no ".0".
-        let tenths = (v + 500) / 1_000;
-        let whole = gyokaku_domain::numbers::group(tenths / 10);
-        match tenths % 10 {
-            0 => format!("{neg}{whole}万円"),
-            d => format!("{neg}{whole}.{d}万円"),
-        }
-    } else {
-        format!("{neg}{}円", gyokaku_domain::numbers::group(v))
-    }
-}
-
-fn period_text(p: gyokaku_domain::Period) -> String {
-    format!("{}～{}", p.from.wareki(), p.to.wareki())
-}
-
-fn with_unit(v: impl std::fmt::Display, unit: &str) -> String {
-    format!("{v}{unit}")
-}
-
-/// The baseline as a value in the indicator's unit (its own column), or
-/// what the plan wrote where none is fixed, with its year.
-fn baseline_text(i: &Indicator) -> String {
-    let Some(b) = &i.baseline else {
-        return "—".into();
-    };
-    let v = b
-        .value
-        .map(|v| v.to_string())
-        .or_else(|| b.pending.clone())
-        .unwrap_or_else(|| "—".into());
-    match b.fy {
-        Some(y) => format!("{v}（{}）", y.short()),
-        None => v,
-    }
-}
-
-/// The target as the plan wrote it, else from its kind and value.
-fn target_text(i: &Indicator) -> String {
-    let Some(t) = &i.target else {
-        return "—".into();
-    };
-    let v = t.text.clone().unwrap_or_else(|| match (t.kind, t.value) {
-        (TargetKind::Value, Some(v)) => v.to_string(),
-        (TargetKind::AtMost, Some(v)) => format!("{v}以下"),
-        (TargetKind::AtLeast, Some(v)) => format!("{v}以上"),
-        (TargetKind::Increase, _) => "基準値より増".into(),
-        (TargetKind::Decrease, _) => "基準値より減".into(),
-        (TargetKind::Keep, _) => "維持".into(),
-        _ => "未確定".into(),
-    });
-    match t.fy {
-        Some(y) => format!("{v}（{}）", y.short()),
-        None => v,
-    }
-}
-
-fn percent_text(s: &StatusSummary) -> String {
-    s.achieved_percent()
-        .map(|p| format!("{p}%"))
-        .unwrap_or_else(|| "—".into())
-}
-
-fn threshold_text(t: Threshold, unit: &str) -> String {
-    match t {
-        Threshold::Plan { value } | Threshold::Statutory { value } => with_unit(value, unit),
-        Threshold::DependsOnScale { lowest, highest } => {
-            format!("{}～{}", with_unit(lowest, unit), with_unit(highest, unit))
-        }
-        Threshold::None => "—".into(),
-    }
-}
-
 fn ratio_unit(r: FiscalRatio) -> &'static str {
     if r == FiscalRatio::FiscalCapabilityIndex {
         ""
@@ -361,8 +277,8 @@ fn ratio_unit(r: FiscalRatio) -> &'static str {
 
 fn ratio_text(v: RatioValue, r: FiscalRatio) -> String {
     match v {
-        RatioValue::Number(d) => with_unit(d, ratio_unit(r)),
-        RatioValue::NotApplicable => "—".into(),
+        RatioValue::Number(d) => format!("{d}{}", ratio_unit(r)),
+        RatioValue::NotApplicable => present::NONE.into(),
     }
 }
 
@@ -376,11 +292,11 @@ impl SummaryRow {
             items: s.items(),
             reported: s.reported,
             achieved: s.achieved,
-            achieved_percent: percent_text(s),
+            achieved_percent: present::percent(s.achieved_percent()),
             effect: if effect == Yen(0) {
-                "—".into()
+                present::NONE.into()
             } else {
-                amount(effect)
+                present::amount(JA, effect)
             },
         }
     }
@@ -427,7 +343,7 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
         .state
         .across
         .iter()
-        .map(|(fy, _)| group_row(fy.wareki_with_western(), &all, *fy))
+        .map(|(fy, _)| group_row(present::fiscal_year(JA, *fy), &all, *fy))
         .collect();
 
     let mut policies: Vec<Policy> = Vec::new();
@@ -478,8 +394,8 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
                 result: report.and_then(|g| g.result.clone()),
                 self_evaluation: report.and_then(|g| g.self_evaluation.clone()),
                 direction: report.and_then(|g| g.direction.map(|d| d.ja().to_string())),
-                spending_cut: report.and_then(|g| g.spending_cut.map(amount)),
-                revenue: report.and_then(|g| g.revenue.map(amount)),
+                spending_cut: report.and_then(|g| g.spending_cut.map(|y| present::amount(JA, y))),
+                revenue: report.and_then(|g| g.revenue.map(|y| present::amount(JA, y))),
                 demo: report.is_some_and(|g| g.demo),
             })));
         }
@@ -516,7 +432,7 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
         achieved_or_on_track: totals
             .achieved_or_on_track()
             .map(|r| format!("{}%", r.percent(0)))
-            .unwrap_or_else(|| "—".into()),
+            .unwrap_or_else(|| present::NONE.into()),
         assessed: totals.assessed,
         rows: doc
             .indicators
@@ -540,20 +456,9 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
                     kind: i.kind.ja(),
                     name: i.name.clone(),
                     unit: unit.to_string(),
-                    baseline: baseline_text(i),
-                    target: target_text(i),
-                    latest: a
-                        .latest
-                        .map(|l| {
-                            let v = l.value.to_string();
-                            let v = if a.cumulative {
-                                format!("累計 {v}")
-                            } else {
-                                v
-                            };
-                            format!("{v}（{}）", l.fy.short())
-                        })
-                        .unwrap_or_else(|| "—".into()),
+                    baseline: present::baseline(i),
+                    target: present::target(i),
+                    latest: present::latest(JA, a),
                     class: a.trajectory.ja(),
                     class_key: a.trajectory.key(),
                     demo: a.demo,
@@ -568,11 +473,10 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
         .meetings
         .iter()
         .map(|m| MeetingRow {
-            date: match (m.date, m.end_date) {
-                (Some(a), Some(b)) => format!("{}～{}", a.wareki(), b.wareki()),
-                (Some(a), None) => a.wareki(),
-                _ => "—".into(),
-            },
+            date: m
+                .date
+                .map(|a| present::dates(JA, a, m.end_date))
+                .unwrap_or_else(|| present::NONE.into()),
             body: m.body.clone(),
             title: m.title.clone(),
             agenda: m.agenda.clone(),
@@ -611,7 +515,7 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
             .filter(|v| v.fy <= p.fy)
             .any(|v| v.demo);
     let published = PlanDate::parse(&p.published_on)
-        .map(|d| d.wareki())
+        .map(|d| present::date(JA, d))
         .unwrap_or_else(|_| p.published_on.clone());
     let full_title = match &h.plan.generation {
         Some(g) if !h.plan.title.contains(g.as_str()) => format!("{g}{}", h.plan.title),
@@ -625,9 +529,9 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
             subtitle: h.plan.subtitle.clone(),
             generation: h.plan.generation.clone(),
             draft: h.plan.draft,
-            period: h.plan.period.map(period_text),
+            period: h.plan.period.map(|pd| present::period(JA, pd)),
             managing_office: h.plan.managing_office.clone(),
-            fy: p.fy.wareki_with_western(),
+            fy: present::fiscal_year(JA, p.fy),
             fy_short: p.fy.short(),
             published,
             published_iso: p.published_on.clone(),
@@ -637,7 +541,7 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
                 "{} {} {} 実施状況",
                 h.city.name,
                 full_title,
-                p.fy.wareki_with_western()
+                present::fiscal_year(JA, p.fy)
             ),
             levels: h.levels.iter().map(|l| l.name.clone()).collect(),
             items: p.model.items.len(),
@@ -648,7 +552,7 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
                 label: if r.on_scale {
                     r.label.clone()
                 } else {
-                    format!("{}（区分外）", r.code)
+                    present::off_scale(JA, &r.code)
                 },
                 achieved: r.achieved,
                 color: color_of(&r.code).unwrap_or_else(|| OFF_SCALE_COLOR.into()),
@@ -709,15 +613,15 @@ fn fiscal(p: &Publication) -> Fiscal {
                 ranking.rows.len(),
             ) {
                 (Some(r), n) if n > 1 => format!("{r}位／{n}団体"),
-                _ => "—".into(),
+                _ => present::NONE.into(),
             };
             let unit = ratio_unit(o.ratio);
             FiscalRow {
                 fy: o.fy.wareki(),
                 ratio: o.ratio.ja(),
                 value: ratio_text(o.value, o.ratio),
-                early_warning: threshold_text(check.thresholds.early_warning, unit),
-                reconstruction: threshold_text(check.thresholds.reconstruction, unit),
+                early_warning: present::threshold(JA, check.thresholds.early_warning, unit),
+                reconstruction: present::threshold(JA, check.thresholds.reconstruction, unit),
                 flag: check.flag.ja(),
                 warning: check.flag.is_warning(),
                 rank,
@@ -749,7 +653,7 @@ fn fiscal(p: &Publication) -> Fiscal {
             );
         }
         PeerTable {
-            fy: fy.wareki_with_western(),
+            fy: present::fiscal_year(JA, fy),
             ratios: ratios.iter().map(|r| r.ja()).collect(),
             rows: cities
                 .into_iter()
@@ -771,23 +675,4 @@ fn fiscal(p: &Publication) -> Fiscal {
         }
     });
     Fiscal { own, peers }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn amounts_in_man_and_oku() {
-        assert_eq!(amount(Yen(3_000_000)), "300万円");
-        assert_eq!(amount(Yen(12_345_000)), "1,234.5万円");
-        assert_eq!(amount(Yen(12_340_000)), "1,234万円");
-        assert_eq!(amount(Yen(12_349_999)), "1,235万円");
-        assert_eq!(amount(Yen(152_000_000)), "1.52億円");
-        assert_eq!(amount(Yen(200_000_000)), "2億円");
-        assert_eq!(amount(Yen(150_000_000)), "1.5億円");
-        assert_eq!(amount(Yen(123_456_000_000)), "1,234.56億円");
-        assert_eq!(amount(Yen(5_000)), "5,000円");
-        assert_eq!(amount(Yen(-3_000_000)), "▲300万円");
-    }
 }

@@ -16,6 +16,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use gyokaku_domain::present;
 use gyokaku_domain::{assess, Decimal, FiscalYear, Indicator, IndicatorValue};
 use gyokaku_store::{CycleState, Role, StoreError, StoredValue, ValueEntry};
 
@@ -23,12 +24,11 @@ use crate::auth::Auth;
 use crate::error::{url_encode, AppError};
 use crate::form::{FormData, Upload};
 use crate::handlers::indicators::{
-    achievement_text, baseline_text, default_as_of, gaps_text, indicator_chart, kind_text,
-    target_text, trajectory_text,
+    default_as_of, gaps_text, indicator_chart, kind_text, trajectory_text,
 };
 use crate::handlers::plans::{audit_lines, AuditLine, Opt};
 use crate::handlers::{html, see_other};
-use crate::views::{fy_label, jst, level_label, Chrome, PlanCtx};
+use crate::views::{level_label, Chrome, PlanCtx};
 use crate::AppState;
 
 /// The open years of a plan: the only years actuals can be entered for.
@@ -247,11 +247,13 @@ async fn render_indicator(
             let theirs = (carry.conflict && carry.typed.contains_key(&y.year()))
                 .then(|| stored_value.clone());
             YearLine {
-                fy: fy_label(tr, *y),
+                fy: present::fiscal_year(tr.lang, *y),
                 year: y.year(),
                 value: stored_value,
                 note: stored_note,
-                updated: stored.map(|s| jst(&s.updated_at)).unwrap_or_default(),
+                updated: stored
+                    .map(|s| present::jst(&s.updated_at))
+                    .unwrap_or_default(),
                 demo: stored.is_some_and(|s| s.value.demo),
                 editable,
                 input,
@@ -294,12 +296,12 @@ async fn render_indicator(
             .unwrap_or_else(|| tr.s("ind.plan_wide").to_string()),
         node_href,
         depts: ctx.indicator_dept_names(id),
-        baseline: baseline_text(i),
-        target: target_text(i),
+        baseline: present::baseline(i),
+        target: present::target(i),
         note: i.note.clone().unwrap_or_default(),
         challenge: i.challenge,
-        as_of: fy_label(tr, as_of),
-        achievement: achievement_text(tr, &a),
+        as_of: present::fiscal_year(tr.lang, as_of),
+        achievement: present::achievement_with_note(tr.lang, &a),
         class: trajectory_text(tr, a.trajectory).to_string(),
         class_key: a.trajectory.key(),
         gaps: gaps_text(&a),
@@ -376,7 +378,7 @@ pub async fn enter(
                 shown_note,
             },
         );
-        let label = fy_label(tr, fy);
+        let label = present::fiscal_year(tr.lang, fy);
         if !open.contains(&fy) {
             errors.push(tr.f("actuals.year_closed", &[&label]));
             continue;
@@ -573,7 +575,7 @@ fn render_actuals(auth: &Auth, ctx: &PlanCtx, p: Preview) -> Result<Response, Ap
             .iter()
             .map(|y| Opt {
                 value: y.year().to_string(),
-                label: fy_label(tr, *y),
+                label: present::fiscal_year(tr.lang, *y),
                 selected: false,
             })
             .collect(),
@@ -817,7 +819,7 @@ pub async fn upload(
         p.lines.push(PreviewLine {
             indicator: format!("{name}（{}）", v.indicator),
             href: indicator_href(&ctx, &v.indicator),
-            fy: fy_label(tr, v.fy),
+            fy: present::fiscal_year(tr.lang, v.fy),
             before: before
                 .map(|s| s.value.value.to_string())
                 .unwrap_or_default(),

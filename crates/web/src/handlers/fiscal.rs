@@ -6,9 +6,10 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
+use gyokaku_domain::present;
 use gyokaku_domain::{
-    check_observation, rank_peers, statutory_thresholds, FiscalFlag, FiscalRatio, FiscalYear,
-    RatioValue, Threshold,
+    check_observation, rank_peers, statutory_thresholds, FiscalRatio, FiscalYear, RatioValue,
+    Threshold,
 };
 
 use crate::auth::Auth;
@@ -17,56 +18,21 @@ use crate::error::AppError;
 use crate::handlers::html;
 use crate::handlers::plans::Opt;
 use crate::i18n::Tr;
-use crate::views::{fy_label, Chrome, PlanCtx};
+use crate::views::{Chrome, PlanCtx};
 use crate::AppState;
 
 const RATIOS: [FiscalRatio; 6] = FiscalRatio::ALL;
 
-fn ratio_name(tr: Tr, r: FiscalRatio) -> &'static str {
-    if tr.is_en() {
-        r.en()
-    } else {
-        r.ja()
-    }
-}
-
-fn flag_text(tr: Tr, f: FiscalFlag) -> &'static str {
-    if tr.is_en() {
-        f.en()
-    } else {
-        f.ja()
-    }
-}
-
-fn threshold_text(tr: Tr, t: Threshold) -> String {
-    match t {
-        Threshold::Plan { value } => format!("{value}（{}）", tr.s("fiscal.src_plan")),
-        Threshold::Statutory { value } => format!("{value}（{}）", tr.s("fiscal.src_law")),
-        Threshold::DependsOnScale { lowest, highest } => {
-            format!("{lowest}〜{highest}（{}）", tr.s("fiscal.src_scale"))
-        }
-        Threshold::None => "—".into(),
-    }
-}
-
-fn threshold_value(t: Threshold) -> Option<f64> {
-    match t {
-        Threshold::Plan { value } | Threshold::Statutory { value } => Some(value.to_f64()),
-        Threshold::DependsOnScale { highest, .. } => Some(highest.to_f64()),
-        Threshold::None => None,
-    }
-}
-
 fn ref_lines(tr: Tr, ew: Threshold, rc: Threshold) -> Vec<RefLine> {
     let mut refs = Vec::new();
-    if let Some(v) = threshold_value(ew) {
+    if let Some(v) = present::threshold_line(ew) {
         refs.push(RefLine {
             label: tr.s("fiscal.early_warning").to_string(),
             value: v,
             kind: "warn",
         });
     }
-    if let Some(v) = threshold_value(rc) {
+    if let Some(v) = present::threshold_line(rc) {
         refs.push(RefLine {
             label: tr.s("fiscal.reconstruction").to_string(),
             value: v,
@@ -159,7 +125,7 @@ pub async fn page(
                             let c = check_observation(o, &me, stated);
                             Cell {
                                 text: o.value.to_string(),
-                                flag: flag_text(tr, c.flag).to_string(),
+                                flag: present::term(tr.lang, c.flag).to_string(),
                                 warn: c.flag.is_warning(),
                             }
                         }
@@ -187,8 +153,8 @@ pub async fn page(
             let chart = if points.iter().any(|(_, v)| v.is_some()) {
                 line_chart(
                     &format!("own-{}", r.key()),
-                    ratio_name(tr, *r),
-                    &tr.f("chart.ratio_desc", &[&ratio_name(tr, *r)]),
+                    present::term(tr.lang, *r),
+                    &tr.f("chart.ratio_desc", &[&present::term(tr.lang, *r)]),
                     &points,
                     &ref_lines(tr, th.early_warning, th.reconstruction),
                 )
@@ -196,9 +162,9 @@ pub async fn page(
                 String::new()
             };
             OwnRow {
-                ratio: ratio_name(tr, *r).to_string(),
-                early_warning: threshold_text(tr, th.early_warning),
-                reconstruction: threshold_text(tr, th.reconstruction),
+                ratio: present::term(tr.lang, *r).to_string(),
+                early_warning: present::threshold_with_source(tr.lang, th.early_warning, ""),
+                reconstruction: present::threshold_with_source(tr.lang, th.reconstruction, ""),
                 cells,
                 chart,
             }
@@ -241,7 +207,8 @@ pub async fn page(
                         value: row.value.to_string(),
                         flag: o
                             .map(|o| {
-                                flag_text(tr, check_observation(o, &me, stated).flag).to_string()
+                                present::term(tr.lang, check_observation(o, &me, stated).flag)
+                                    .to_string()
                             })
                             .unwrap_or_default(),
                         own: row.lgcode == me,
@@ -263,10 +230,14 @@ pub async fn page(
                 .collect();
             let chart = bar_chart(
                 &format!("peer-{}", r.key()),
-                &format!("{} — {}", ratio_name(tr, r), fy_label(tr, fy)),
+                &format!(
+                    "{} — {}",
+                    present::term(tr.lang, r),
+                    present::fiscal_year(tr.lang, fy)
+                ),
                 &tr.f(
                     "chart.peer_desc",
-                    &[&ratio_name(tr, r), &ranking.rows.len()],
+                    &[&present::term(tr.lang, r), &ranking.rows.len()],
                 ),
                 &bars,
                 &ref_lines(tr, statutory.early_warning, statutory.reconstruction),
@@ -277,7 +248,7 @@ pub async fn page(
                 .map(|n| tr.f("fiscal.own_rank", &[&n, &ranking.ranked]))
                 .unwrap_or_default();
             peers.push(PeerTable {
-                ratio: ratio_name(tr, r).to_string(),
+                ratio: present::term(tr.lang, r).to_string(),
                 better: tr
                     .s(match r.better() {
                         gyokaku_domain::Better::Lower => "fiscal.lower_better",
@@ -297,17 +268,22 @@ pub async fn page(
             .crumb(ctx.doc.header.plan.title.clone(), base.clone()),
         city: ctx.doc.header.city.name.clone(),
         empty: obs.is_empty(),
-        years: years.iter().map(|y| fy_label(tr, *y)).collect(),
+        years: years
+            .iter()
+            .map(|y| present::fiscal_year(tr.lang, *y))
+            .collect(),
         own,
         peer_years: peer_years
             .iter()
             .map(|y| Opt {
                 value: y.year().to_string(),
-                label: fy_label(tr, *y),
+                label: present::fiscal_year(tr.lang, *y),
                 selected: Some(*y) == peer_fy,
             })
             .collect(),
-        peer_fy: peer_fy.map(|y| fy_label(tr, y)).unwrap_or_default(),
+        peer_fy: peer_fy
+            .map(|y| present::fiscal_year(tr.lang, y))
+            .unwrap_or_default(),
         peers,
         base,
     })

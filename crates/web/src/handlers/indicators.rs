@@ -7,9 +7,8 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use gyokaku_domain::{
-    summarise, Assessment, Evaluation, FiscalYear, Indicator, IndicatorValue, Sign, Trajectory,
-};
+use gyokaku_domain::present;
+use gyokaku_domain::{summarise, Assessment, FiscalYear, Indicator, IndicatorValue, Trajectory};
 use gyokaku_store::Store;
 
 use crate::auth::Auth;
@@ -17,7 +16,7 @@ use crate::error::{url_encode, AppError};
 use crate::handlers::html;
 use crate::handlers::plans::Opt;
 use crate::i18n::Tr;
-use crate::views::{fy_label, Chrome, Judged, PlanCtx};
+use crate::views::{Chrome, Judged, PlanCtx};
 use crate::AppState;
 
 /// The last completed fiscal year: the year actuals are known for.
@@ -30,54 +29,9 @@ pub fn default_as_of() -> FiscalYear {
         .unwrap_or_else(|_| FiscalYear::new(2025).expect("2025 is a valid year"))
 }
 
-/// The achievement as one short text: 60.0%, 達成（余裕 1.2）, 増加, 未確定…
-pub fn achievement_text(tr: Tr, a: &Assessment) -> String {
-    let yes_no = |b: bool, yes: &str, no: &str| tr.s(if b { yes } else { no }).to_string();
-    match &a.evaluation {
-        Evaluation::Progress { progress, .. } => format!("{}%", progress.percent(1)),
-        Evaluation::Bound { met, margin, .. } => format!(
-            "{}（{} {}）",
-            yes_no(*met, "ach.met", "ach.not_met"),
-            tr.s("ach.margin"),
-            margin
-        ),
-        Evaluation::Direction { sign, change, .. } => format!(
-            "{} {}",
-            tr.s(match sign {
-                Sign::Positive => "ach.up",
-                Sign::Zero => "ach.flat",
-                Sign::Negative => "ach.down",
-            }),
-            change
-        ),
-        Evaluation::Keep { held, .. } => yes_no(*held, "ach.held", "ach.not_held"),
-        Evaluation::Pending { baseline, target } => format!(
-            "{}: {}",
-            tr.s("ach.pending"),
-            [baseline.as_deref(), target.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" / ")
-        ),
-        Evaluation::NoData { .. } => tr.s("ach.no_data").to_string(),
-        Evaluation::NotAssessable { reason } => {
-            if tr.is_en() {
-                reason.en().to_string()
-            } else {
-                reason.ja().to_string()
-            }
-        }
-    }
-}
-
 /// An indicator's kind: 成果指標 in Japanese, its key in English.
 pub fn kind_text(tr: Tr, i: &Indicator) -> String {
-    if tr.is_en() {
-        i.kind.key().to_string()
-    } else {
-        i.kind.ja().to_string()
-    }
+    present::term(tr.lang, i.kind).to_string()
 }
 
 /// The years without an actual up to the year judged: R4、R5.
@@ -90,14 +44,8 @@ pub fn gaps_text(a: &Assessment) -> String {
 }
 
 pub fn trajectory_text(tr: Tr, t: Trajectory) -> &'static str {
-    if tr.is_en() {
-        t.en()
-    } else {
-        t.ja()
-    }
+    present::term(tr.lang, t)
 }
-
-pub use gyokaku_publish::site::{baseline_text, target_text};
 
 /// An indicator's series against its baseline and target, as SVG.
 pub fn indicator_chart(
@@ -355,13 +303,10 @@ pub async fn registry(
             kind: kind_text(tr, i),
             name: i.name.clone(),
             unit: i.unit.clone().unwrap_or_default(),
-            baseline: baseline_text(i),
-            target: target_text(i),
-            latest: a
-                .latest
-                .map(|l| format!("{}（{}）", l.value, l.fy.short()))
-                .unwrap_or_default(),
-            achievement: achievement_text(tr, a),
+            baseline: present::baseline(i),
+            target: present::target(i),
+            latest: present::latest(tr.lang, a),
+            achievement: present::achievement_with_note(tr.lang, a),
             class: trajectory_text(tr, a.trajectory).to_string(),
             class_key: a.trajectory.key(),
             gaps: gaps_text(a),
@@ -438,7 +383,7 @@ pub async fn registry(
     let any_demo = lines.iter().any(|l| l.demo);
     html(&RegistryPage {
         chrome: Chrome::new(&auth, tr.s("reg.title"), "/indicators").crumb(tr.s("home.title"), "/"),
-        as_of: fy_label(tr, as_of),
+        as_of: present::fiscal_year(tr.lang, as_of),
         as_of_value: as_of.year(),
         plans,
         depts,

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
+use gyokaku_domain::present;
 use gyokaku_domain::{Bilingual, Decimal, Direction, FiscalYear, IndicatorValue, Progress, Yen};
 use gyokaku_store::{ItemEdit, ReviewKind, Role, Store, StoreError, StoredProgress};
 
@@ -18,7 +19,7 @@ use crate::handlers::plans::{audit_lines, AuditLine, Opt};
 use crate::handlers::{html, indicators, see_other};
 use crate::i18n::Tr;
 use crate::policy;
-use crate::views::{fy_label, jst, state_key, Chrome, PlanCtx};
+use crate::views::{state_key, Chrome, PlanCtx};
 use crate::AppState;
 use gyokaku_domain::Rights;
 
@@ -226,12 +227,8 @@ async fn rights_for(
     Ok((rights, current))
 }
 
-fn yen_text(y: Option<Yen>) -> String {
-    y.map(Yen::japanese).unwrap_or_default()
-}
-
 fn direction_text(tr: Tr, d: Option<Direction>) -> String {
-    d.map(|d| if tr.is_en() { d.en() } else { d.ja() }.to_string())
+    d.map(|d| present::term(tr.lang, d).to_string())
         .unwrap_or_default()
 }
 
@@ -269,7 +266,7 @@ async fn render(
         .map(|y| {
             let p = mine.iter().find(|p| p.progress.fy == *y);
             HistoryLine {
-                fy: fy_label(tr, *y),
+                fy: present::fiscal_year(tr.lang, *y),
                 href: format!("{item_href}?fy={}", y.year()),
                 current: *y == fy,
                 planned: n.schedule.get(y).cloned().unwrap_or_default(),
@@ -283,8 +280,14 @@ async fn render(
                     .and_then(|p| p.progress.self_evaluation.clone())
                     .unwrap_or_default(),
                 direction: direction_text(tr, p.and_then(|p| p.progress.direction)),
-                spending_cut: yen_text(p.and_then(|p| p.progress.spending_cut)),
-                revenue: yen_text(p.and_then(|p| p.progress.revenue)),
+                spending_cut: p
+                    .and_then(|p| p.progress.spending_cut)
+                    .map(|y| present::amount(tr.lang, y))
+                    .unwrap_or_default(),
+                revenue: p
+                    .and_then(|p| p.progress.revenue)
+                    .map(|y| present::amount(tr.lang, y))
+                    .unwrap_or_default(),
                 state: p
                     .map(|p| tr.s(state_key(Some(p.state))).to_string())
                     .unwrap_or_default(),
@@ -332,43 +335,15 @@ async fn render(
                 .find(|(k, _)| k == &i.id)
                 .map(|(_, v)| v.clone())
                 .unwrap_or_default(),
-            achievement: indicators::achievement_text(tr, &a),
+            achievement: present::achievement_with_note(tr.lang, &a),
             class: indicators::trajectory_text(tr, a.trajectory).to_string(),
             class_key: a.trajectory.key(),
             chart: indicators::indicator_chart(tr, i, &own, fy),
             name: i.name.clone(),
             unit: i.unit.clone().unwrap_or_default(),
             kind: indicators::kind_text(tr, i),
-            baseline: i
-                .baseline
-                .as_ref()
-                .map(|b| {
-                    let v = b
-                        .value
-                        .map(|v| v.to_string())
-                        .or_else(|| b.pending.clone())
-                        .unwrap_or_default();
-                    match b.fy {
-                        Some(y) => format!("{v}（{}）", y.short()),
-                        None => v,
-                    }
-                })
-                .unwrap_or_default(),
-            target: i
-                .target
-                .as_ref()
-                .map(|t| {
-                    let v = t
-                        .text
-                        .clone()
-                        .or_else(|| t.value.map(|v| v.to_string()))
-                        .unwrap_or_default();
-                    match t.fy {
-                        Some(y) => format!("{v}（{}）", y.short()),
-                        None => v,
-                    }
-                })
-                .unwrap_or_default(),
+            baseline: present::baseline(i),
+            target: present::target(i),
             values: values
                 .iter()
                 .filter(|v| v.indicator == i.id)
@@ -396,7 +371,7 @@ async fn render(
                 kind: tr.s(key).to_string(),
                 kind_class: class,
                 author: r.author,
-                at: jst(&r.created_at),
+                at: present::jst(&r.created_at),
                 body: r.body,
             }
         })
@@ -460,15 +435,21 @@ async fn render(
     let conflict = carry.conflict.map(|c| ConflictView {
         explain: tr.f(
             "conflict.explain",
-            &[&c.updated_by, &jst(&c.updated_at), &c.version],
+            &[&c.updated_by, &present::jst(&c.updated_at), &c.version],
         ),
         version: c.version,
         status: ctx.status_label(tr, c.progress.status.as_deref()),
         result: c.progress.result.clone().unwrap_or_default(),
         self_evaluation: c.progress.self_evaluation.clone().unwrap_or_default(),
         direction: direction_text(tr, c.progress.direction),
-        spending_cut: yen_text(c.progress.spending_cut),
-        revenue: yen_text(c.progress.revenue),
+        // Shown beside the form's own values, so written the way the form
+        // writes them: exact, not rounded for reading.
+        spending_cut: c
+            .progress
+            .spending_cut
+            .map(Yen::japanese)
+            .unwrap_or_default(),
+        revenue: c.progress.revenue.map(Yen::japanese).unwrap_or_default(),
     });
     let sections = ctx
         .doc
@@ -503,13 +484,13 @@ async fn render(
         body: n.body.clone().unwrap_or_default(),
         sections,
         depts: item.dept_names.join("、"),
-        fy_text: fy_label(tr, fy),
+        fy_text: present::fiscal_year(tr.lang, fy),
         years: ctx
             .years_with(fy)
             .into_iter()
             .map(|y| Opt {
                 value: y.year().to_string(),
-                label: fy_label(tr, y),
+                label: present::fiscal_year(tr.lang, y),
                 selected: y == fy,
             })
             .collect(),

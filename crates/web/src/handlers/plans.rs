@@ -8,12 +8,14 @@ use serde::Deserialize;
 
 use gyokaku_store::{CycleState, ReportState, Role, Store};
 
+use gyokaku_domain::present;
+
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::form::FormData;
 use crate::handlers::{html, see_other};
 use crate::policy;
-use crate::views::{fy_label, jst, state_key, summary_columns, Chrome, PlanCtx, SummaryLine};
+use crate::views::{state_key, summary_columns, Chrome, PlanCtx, SummaryLine};
 use crate::AppState;
 
 pub struct PlanLine {
@@ -49,7 +51,7 @@ pub async fn home(State(state): State<AppState>, auth: Auth) -> Result<Response,
             .await?
             .into_iter()
             .filter(|c| c.state == CycleState::Open)
-            .map(|c| tr.f("home.cycle_open", &[&fy_label(tr, c.fy)]))
+            .map(|c| tr.f("home.cycle_open", &[&present::fiscal_year(tr.lang, c.fy)]))
             .collect();
         plans.push(PlanLine {
             href: format!("/p/{}/{}", p.city_code, p.plan_id),
@@ -212,7 +214,7 @@ pub async fn dashboard(
         .filter(|(_, sum)| sum.reported > 0)
         .map(|(y, sum)| {
             SummaryLine::new(
-                fy_label(tr, *y),
+                present::fiscal_year(tr.lang, *y),
                 format!("{base}?fy={}", y.year()),
                 &codes,
                 sum,
@@ -238,7 +240,7 @@ pub async fn dashboard(
         .recorded_summaries
         .iter()
         .map(|r| SummaryLine {
-            label: format!("{} {}", fy_label(tr, r.fy), r.title),
+            label: format!("{} {}", present::fiscal_year(tr.lang, r.fy), r.title),
             href: String::new(),
             counts: r.counts.iter().map(|c| c.count).collect(),
             reported: r.total,
@@ -254,7 +256,7 @@ pub async fn dashboard(
         Some(c) if c.state == CycleState::Open => tr.s("cycle.open").to_string(),
         Some(c) => tr.f(
             "cycle.closed_at",
-            &[&jst(c.closed_at.as_deref().unwrap_or(""))],
+            &[&present::jst(c.closed_at.as_deref().unwrap_or(""))],
         ),
     };
     let done = |i: &usize| {
@@ -377,7 +379,7 @@ pub async fn dashboard(
         .into_iter()
         .map(|r| OpinionLine {
             author: r.author,
-            at: jst(&r.created_at),
+            at: present::jst(&r.created_at),
             body: r.body,
         })
         .collect();
@@ -397,14 +399,14 @@ pub async fn dashboard(
         has_fiscal: !ctx.doc.fiscal.is_empty(),
         city: ctx.doc.header.city.name.clone(),
         fy: fy.year(),
-        fy_text: fy_label(tr, fy),
+        fy_text: present::fiscal_year(tr.lang, fy),
         years: ctx
             .years_with(fy)
             .into_iter()
             .map(|y| {
                 opt(
                     y.year().to_string(),
-                    fy_label(tr, y),
+                    present::fiscal_year(tr.lang, y),
                     Some(&fy.year().to_string()),
                 )
             })
@@ -557,7 +559,7 @@ pub fn audit_lines(entries: Vec<gyokaku_store::AuditEntry>) -> Vec<AuditLine> {
     entries
         .into_iter()
         .map(|e| AuditLine {
-            at: jst(&e.at),
+            at: present::jst(&e.at),
             actor: e.actor,
             action: e.action,
             entity: e.entity,

@@ -11,6 +11,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use gyokaku_domain::present;
 use gyokaku_domain::{FiscalYear, Yen};
 use gyokaku_store::{CycleState, ItemEdit, Role, StoreError, StoredProgress};
 
@@ -22,7 +23,7 @@ use crate::handlers::plans::Opt;
 use crate::handlers::{html, see_other};
 use crate::i18n::Tr;
 use crate::policy;
-use crate::views::{fy_label, Chrome, ItemInfo, PlanCtx};
+use crate::views::{Chrome, ItemInfo, PlanCtx};
 use crate::AppState;
 
 /// A previewed workbook waiting for its confirmation.
@@ -381,7 +382,11 @@ fn preview(
                 url_encode(&k.dept)
             ),
             format!("{base}?fy={}&dept={}", k.fy.year(), url_encode(&k.dept)),
-            format!("{} — {}", fy_label(tr, k.fy), subject.dept_name),
+            format!(
+                "{} — {}",
+                present::fiscal_year(tr.lang, k.fy),
+                subject.dept_name
+            ),
         ),
         None => (String::new(), base.clone(), String::new()),
     };
