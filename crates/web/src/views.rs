@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use gyokaku_domain::present;
 use gyokaku_domain::{FiscalYear, Node, PlanDocument, PlanModel, PlanState, Report, StatusSummary};
 use gyokaku_store::{
-    Cycle, CycleState, PlanRef, ReportState, Role, Store, StoreError, StoredProgress, StoredValue,
+    Cycle, CycleState, PlanRef, ReportState, ReviewEntry, Role, Store, StoreError, StoredProgress,
+    StoredValue,
 };
 
 use crate::auth::Auth;
@@ -209,6 +210,17 @@ impl PlanStructure {
     }
 }
 
+/// Rendered pages kept per plan and revision (a dashboard of 500 items is
+/// about 160 KB).
+const PAGES_KEPT: usize = 32;
+
+/// What a cached page carries where the session's CSRF token goes: random
+/// per process, so that no text a user typed can stand for it.
+pub fn csrf_slot() -> &'static str {
+    static SLOT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SLOT.get_or_init(|| format!("csrf-slot-{}", crate::auth::random_token()))
+}
+
 /// What is cached of one plan: its structure, and reports read at one
 /// revision (dropped as soon as the revision moves on).
 struct CachedPlan {
@@ -220,8 +232,15 @@ struct CachedPlan {
 #[derive(Default)]
 struct Live {
     revision: i64,
-    /// Every report of the plan with its state, and every actual.
-    reports: Option<Arc<Vec<Report>>>,
+    /// Every report of the plan with its state, the years they cover, the
+    /// cycles and the review threads: every change to them is audited and
+    /// moves the revision.
+    reports: Option<(Arc<Vec<Report>>, Arc<Vec<FiscalYear>>)>,
+    cycles: Option<Arc<Vec<Cycle>>>,
+    reviews: Option<Arc<Vec<ReviewEntry>>>,
+    /// Rendered pages by what they depend on besides the revision (see
+    /// `PlanCtx::page`), at most `PAGES_KEPT`.
+    pages: HashMap<String, Arc<String>>,
     values: Option<Arc<Vec<StoredValue>>>,
     years: HashMap<FiscalYear, Arc<Vec<StoredProgress>>>,
     states: HashMap<FiscalYear, Arc<PlanState>>,
@@ -293,8 +312,8 @@ impl CachedPlan {
 pub struct PlanCtx {
     pub r: PlanRef,
     pub s: Arc<PlanStructure>,
-    pub cycles: Vec<Cycle>,
-    pub report_years: Vec<FiscalYear>,
+    pub cycles: Arc<Vec<Cycle>>,
+    pub report_years: Arc<Vec<FiscalYear>>,
     reports: Arc<Vec<Report>>,
     cached: Arc<CachedPlan>,
     revision: i64,
@@ -316,9 +335,17 @@ impl PlanCtx {
         };
         let (cached, revision) = state.plans.entry(state, &r).await?;
         let s = cached.structure.clone();
-        let cycles = state.store.cycles(&r).await?;
+        let known = cached.live_at(revision).cycles.clone();
+        let cycles = match known {
+            Some(c) => c,
+            None => {
+                let fresh = Arc::new(state.store.cycles(&r).await?);
+                cached.live_at(revision).cycles = Some(fresh.clone());
+                fresh
+            }
+        };
         let known = cached.live_at(revision).reports.clone();
-        let reports = match known {
+        let (reports, report_years) = match known {
             Some(c) => c,
             None => {
                 let fresh: Arc<Vec<Report>> = Arc::new(
@@ -333,20 +360,66 @@ impl PlanCtx {
                         })
                         .collect(),
                 );
-                cached.live_at(revision).reports = Some(fresh.clone());
-                fresh
+                let years: BTreeSet<FiscalYear> = fresh.iter().map(|p| p.progress.fy).collect();
+                let both = (fresh, Arc::new(years.into_iter().collect()));
+                cached.live_at(revision).reports = Some(both.clone());
+                both
             }
         };
-        let report_years: BTreeSet<FiscalYear> = reports.iter().map(|p| p.progress.fy).collect();
         Ok(PlanCtx {
             r,
             s,
             cycles,
-            report_years: report_years.into_iter().collect(),
+            report_years,
             reports,
             cached,
             revision,
         })
+    }
+
+    /// Review-thread entries of the plan, oldest first, read once per
+    /// revision: for one year and one item, or (`node` `""`) the
+    /// opinions on the whole plan.
+    pub async fn reviews(
+        &self,
+        state: &AppState,
+        fy: FiscalYear,
+        node: &str,
+    ) -> Result<Vec<ReviewEntry>, AppError> {
+        let known = self.cached.live_at(self.revision).reviews.clone();
+        let all = match known {
+            Some(r) => r,
+            None => {
+                let fresh = Arc::new(state.store.reviews(&self.r, None, None).await?);
+                self.cached.live_at(self.revision).reviews = Some(fresh.clone());
+                fresh
+            }
+        };
+        Ok(all
+            .iter()
+            .filter(|r| r.fy == fy && r.node.as_deref().unwrap_or("") == node)
+            .cloned()
+            .collect())
+    }
+
+    /// A page rendered at this revision of the plan for `key` (everything
+    /// else the page depends on: the user and its version, the language,
+    /// the query), with this session's CSRF token put in.
+    pub fn cached_page(&self, key: &str, csrf: &str) -> Option<String> {
+        let page = self.cached.live_at(self.revision).pages.get(key).cloned()?;
+        Some(page.replace(csrf_slot(), csrf))
+    }
+
+    /// Keeps a page rendered with `csrf_slot()` for its CSRF token, and
+    /// gives it back with this session's token.
+    pub fn keep_page(&self, key: &str, page: String, csrf: &str) -> String {
+        let out = page.replace(csrf_slot(), csrf);
+        let mut live = self.cached.live_at(self.revision);
+        if live.pages.len() >= PAGES_KEPT {
+            live.pages.clear();
+        }
+        live.pages.insert(key.to_string(), Arc::new(page));
+        out
     }
 
     /// The reports of one year with their versions (for forms), read once

@@ -355,9 +355,8 @@ async fn render(
         })
         .collect();
 
-    let reviews = state
-        .store
-        .reviews(&ctx.r, Some(fy), Some(node))
+    let reviews = ctx
+        .reviews(state, fy, node)
         .await?
         .into_iter()
         .map(|r| {

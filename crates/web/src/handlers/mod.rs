@@ -27,6 +27,11 @@ pub fn html(t: &impl Template) -> Result<Response, AppError> {
         .into_response())
 }
 
+/// A page already rendered.
+pub fn html_text(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+}
+
 /// After a successful POST: back to a page, with a one-time notice.
 pub fn see_other(path: &str, done: &str) -> Response {
     let sep = if path.contains('?') { '&' } else { '?' };

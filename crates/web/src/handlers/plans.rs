@@ -2,7 +2,7 @@
 //! controls, plan-level council opinions and the plan's audit log.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -13,7 +13,7 @@ use gyokaku_domain::present;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::form::FormData;
-use crate::handlers::{html, see_other};
+use crate::handlers::{html, html_text, see_other};
 use crate::policy;
 use crate::views::{state_key, summary_columns, Chrome, PlanCtx, SummaryLine};
 use crate::AppState;
@@ -166,9 +166,35 @@ pub async fn dashboard(
     auth: Auth,
     Path((city, plan)): Path<(String, String)>,
     Query(q): Query<DashQuery>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    let tr = auth.tr;
     let ctx = PlanCtx::load(&state, &city, &plan).await?;
+    // Rendered once per revision of the plan and per user, language and
+    // query: the dashboard is read far more often than the plan changes.
+    let user = auth.user();
+    let key = format!(
+        "dashboard\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+        user.id,
+        user.version,
+        auth.tr.lang.code(),
+        raw.unwrap_or_default()
+    );
+    let csrf = &auth.session.csrf_token;
+    if let Some(body) = ctx.cached_page(&key, csrf) {
+        return Ok(html_text(body));
+    }
+    let mut page = dashboard_page(&state, &auth, &ctx, &q).await?;
+    page.chrome.csrf = crate::views::csrf_slot().to_string();
+    Ok(html_text(ctx.keep_page(&key, page.render()?, csrf)))
+}
+
+async fn dashboard_page(
+    state: &AppState,
+    auth: &Auth,
+    ctx: &PlanCtx,
+    q: &DashQuery,
+) -> Result<DashboardPage, AppError> {
+    let tr = auth.tr;
     let fy = ctx.pick_year(q.fy.as_deref())?;
     let plan_state = ctx.state(&state, fy).await?;
     let model = &ctx.model;
@@ -372,9 +398,8 @@ pub async fn dashboard(
             }
         })
         .collect();
-    let opinions = state
-        .store
-        .reviews(&ctx.r, Some(fy), Some(""))
+    let opinions = ctx
+        .reviews(state, fy, "")
         .await?
         .into_iter()
         .map(|r| OpinionLine {
@@ -452,9 +477,9 @@ pub async fn dashboard(
                 String::new()
             }
         },
-        workbook_depts: crate::handlers::workbook::dashboard_depts(&auth, &ctx, dept_q),
+        workbook_depts: crate::handlers::workbook::dashboard_depts(auth, ctx, dept_q),
     };
-    html(&page)
+    Ok(page)
 }
 
 /// The office opens a year (with a deadline), closes it, or reopens it.
