@@ -7,8 +7,8 @@ use std::path::Path;
 use gyokaku_store::{ItemEdit, PlanRef, Role, SqlStore, StoreError};
 
 use gyokaku_domain::{
-    walk_nodes, Decimal, Direction, FiscalYear, IndicatorValue, PlanDocument, Progress,
-    StatusLevel, TargetKind, Yen,
+    Decimal, Direction, FiscalYear, IndicatorValue, PlanDocument, Progress, StatusLevel,
+    TargetKind, Yen,
 };
 
 include!(concat!(env!("OUT_DIR"), "/examples.rs"));
@@ -105,10 +105,10 @@ pub fn add_demo_progress(doc: &mut PlanDocument) {
     let years = demo_years(doc);
     let city = doc.header.city.code.to_string();
     let mut progress = Vec::new();
-    for (node, _, _) in walk_nodes(&doc.nodes) {
-        if !node.children.is_empty() {
-            continue;
-        }
+    // Reports are made on the plan's items (its item level), as the
+    // read model counts them.
+    let model = gyokaku_domain::PlanModel::new(doc.clone());
+    for node in &model.items {
         for (i, fy) in years.iter().enumerate() {
             let h = hash(&[&city, &doc.header.plan.id, &node.id, &fy.year().to_string()]);
             // Later years drift towards the better statuses (lower index).
@@ -135,7 +135,7 @@ pub fn add_demo_progress(doc: &mut PlanDocument) {
                 result: Some(format!(
                     "（{DEMO_LABEL}）{}の「{}」の取組を実施しました。",
                     fy.wareki(),
-                    node.title
+                    model.item_entry(node).title
                 )),
                 self_evaluation: Some(format!("（{DEMO_LABEL}）自己評価の例文です。")),
                 direction: Some(direction),

@@ -707,7 +707,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             no_pdf,
         } => {
             let fy = FiscalYear::parse(&fy).map_err(|e| anyhow::anyhow!(e.both()))?;
-            let date = date.unwrap_or_else(|| gyokaku_store::now_iso()[..10].to_string());
+            let date = date.unwrap_or_else(gyokaku_publish::today_in_japan);
             // Fonts first: a missing font fails before anything is read or written.
             let fonts = if no_pdf {
                 None

@@ -221,6 +221,36 @@ pub fn jst(iso: &str) -> String {
     shown().unwrap_or_else(|| iso.to_string())
 }
 
+/// The date in Japan of an instant as stored (`2025-03-31T15:30:00Z` is
+/// 2025-04-01 there): what "today" means for a publication date or the
+/// current fiscal year, whatever the server's clock zone.
+pub fn jst_date(iso: &str) -> Option<time::Date> {
+    use time::format_description::well_known::Rfc3339;
+    let at = time::OffsetDateTime::parse(iso.trim(), &Rfc3339).ok()?;
+    Some(
+        at.to_offset(time::UtcOffset::from_hms(9, 0, 0).ok()?)
+            .date(),
+    )
+}
+
+/// A calendar date written `YYYY-MM-DD` (a publication date), checked
+/// against the calendar: 2025-02-29 and 2025-02-31 are refused.
+pub fn iso_date(s: &str) -> Option<time::Date> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year: i32 = s[..4].parse().ok()?;
+    let month: u8 = s[5..7].parse().ok()?;
+    let day: u8 = s[8..].parse().ok()?;
+    time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()
+}
+
+/// A date as `YYYY-MM-DD`.
+pub fn iso_text(d: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
 /// A fiscal-health threshold in the ratio's unit: 25.0%, 11.25%～15%
 /// (set by the city's standard fiscal scale), or — where the law sets none.
 pub fn threshold(lang: Lang, t: Threshold, unit: &str) -> String {
@@ -429,6 +459,26 @@ pub fn percent(p: Option<u32>) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn today_is_the_date_in_japan_and_dates_follow_the_calendar() {
+        let d = jst_date("2025-03-31T15:30:00Z").unwrap();
+        assert_eq!(iso_text(d), "2025-04-01");
+        assert_eq!(
+            iso_text(jst_date("2025-03-31T14:59:00Z").unwrap()),
+            "2025-03-31"
+        );
+        assert!(iso_date("2024-02-29").is_some());
+        for bad in [
+            "2025-02-29",
+            "2025-02-31",
+            "2025-13-01",
+            "30/06/2026",
+            "2025-6-30",
+        ] {
+            assert!(iso_date(bad).is_none(), "{bad}");
+        }
+    }
     use super::*;
     use crate::achievement::{Actual, BoundKind, Ratio, Unassessable};
     use crate::indicator::{Baseline, Target};

@@ -203,18 +203,11 @@ impl Publication {
     }
 }
 
+/// A publication date must be a real `YYYY-MM-DD` date (2025-02-31 is not).
 fn check_date(s: &str) -> Result<(), PublishError> {
-    let ok = s.len() == 10
-        && s.as_bytes()[4] == b'-'
-        && s.as_bytes()[7] == b'-'
-        && s[..4].parse::<u32>().is_ok()
-        && s[5..7].parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
-        && s[8..].parse::<u32>().is_ok_and(|d| (1..=31).contains(&d));
-    if ok {
-        Ok(())
-    } else {
-        Err(PublishError::Date(s.to_string()))
-    }
+    gyokaku_domain::present::iso_date(s)
+        .map(|_| ())
+        .ok_or_else(|| PublishError::Date(s.to_string()))
 }
 
 impl From<gyokaku_store::StoreError> for PublishError {

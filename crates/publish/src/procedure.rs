@@ -11,6 +11,14 @@ use gyokaku_store::{PlanRef, SqlStore};
 
 use crate::{write_all, FontSet, Publication, PublishError};
 
+/// Today's date in Japan (`YYYY-MM-DD`), the default publication date.
+pub fn today_in_japan() -> String {
+    let now = gyokaku_store::now_iso();
+    gyokaku_domain::present::jst_date(&now)
+        .map(gyokaku_domain::present::iso_text)
+        .unwrap_or_else(|| now.chars().take(10).collect())
+}
+
 /// What a publication wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Published {

@@ -274,11 +274,13 @@ async fn an_open_year_is_refused_and_a_closed_one_published() {
         .await
         .unwrap();
     assert_eq!(p.fy, fy(2025));
-    let bad_date = Publication::load(&store, &plan, fy(2025), "30/06/2026").await;
-    assert!(matches!(
-        bad_date,
-        Err(gyokaku_publish::PublishError::Date(_))
-    ));
+    for bad in ["30/06/2026", "2026-02-30"] {
+        let bad_date = Publication::load(&store, &plan, fy(2025), bad).await;
+        assert!(
+            matches!(bad_date, Err(gyokaku_publish::PublishError::Date(_))),
+            "{bad}"
+        );
+    }
 }
 
 #[test]

@@ -21,9 +21,8 @@ use crate::AppState;
 
 /// The last completed fiscal year: the year actuals are known for.
 pub fn default_as_of() -> FiscalYear {
-    let today = gyokaku_store::now_iso();
-    let year: i32 = today[..4].parse().unwrap_or(2025);
-    let month: u32 = today[5..7].parse().unwrap_or(4);
+    let today = present::jst_date(&gyokaku_store::now_iso());
+    let (year, month) = today.map_or((2025, 4), |d| (d.year(), u8::from(d.month()) as u32));
     FiscalYear::containing(year, month)
         .and_then(|fy| FiscalYear::new(fy.year() - 1))
         .unwrap_or_else(|_| FiscalYear::new(2025).expect("2025 is a valid year"))

@@ -48,7 +48,7 @@ pub async fn publish(
     }
     let ctx = PlanCtx::load(&state, &city, &plan).await?;
     let fy = ctx.pick_year(form.get("fy"))?;
-    let today = gyokaku_store::now_iso()[..10].to_string();
+    let today = gyokaku_publish::today_in_japan();
     let date = form.get("date").unwrap_or(&today).to_string();
     let target = site_dir(&state.publish_dir, &ctx.city(), &ctx.r.plan, fy.year());
     // The PDF report where Japanese fonts are installed (fonts-noto-cjk or
