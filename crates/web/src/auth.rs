@@ -171,6 +171,11 @@ impl FromRequestParts<AppState> for Auth {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        // Asked for twice in one request (a handler and `CsrfForm`): the
+        // session is read once.
+        if let Some(known) = parts.extensions.get::<Auth>() {
+            return Ok(known.clone());
+        }
         let tr = Tr::new(lang_of(&parts.headers));
         let next = parts
             .uri
@@ -182,11 +187,15 @@ impl FromRequestParts<AppState> for Auth {
         };
         let hash = token_hash(token);
         match state.store.session(&hash).await? {
-            Some(session) => Ok(Auth {
-                session,
-                token_hash: hash,
-                tr,
-            }),
+            Some(session) => {
+                let auth = Auth {
+                    session,
+                    token_hash: hash,
+                    tr,
+                };
+                parts.extensions.insert(auth.clone());
+                Ok(auth)
+            }
             None => Err(AppError::Login { next }),
         }
     }

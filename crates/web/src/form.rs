@@ -1,11 +1,12 @@
 //! Submitted forms as ordered name/value pairs, with the CSRF check.
 
-use axum::extract::{FromRequest, Multipart, Request};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::StatusCode;
 use axum::Form;
 
 use crate::auth::Auth;
 use crate::error::AppError;
+use crate::AppState;
 
 /// A urlencoded form body. Field order is kept; repeated names (checkbox
 /// groups) are all kept.
@@ -55,6 +56,22 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
                 format!("the form could not be read: {e}"),
             )),
         }
+    }
+}
+
+/// A form of a signed-in page whose CSRF token has been checked against
+/// the session's: taking it is the check, so no handler can forget it.
+pub struct CsrfForm(pub FormData);
+
+impl FromRequest<AppState> for CsrfForm {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let auth = Auth::from_request_parts(&mut parts, state).await?;
+        let form = FormData::from_request(Request::from_parts(parts, body), state).await?;
+        form.csrf(&auth)?;
+        Ok(CsrfForm(form))
     }
 }
 

@@ -658,8 +658,7 @@ pub fn status_text(tr: Tr, s: &gyokaku_domain::StatusLevel) -> String {
 /// `(code, heading)`.
 pub fn summary_columns(tr: Tr, state: &PlanState) -> Vec<(String, String)> {
     state
-        .whole
-        .rows
+        .columns
         .iter()
         .map(|r| (r.code.clone(), present::status_row(tr.lang, r)))
         .collect()

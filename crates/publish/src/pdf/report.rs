@@ -318,7 +318,7 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
 
     // Every count comes from the read model: columns are the scale, then
     // any code found that is not on it.
-    let cols: Vec<&gyokaku_domain::StatusRow> = p.state.whole.rows.iter().collect();
+    let cols: Vec<&gyokaku_domain::StatusRow> = p.state.columns.iter().collect();
     let codes: Vec<&str> = cols.iter().map(|r| r.code.as_str()).collect();
     let all: Vec<usize> = (0..p.model.items.len()).collect();
     let group_row = |label: String, members: &[usize], fy: FiscalYear| {

@@ -7,7 +7,7 @@ use axum::response::Response;
 
 use crate::auth::{self, Auth, MIN_PASSWORD_CHARS};
 use crate::error::AppError;
-use crate::form::FormData;
+use crate::form::CsrfForm;
 use crate::handlers::admin::DoneQuery;
 use crate::handlers::{html, see_other};
 use crate::views::{role_key, Chrome};
@@ -59,9 +59,8 @@ pub async fn page(auth: Auth, Query(q): Query<DoneQuery>) -> Result<Response, Ap
 pub async fn change_password(
     State(state): State<AppState>,
     auth: Auth,
-    form: FormData,
+    CsrfForm(form): CsrfForm,
 ) -> Result<Response, AppError> {
-    form.csrf(&auth)?;
     let tr = auth.tr;
     let login = auth.user().login.clone();
     let Some((_, hash)) = state.store.credentials(&login).await? else {

@@ -14,7 +14,7 @@ use gyokaku_store::{DeptRef, NewUser, Role, Store, StoreError, User, UserUpdate}
 
 use crate::auth::{self, Auth, MIN_PASSWORD_CHARS};
 use crate::error::AppError;
-use crate::form::FormData;
+use crate::form::{CsrfForm, FormData};
 use crate::handlers::plans::{audit_lines, AuditLine, Opt};
 use crate::handlers::{html, see_other};
 use crate::i18n::Tr;
@@ -189,9 +189,8 @@ fn password_problem(tr: Tr, password: &str, confirm: &str) -> Option<String> {
 pub async fn create_user(
     State(state): State<AppState>,
     auth: Auth,
-    form: FormData,
+    CsrfForm(form): CsrfForm,
 ) -> Result<Response, AppError> {
-    form.csrf(&auth)?;
     office_only(&auth)?;
     let tr = auth.tr;
     let mut errors = Vec::new();
@@ -307,9 +306,8 @@ pub async fn update_user(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<i64>,
-    form: FormData,
+    CsrfForm(form): CsrfForm,
 ) -> Result<Response, AppError> {
-    form.csrf(&auth)?;
     office_only(&auth)?;
     let tr = auth.tr;
     let user = find_user(&state, id).await?;

@@ -14,7 +14,7 @@ use gyokaku_store::{ItemEdit, ReviewKind, Role, Store, StoreError, StoredProgres
 
 use crate::auth::Auth;
 use crate::error::{url_encode, AppError};
-use crate::form::FormData;
+use crate::form::{CsrfForm, FormData};
 use crate::handlers::plans::{audit_lines, AuditLine, Opt};
 use crate::handlers::{html, indicators, see_other};
 use crate::i18n::Tr;
@@ -639,9 +639,8 @@ pub async fn save(
     State(state): State<AppState>,
     auth: Auth,
     Path((city, plan, node, fy)): Path<(String, String, String, String)>,
-    form: FormData,
+    CsrfForm(form): CsrfForm,
 ) -> Result<Response, AppError> {
-    form.csrf(&auth)?;
     let tr = auth.tr;
     let ctx = PlanCtx::load(&state, &city, &plan).await?;
     let fy = parse_fy(&fy)?;
@@ -721,9 +720,8 @@ pub async fn review(
     State(state): State<AppState>,
     auth: Auth,
     Path((city, plan, node, fy)): Path<(String, String, String, String)>,
-    form: FormData,
+    CsrfForm(form): CsrfForm,
 ) -> Result<Response, AppError> {
-    form.csrf(&auth)?;
     let tr = auth.tr;
     let ctx = PlanCtx::load(&state, &city, &plan).await?;
     let fy = parse_fy(&fy)?;
@@ -792,9 +790,8 @@ pub async fn opinion(
     State(state): State<AppState>,
     auth: Auth,
     Path((city, plan, node, fy)): Path<(String, String, String, String)>,
-    form: FormData,
+    CsrfForm(form): CsrfForm,
 ) -> Result<Response, AppError> {
-    form.csrf(&auth)?;
     let tr = auth.tr;
     let ctx = PlanCtx::load(&state, &city, &plan).await?;
     let fy = parse_fy(&fy)?;

@@ -8,12 +8,13 @@ use serde::Deserialize;
 
 use gyokaku_store::{CycleState, ReportState, Role, Store};
 
-use gyokaku_domain::present;
+use gyokaku_domain::{present, FiscalYear, PlanState};
 
 use crate::auth::Auth;
 use crate::error::AppError;
-use crate::form::FormData;
+use crate::form::CsrfForm;
 use crate::handlers::{html, html_text, see_other};
+use crate::i18n::Tr;
 use crate::policy;
 use crate::views::{state_key, summary_columns, Chrome, PlanCtx, SummaryLine};
 use crate::AppState;
@@ -202,78 +203,16 @@ async fn dashboard_page(
     let base = ctx.base();
     let fy_q = format!("fy={}", fy.year());
 
-    // Summaries from the read model: the whole plan, each top-level
-    // policy, each department (a 部 with its 課), and the years side by
-    // side. Columns: the scale, then any code found that is not on it.
-    let cols = summary_columns(tr, &plan_state);
+    let Summaries {
+        cols,
+        groups,
+        depts,
+        across,
+        errors,
+        recorded_cols,
+        recorded,
+    } = summaries(tr, ctx, &plan_state, fy);
     let status_cols: Vec<String> = cols.iter().map(|(_, label)| label.clone()).collect();
-    let codes: Vec<&str> = cols.iter().map(|(code, _)| code.as_str()).collect();
-    let mut groups = vec![SummaryLine::new(
-        tr.s("dash.whole"),
-        "",
-        &codes,
-        &plan_state.whole,
-    )];
-    groups.extend(
-        model
-            .policies
-            .iter()
-            .zip(&plan_state.policies)
-            .map(|(g, sum)| SummaryLine::new(g.label.clone(), "", &codes, sum)),
-    );
-    let depts: Vec<SummaryLine> = model
-        .departments
-        .iter()
-        .zip(&plan_state.departments)
-        .map(|(g, sum)| {
-            SummaryLine::new(
-                g.label.clone(),
-                format!("{base}?{fy_q}&dept={}", crate::error::url_encode(&g.key)),
-                &codes,
-                sum,
-            )
-        })
-        .collect();
-    let across: Vec<SummaryLine> = plan_state
-        .across
-        .iter()
-        .filter(|(_, sum)| sum.reported > 0)
-        .map(|(y, sum)| {
-            SummaryLine::new(
-                present::fiscal_year(tr.lang, *y),
-                format!("{base}?fy={}", y.year()),
-                &codes,
-                sum,
-            )
-        })
-        .collect();
-    let errors: Vec<String> = plan_state
-        .errors
-        .iter()
-        .map(|e| tr.text(&e.message()))
-        .collect();
-    // Summaries the plan itself printed (kept apart from computed ones).
-    let recorded_cols: Vec<String> = ctx
-        .doc
-        .header
-        .recorded_summaries
-        .first()
-        .map(|r| r.counts.iter().map(|c| c.status.clone()).collect())
-        .unwrap_or_default();
-    let recorded = ctx
-        .doc
-        .header
-        .recorded_summaries
-        .iter()
-        .map(|r| SummaryLine {
-            label: format!("{} {}", present::fiscal_year(tr.lang, r.fy), r.title),
-            href: String::new(),
-            counts: r.counts.iter().map(|c| c.count).collect(),
-            reported: r.total,
-            unreported: 0,
-            achieved_pct: String::new(),
-        })
-        .collect();
 
     // The cycle and who has not submitted.
     let cycle = ctx.cycle(fy);
@@ -285,31 +224,7 @@ async fn dashboard_page(
             &[&present::jst(c.closed_at.as_deref().unwrap_or(""))],
         ),
     };
-    let done = |i: &usize| {
-        report(&model.items[*i].id)
-            .is_some_and(|p| matches!(p.state, ReportState::Submitted | ReportState::Accepted))
-    };
-    let mut missing = Vec::new();
-    if cycle.is_some() {
-        for g in &model.departments {
-            let n = g.members.iter().filter(|i| !done(i)).count();
-            if n > 0 {
-                missing.push(MissingLine {
-                    dept: g.label.clone(),
-                    missing: n,
-                    total: g.members.len(),
-                });
-            }
-        }
-        let n = model.unassigned.iter().filter(|i| !done(i)).count();
-        if n > 0 {
-            missing.push(MissingLine {
-                dept: tr.s("dash.no_dept").to_string(),
-                missing: n,
-                total: model.unassigned.len(),
-            });
-        }
-    }
+    let missing = missing_lines(tr, ctx, &plan_state, fy);
 
     // Filters and the item list.
     let status_q = q.status.as_deref().filter(|s| !s.is_empty());
@@ -482,14 +397,152 @@ async fn dashboard_page(
     Ok(page)
 }
 
+/// The summary tables of a year on the dashboard, all from the read model.
+struct Summaries {
+    /// `(code, heading)`: the scale, then codes found off it.
+    cols: Vec<(String, String)>,
+    groups: Vec<SummaryLine>,
+    depts: Vec<SummaryLine>,
+    across: Vec<SummaryLine>,
+    errors: Vec<String>,
+    recorded_cols: Vec<String>,
+    recorded: Vec<SummaryLine>,
+}
+
+fn summaries(tr: Tr, ctx: &PlanCtx, plan_state: &PlanState, fy: FiscalYear) -> Summaries {
+    let model = &ctx.model;
+    let base = ctx.base();
+    let fy_q = format!("fy={}", fy.year());
+    // Summaries from the read model: the whole plan, each top-level
+    // policy, each department (a 部 with its 課), and the years side by
+    // side. Columns: the scale, then any code found that is not on it.
+    let cols = summary_columns(tr, &plan_state);
+    let codes: Vec<&str> = cols.iter().map(|(code, _)| code.as_str()).collect();
+    let mut groups = vec![SummaryLine::new(
+        tr.s("dash.whole"),
+        "",
+        &codes,
+        &plan_state.whole,
+    )];
+    groups.extend(
+        model
+            .policies
+            .iter()
+            .zip(&plan_state.policies)
+            .map(|(g, sum)| SummaryLine::new(g.label.clone(), "", &codes, sum)),
+    );
+    let depts: Vec<SummaryLine> = model
+        .departments
+        .iter()
+        .zip(&plan_state.departments)
+        .map(|(g, sum)| {
+            SummaryLine::new(
+                g.label.clone(),
+                format!("{base}?{fy_q}&dept={}", crate::error::url_encode(&g.key)),
+                &codes,
+                sum,
+            )
+        })
+        .collect();
+    let across: Vec<SummaryLine> = plan_state
+        .across
+        .iter()
+        .filter(|(_, sum)| sum.reported > 0)
+        .map(|(y, sum)| {
+            SummaryLine::new(
+                present::fiscal_year(tr.lang, *y),
+                format!("{base}?fy={}", y.year()),
+                &codes,
+                sum,
+            )
+        })
+        .collect();
+    let errors: Vec<String> = plan_state
+        .errors
+        .iter()
+        .map(|e| tr.text(&e.message()))
+        .collect();
+    // Summaries the plan itself printed (kept apart from computed ones).
+    let recorded_cols: Vec<String> = ctx
+        .doc
+        .header
+        .recorded_summaries
+        .first()
+        .map(|r| r.counts.iter().map(|c| c.status.clone()).collect())
+        .unwrap_or_default();
+    let recorded = ctx
+        .doc
+        .header
+        .recorded_summaries
+        .iter()
+        .map(|r| SummaryLine {
+            label: format!("{} {}", present::fiscal_year(tr.lang, r.fy), r.title),
+            href: String::new(),
+            counts: r.counts.iter().map(|c| c.count).collect(),
+            reported: r.total,
+            unreported: 0,
+            achieved_pct: String::new(),
+        })
+        .collect();
+
+    Summaries {
+        cols,
+        groups,
+        depts,
+        across,
+        errors,
+        recorded_cols,
+        recorded,
+    }
+}
+
+/// Departments (a 部 with its 課) with items not yet submitted in a year
+/// that has a cycle.
+fn missing_lines(
+    tr: Tr,
+    ctx: &PlanCtx,
+    plan_state: &PlanState,
+    fy: FiscalYear,
+) -> Vec<MissingLine> {
+    let model = &ctx.model;
+    let cycle = ctx.cycle(fy);
+    let done = |i: &usize| {
+        plan_state
+            .report(&model.items[*i].id, fy)
+            .is_some_and(|p| matches!(p.state, ReportState::Submitted | ReportState::Accepted))
+    };
+    let mut missing = Vec::new();
+    if cycle.is_some() {
+        for g in &model.departments {
+            let n = g.members.iter().filter(|i| !done(i)).count();
+            if n > 0 {
+                missing.push(MissingLine {
+                    dept: g.label.clone(),
+                    missing: n,
+                    total: g.members.len(),
+                });
+            }
+        }
+        let n = model.unassigned.iter().filter(|i| !done(i)).count();
+        if n > 0 {
+            missing.push(MissingLine {
+                dept: tr.s("dash.no_dept").to_string(),
+                missing: n,
+                total: model.unassigned.len(),
+            });
+        }
+    }
+
+    missing
+}
+
 /// The office opens a year (with a deadline), closes it, or reopens it.
 pub async fn cycle_action(
     State(state): State<AppState>,
     auth: Auth,
     Path((city, plan)): Path<(String, String)>,
-    form: FormData,
+    CsrfForm(form): CsrfForm,
 ) -> Result<Response, AppError> {
-    form.csrf(&auth)?;
     if !policy::is_office(auth.user()) {
         return Err(AppError::Forbidden);
     }
@@ -544,9 +597,8 @@ pub async fn plan_opinion(
     State(state): State<AppState>,
     auth: Auth,
     Path((city, plan)): Path<(String, String)>,
-    form: FormData,
+    CsrfForm(form): CsrfForm,
 ) -> Result<Response, AppError> {
-    form.csrf(&auth)?;
     if auth.user().role != Role::Council {
         return Err(AppError::Forbidden);
     }

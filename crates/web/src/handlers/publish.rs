@@ -13,7 +13,7 @@ use gyokaku_publish::{FontSet, PublishError};
 
 use crate::auth::Auth;
 use crate::error::AppError;
-use crate::form::FormData;
+use crate::form::CsrfForm;
 use crate::policy;
 use crate::views::PlanCtx;
 use crate::AppState;
@@ -40,9 +40,8 @@ pub async fn publish(
     State(state): State<AppState>,
     auth: Auth,
     UrlPath((city, plan)): UrlPath<(String, String)>,
-    form: FormData,
+    CsrfForm(form): CsrfForm,
 ) -> Result<Response, AppError> {
-    form.csrf(&auth)?;
     if !policy::is_office(auth.user()) {
         return Err(AppError::Forbidden);
     }

@@ -10,7 +10,7 @@ use gyokaku_store::iso_in;
 
 use crate::auth::{self, Auth, LANG_COOKIE, PRE_COOKIE, SESSION_COOKIE};
 use crate::error::AppError;
-use crate::form::FormData;
+use crate::form::{CsrfForm, FormData};
 use crate::handlers::html;
 use crate::i18n::{Lang, Tr};
 use crate::AppState;
@@ -188,9 +188,8 @@ pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
     auth: Auth,
-    form: FormData,
+    _: CsrfForm,
 ) -> Result<Response, AppError> {
-    form.csrf(&auth)?;
     state.store.end_session(&auth.token_hash).await?;
     let mut res = Redirect::to("/login").into_response();
     res.headers_mut().append(
