@@ -1,4 +1,5 @@
-//! Timestamps for audit records, in UTC, ISO 8601, without a date crate.
+//! Timestamps for audit records and sessions: UTC instants written
+//! `YYYY-MM-DDTHH:MM:SSZ`, so that stored instants compare as strings.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -21,26 +22,21 @@ pub fn iso_in(secs: i64) -> String {
     iso_from_unix(now_unix() + secs)
 }
 
+/// An instant given in seconds since the Unix epoch, as stored.
 pub fn iso_from_unix(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil-from-days (proleptic Gregorian), after H. Hinnant's algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    match time::OffsetDateTime::from_unix_timestamp(secs) {
+        Ok(t) => format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        ),
+        // Outside the years `time` knows: the epoch, never a panic.
+        Err(_) => "1970-01-01T00:00:00Z".to_string(),
+    }
 }
 
 #[cfg(test)]
