@@ -1,11 +1,13 @@
 //! The gyokaku plan folder format (docs/plan-format.md): read with every
-//! problem located, write in the canonical form that reads back the same.
+//! problem located, write in the canonical form that reads back the same;
+//! and the department workbook (実績報告の Excel, [`workbook`]).
 #![forbid(unsafe_code)]
 
 mod error;
 mod read;
 mod tables;
 mod validate;
+pub mod workbook;
 mod write;
 
 pub use error::{ExportError, ImportError, ImportErrors, Location};

@@ -6,7 +6,6 @@
 pub mod auth;
 use gyokaku_publish::charts;
 mod error;
-pub mod excel;
 mod form;
 mod handlers;
 pub mod i18n;

@@ -229,13 +229,16 @@ struct CachedPlan {
     live: Mutex<Live>,
 }
 
+/// Every report of a plan, and the years they cover.
+type ReportsAndYears = (Arc<Vec<Report>>, Arc<Vec<FiscalYear>>);
+
 #[derive(Default)]
 struct Live {
     revision: i64,
     /// Every report of the plan with its state, the years they cover, the
     /// cycles and the review threads: every change to them is audited and
     /// moves the revision.
-    reports: Option<(Arc<Vec<Report>>, Arc<Vec<FiscalYear>>)>,
+    reports: Option<ReportsAndYears>,
     cycles: Option<Arc<Vec<Cycle>>>,
     reviews: Option<Arc<Vec<ReviewEntry>>>,
     /// Rendered pages by what they depend on besides the revision (see

@@ -18,6 +18,7 @@ use serde::Deserialize;
 
 use gyokaku_domain::present;
 use gyokaku_domain::{assess, Decimal, FiscalYear, Indicator, IndicatorValue};
+use gyokaku_interchange::workbook;
 use gyokaku_store::{CycleState, Role, StoreError, StoredValue, ValueEntry};
 
 use crate::auth::Auth;
@@ -761,7 +762,7 @@ pub async fn upload(
                     )
                 })
         };
-        if bytes.starts_with(b"PK\x03\x04") && crate::excel::precheck(&bytes).is_err() {
+        if bytes.starts_with(b"PK\x03\x04") && workbook::precheck(&bytes).is_err() {
             return None;
         }
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

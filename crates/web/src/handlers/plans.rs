@@ -197,7 +197,7 @@ async fn dashboard_page(
 ) -> Result<DashboardPage, AppError> {
     let tr = auth.tr;
     let fy = ctx.pick_year(q.fy.as_deref())?;
-    let plan_state = ctx.state(&state, fy).await?;
+    let plan_state = ctx.state(state, fy).await?;
     let model = &ctx.model;
     let report = |id: &str| plan_state.report(id, fy);
     let base = ctx.base();
@@ -309,7 +309,7 @@ async fn dashboard_page(
                 status: ctx.status_label(tr, rep.and_then(|r| r.progress.status.as_deref())),
                 state: tr.s(state_key(rep.map(|r| r.state))).to_string(),
                 state_class: rep.map(|r| r.state.key()).unwrap_or("none"),
-                mine: user.role == Role::Editor && ctx.responsible(&auth, i),
+                mine: user.role == Role::Editor && ctx.responsible(auth, i),
             }
         })
         .collect();
@@ -327,7 +327,7 @@ async fn dashboard_page(
     let includes_demo = plan_state.includes_demo;
     let page = DashboardPage {
         chrome: Chrome::new(
-            &auth,
+            auth,
             ctx.doc.header.plan.title.clone(),
             format!("{base}?{fy_q}"),
         )
@@ -416,7 +416,7 @@ fn summaries(tr: Tr, ctx: &PlanCtx, plan_state: &PlanState, fy: FiscalYear) -> S
     // Summaries from the read model: the whole plan, each top-level
     // policy, each department (a 部 with its 課), and the years side by
     // side. Columns: the scale, then any code found that is not on it.
-    let cols = summary_columns(tr, &plan_state);
+    let cols = summary_columns(tr, plan_state);
     let codes: Vec<&str> = cols.iter().map(|(code, _)| code.as_str()).collect();
     let mut groups = vec![SummaryLine::new(
         tr.s("dash.whole"),

@@ -13,11 +13,13 @@ use serde::Deserialize;
 
 use gyokaku_domain::present;
 use gyokaku_domain::{FiscalYear, Yen};
+use gyokaku_interchange::workbook::{
+    self, Book, BookIndicator, BookItem, BookKey, BookReport, CellError, Field, Review,
+};
 use gyokaku_store::{CycleState, ItemEdit, Role, StoreError, StoredProgress};
 
 use crate::auth::Auth;
 use crate::error::{url_encode, AppError};
-use crate::excel::{self, Book, BookIndicator, BookItem, BookKey, CellError, Field, Review};
 use crate::form::{FormData, Upload};
 use crate::handlers::plans::Opt;
 use crate::handlers::{html, see_other};
@@ -99,7 +101,12 @@ async fn book_for(
             number: i.number.clone(),
             title: i.title.clone(),
             depts: i.dept_names.join("、"),
-            current: by_node.get(i.id.as_str()).map(|p| (*p).clone()),
+            current: by_node.get(i.id.as_str()).map(|p| BookReport {
+                progress: p.progress.clone(),
+                version: p.version,
+                updated_by: p.updated_by.clone(),
+                state: p.state,
+            }),
             indicators: ctx
                 .doc
                 .indicators
@@ -228,7 +235,7 @@ pub async fn download(
     authorise(&auth, &ctx, &dept)?;
     let book = book_for(&state, &ctx, fy, &dept).await?;
     let disposition = content_disposition(&book);
-    let bytes = tokio::task::spawn_blocking(move || excel::build(&book))
+    let bytes = tokio::task::spawn_blocking(move || workbook::build(&book))
         .await
         .map_err(|e| AppError::Internal(format!("workbook task: {e}")))?
         .map_err(|e| AppError::Internal(format!("workbook: {e}")))?;
@@ -437,7 +444,7 @@ pub async fn upload(
         return Err(AppError::bad("workbook.no_file"));
     };
     let name = file_name.clone();
-    let opened = tokio::task::spawn_blocking(move || excel::open(&name, &bytes))
+    let opened = tokio::task::spawn_blocking(move || workbook::open(&name, &bytes))
         .await
         .map_err(|e| AppError::Internal(format!("workbook task: {e}")))?;
     let no_subject = || Subject {
@@ -509,7 +516,13 @@ pub async fn upload(
                 edits: review
                     .changes
                     .iter()
-                    .map(|c| (c.edit.clone(), c.expected_version))
+                    .map(|c| {
+                        let edit = ItemEdit {
+                            progress: c.edit.progress.clone(),
+                            indicator_values: c.edit.indicator_values.clone(),
+                        };
+                        (edit, c.expected_version)
+                    })
                     .collect(),
             },
         )

@@ -2,7 +2,7 @@
 //! workbook to fill in offline, and the filled workbook read back as
 //! typed edits, every problem named by sheet and cell (実績!J12).
 //!
-//! Pure: bytes in, bytes out. No store, no HTTP; the handler builds a
+//! Pure: bytes in, bytes out. No store, no HTTP; the web handler builds a
 //! [`Book`] from the stored plan and reports, and applies what
 //! [`Uploaded::review`] finds.
 
@@ -17,9 +17,9 @@ use rust_xlsxwriter::{
 
 use gyokaku_domain::present;
 use gyokaku_domain::{
-    Bilingual, Decimal, Direction, FiscalYear, IndicatorValue, Progress, StatusLevel, Yen,
+    Bilingual, Decimal, Direction, FiscalYear, IndicatorValue, Progress, ReportState, StatusLevel,
+    Yen,
 };
-use gyokaku_store::{ItemEdit, ReportState, StoredProgress};
 
 /// What the 説明 sheet says a workbook is; a workbook of another format
 /// is refused rather than guessed at.
@@ -84,6 +84,18 @@ pub struct BookIndicator {
     pub value: Option<Decimal>,
 }
 
+/// An item's stored report for the year, as far as the workbook needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookReport {
+    pub progress: Progress,
+    /// The version an upload based on this report must name.
+    pub version: i64,
+    /// Who saved it last (shown for a stale row).
+    pub updated_by: String,
+    /// Where the report stands in the yearly cycle.
+    pub state: ReportState,
+}
+
 /// One item of the department, with its stored report for the year.
 #[derive(Debug, Clone)]
 pub struct BookItem {
@@ -93,7 +105,7 @@ pub struct BookItem {
     pub title: String,
     /// The responsible departments' names, joined.
     pub depts: String,
-    pub current: Option<StoredProgress>,
+    pub current: Option<BookReport>,
     pub indicators: Vec<BookIndicator>,
 }
 
@@ -173,6 +185,14 @@ pub struct FieldChange {
     pub after: String,
 }
 
+/// A department's edit of one item for the year, as an upload makes it:
+/// the report and the actuals of the item's indicators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportEdit {
+    pub progress: Progress,
+    pub indicator_values: Vec<IndicatorValue>,
+}
+
 /// One item an upload changes: the edit to save and what it changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowChange {
@@ -183,7 +203,7 @@ pub struct RowChange {
     pub row: u32,
     /// The version the workbook was made from (`None`: no report then).
     pub expected_version: Option<i64>,
-    pub edit: ItemEdit,
+    pub edit: ReportEdit,
     pub fields: Vec<FieldChange>,
 }
 
@@ -941,29 +961,37 @@ const MAX_PARTS: usize = 500;
 /// Shared strings calamine may reserve room for.
 const MAX_SHARED_STRINGS: u64 = 1_000_000;
 
+/// An upload that [`precheck`] refuses: no zip package, too many parts,
+/// or more shared strings declared than a workbook can reasonably hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not a zip package within the bounds of a workbook")]
+pub struct UnboundedPackage;
+
 /// Bounds an upload before calamine reads it. calamine reserves room for
 /// as many shared strings as the file declares; a crafted count would
 /// make the allocation fail and abort the server, so it is checked here.
-pub(crate) fn precheck(bytes: &[u8]) -> Result<(), ()> {
+pub fn precheck(bytes: &[u8]) -> Result<(), UnboundedPackage> {
     use std::io::Read;
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ())?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| UnboundedPackage)?;
     if archive.len() > MAX_PARTS {
-        return Err(());
+        return Err(UnboundedPackage);
     }
     for i in 0..archive.len() {
-        let file = archive.by_index(i).map_err(|_| ())?;
+        let file = archive.by_index(i).map_err(|_| UnboundedPackage)?;
         if !file
             .name()
-            .map_err(|_| ())?
+            .map_err(|_| UnboundedPackage)?
             .to_ascii_lowercase()
             .contains("sharedstrings")
         {
             continue;
         }
         let mut head = Vec::new();
-        file.take(1 << 20).read_to_end(&mut head).map_err(|_| ())?;
+        file.take(1 << 20)
+            .read_to_end(&mut head)
+            .map_err(|_| UnboundedPackage)?;
         if !shared_string_count_is_sane(&head) {
-            return Err(());
+            return Err(UnboundedPackage);
         }
     }
     Ok(())
@@ -1013,7 +1041,7 @@ fn shared_string_count_is_sane(xml: &[u8]) -> bool {
 }
 
 fn read_sheets(bytes: &[u8]) -> Result<HashMap<String, Grid>, ()> {
-    precheck(bytes)?;
+    precheck(bytes).map_err(|_| ())?;
     let mut xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| ())?;
     let names = xlsx.sheet_names();
     let mut sheets = HashMap::new();
@@ -1973,7 +2001,7 @@ fn compare(
         title: item.title.clone(),
         row: r + 1,
         expected_version: row.version,
-        edit: ItemEdit {
+        edit: ReportEdit {
             progress: Progress {
                 node: item.id.clone(),
                 fy: book.key.fy,
@@ -2008,13 +2036,8 @@ mod tests {
         }
     }
 
-    fn stored(
-        node: &str,
-        version: i64,
-        state: ReportState,
-        status: Option<&str>,
-    ) -> StoredProgress {
-        StoredProgress {
+    fn stored(node: &str, version: i64, state: ReportState, status: Option<&str>) -> BookReport {
+        BookReport {
             progress: Progress {
                 node: node.into(),
                 fy: fy(),
@@ -2027,13 +2050,12 @@ mod tests {
                 demo: false,
             },
             version,
-            updated_at: "2025-06-01T00:00:00Z".into(),
             updated_by: "tanaka".into(),
             state,
         }
     }
 
-    fn item(id: &str, current: Option<StoredProgress>) -> BookItem {
+    fn item(id: &str, current: Option<BookReport>) -> BookItem {
         BookItem {
             id: id.into(),
             number: format!("({id})"),
