@@ -210,23 +210,83 @@ fn fy_field(name: &'static str, required: bool) -> Field {
     }
 }
 
-/// Every table of a publication.
-pub fn tables(p: &Publication) -> Vec<Table> {
-    let lgcode = p.lgcode();
-    let plan_id = p.plan_id().to_string();
-    let doc = &p.doc;
-    let base = |rest: Vec<String>| -> Vec<String> {
-        let mut row = vec![lgcode.clone(), plan_id.clone()];
+/// The first two columns of every row: the city's code and the plan's id.
+struct Base {
+    lgcode: String,
+    plan_id: String,
+}
+
+impl Base {
+    fn of(p: &Publication) -> Base {
+        Base {
+            lgcode: p.lgcode(),
+            plan_id: p.plan_id().to_string(),
+        }
+    }
+
+    /// A row: `lgcode`, `plan_id`, then `rest`.
+    fn row(&self, rest: Vec<String>) -> Vec<String> {
+        let mut row = vec![self.lgcode.clone(), self.plan_id.clone()];
         row.extend(rest);
         row
-    };
-    let nodes: BTreeMap<&str, &gyokaku_domain::Node> = walk_nodes(&doc.nodes)
+    }
+}
+
+/// Every node of the plan, by id.
+fn nodes_by_id(p: &Publication) -> BTreeMap<&str, &gyokaku_domain::Node> {
+    walk_nodes(&p.doc.nodes)
         .into_iter()
         .map(|(n, _, _)| (n.id.as_str(), n))
-        .collect();
-    let scale = &doc.header.status_scale;
+        .collect()
+}
 
-    let items = Table {
+/// The scale's codes, then any code a published report carries that is
+/// not on it (shown as data, never dropped; the dashboard reports it).
+fn status_codes(p: &Publication) -> Vec<String> {
+    let mut status_codes: Vec<String> = p
+        .doc
+        .header
+        .status_scale
+        .iter()
+        .map(|s| s.code.clone())
+        .collect();
+    for code in p.doc.progress.iter().filter_map(|g| g.status.as_deref()) {
+        if !status_codes.iter().any(|c| c == code) {
+            status_codes.push(code.to_string());
+        }
+    }
+    status_codes
+}
+
+/// The published reports in the plan's reading order, then by year.
+fn progress_in_order(p: &Publication) -> Vec<&gyokaku_domain::Progress> {
+    let order = |id: &str| p.position(id);
+    let mut progress_sorted: Vec<&gyokaku_domain::Progress> = p.doc.progress.iter().collect();
+    progress_sorted.sort_by_key(|g| (order(&g.node), g.fy));
+    progress_sorted
+}
+
+/// Every table of a publication.
+pub fn tables(p: &Publication) -> Vec<Table> {
+    let base = Base::of(p);
+    vec![
+        items(p, &base),
+        item_departments(p, &base),
+        progress(p, &base),
+        effect_amounts(p, &base),
+        indicators(p, &base),
+        indicator_values(p, &base),
+        indicator_achievement(p, &base),
+        fiscal_ratios(p, &base),
+        status_summary(p, &base),
+        recorded_summaries(p, &base),
+    ]
+}
+
+/// `items`: every node of the plan in reading order.
+fn items(p: &Publication, base: &Base) -> Table {
+    let nodes = nodes_by_id(p);
+    Table {
         name: "items",
         title: "取組（計画の項目）",
         description:
@@ -282,7 +342,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
             .iter()
             .enumerate()
             .map(|(i, e)| {
-                base(vec![
+                base.row(vec![
                     e.id.clone(),
                     opt(e.parent.clone()),
                     (i + 1).to_string(),
@@ -298,17 +358,21 @@ pub fn tables(p: &Publication) -> Vec<Table> {
                 ])
             })
             .collect(),
-    };
+    }
+}
 
+/// `item_departments`: the departments responsible for each node.
+fn item_departments(p: &Publication, base: &Base) -> Table {
+    let nodes = nodes_by_id(p);
     let mut dept_rows = Vec::new();
     for e in &p.model.outline {
         if let Some(n) = nodes.get(e.id.as_str()) {
             for d in &n.departments {
-                dept_rows.push(base(vec![e.id.clone(), d.clone(), p.dept_name(d)]));
+                dept_rows.push(base.row(vec![e.id.clone(), d.clone(), p.dept_name(d)]));
             }
         }
     }
-    let item_departments = Table {
+    Table {
         name: "item_departments",
         title: "担当課",
         description: "The departments responsible for each node, one per row.",
@@ -332,20 +396,14 @@ pub fn tables(p: &Publication) -> Vec<Table> {
         primary_key: vec!["lgcode", "plan_id", "node_id", "department_id"],
         foreign_keys: vec![(vec!["node_id"], "items", vec!["node_id"])],
         rows: dept_rows,
-    };
-
-    // The scale's codes, then any code a published report carries that is
-    // not on it (shown as data, never dropped; the dashboard reports it).
-    let mut status_codes: Vec<String> = scale.iter().map(|s| s.code.clone()).collect();
-    for code in doc.progress.iter().filter_map(|g| g.status.as_deref()) {
-        if !status_codes.iter().any(|c| c == code) {
-            status_codes.push(code.to_string());
-        }
     }
-    let order = |id: &str| p.position(id);
-    let mut progress_sorted: Vec<&gyokaku_domain::Progress> = doc.progress.iter().collect();
-    progress_sorted.sort_by_key(|g| (order(&g.node), g.fy));
-    let progress = Table {
+}
+
+/// `progress`: each item's accepted report per fiscal year.
+fn progress(p: &Publication, base: &Base) -> Table {
+    let scale = &p.doc.header.status_scale;
+    let progress_sorted = progress_in_order(p);
+    Table {
         name: "progress",
         title: "実施状況",
         description: "Each item's report for each fiscal year, as accepted by the reform office.",
@@ -361,7 +419,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
                     "評価区分",
                     "the status on the plan's scale",
                 ),
-                status_codes.clone(),
+                status_codes(p),
             ),
             f("status_label", "string", "評価区分名", "the status's label"),
             f(
@@ -411,7 +469,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
                     .status
                     .as_deref()
                     .and_then(|c| scale.iter().find(|s| s.code == c));
-                base(vec![
+                base.row(vec![
                     g.node.clone(),
                     g.fy.year().to_string(),
                     opt(g.status.clone()),
@@ -426,9 +484,13 @@ pub fn tables(p: &Publication) -> Vec<Table> {
                 ])
             })
             .collect(),
-    };
+    }
+}
 
-    let effect_amounts = Table {
+/// `effect_amounts`: spending cut and revenue per item and year.
+fn effect_amounts(p: &Publication, base: &Base) -> Table {
+    let progress_sorted = progress_in_order(p);
+    Table {
         name: "effect_amounts",
         title: "効果額",
         description: "Spending cut and revenue secured per item and fiscal year, in yen.",
@@ -469,7 +531,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
             .filter(|g| g.spending_cut.is_some() || g.revenue.is_some())
             .map(|g| {
                 let total = g.spending_cut.map_or(0, |y| y.0) + g.revenue.map_or(0, |y| y.0);
-                base(vec![
+                base.row(vec![
                     g.node.clone(),
                     g.fy.year().to_string(),
                     opt(g.spending_cut.map(|y| y.0)),
@@ -479,9 +541,13 @@ pub fn tables(p: &Publication) -> Vec<Table> {
                 ])
             })
             .collect(),
-    };
+    }
+}
 
-    let indicators = Table {
+/// `indicators`: the plan's indicators with baseline and target.
+fn indicators(p: &Publication, base: &Base) -> Table {
+    let doc = &p.doc;
+    Table {
         name: "indicators",
         title: "指標",
         description: "The plan's indicators with baseline and target as the plan states them.",
@@ -567,7 +633,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
                         .and_then(|v| v.as_str().map(str::to_string))
                         .unwrap_or_default()
                 };
-                base(vec![
+                base.row(vec![
                     i.id.clone(),
                     opt(i.node.clone()),
                     i.kind.key().to_string(),
@@ -586,8 +652,12 @@ pub fn tables(p: &Publication) -> Vec<Table> {
                 ])
             })
             .collect(),
-    };
+    }
+}
 
+/// `indicator_values`: each indicator's actual value per year.
+fn indicator_values(p: &Publication, base: &Base) -> Table {
+    let doc = &p.doc;
     let ind_pos: std::collections::HashMap<&str, usize> = doc
         .indicators
         .iter()
@@ -598,8 +668,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
     let mut values_sorted: Vec<&gyokaku_domain::IndicatorValue> =
         doc.indicator_values.iter().collect();
     values_sorted.sort_by_key(|v| (id_order(&v.indicator), v.fy));
-    let ind_key = vec!["lgcode", "plan_id", "indicator_id"];
-    let indicator_values = Table {
+    Table {
         name: "indicator_values",
         title: "指標の実績値",
         description: "Each indicator's actual value per fiscal year. A missing year is a missing row, never a zero.",
@@ -617,7 +686,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
         rows: values_sorted
             .iter()
             .map(|v| {
-                base(vec![
+                base.row(vec![
                     v.indicator.clone(),
                     v.fy.year().to_string(),
                     v.value.to_string(),
@@ -626,10 +695,13 @@ pub fn tables(p: &Publication) -> Vec<Table> {
                 ])
             })
             .collect(),
-    };
+    }
+}
 
+/// `indicator_achievement`: each indicator judged as of the published year.
+fn indicator_achievement(p: &Publication, base: &Base) -> Table {
     let assessments = p.assessments();
-    let indicator_achievement = Table {
+    Table {
         name: "indicator_achievement",
         title: "指標の達成度",
         description: "Each indicator judged as of the published year by the method in docs/achievement.md.",
@@ -649,7 +721,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
             req(f("gap_years", "integer", "欠測年数", "years after the baseline year up to the as-of year with no value")),
             req(f("demo", "boolean", "デモ用の架空データか", "true: the judgement rests on fictional demo data")),
         ],
-        primary_key: ind_key.clone(),
+        primary_key: vec!["lgcode", "plan_id", "indicator_id"],
         foreign_keys: vec![(vec!["indicator_id"], "indicators", vec!["indicator_id"])],
         rows: assessments
             .iter()
@@ -659,7 +731,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
                     Evaluation::Keep { held, .. } => Some(*held),
                     _ => None,
                 };
-                base(vec![
+                base.row(vec![
                     a.indicator.clone(),
                     a.as_of.year().to_string(),
                     a.trajectory.key().to_string(),
@@ -672,8 +744,12 @@ pub fn tables(p: &Publication) -> Vec<Table> {
                 ])
             })
             .collect(),
-    };
+    }
+}
 
+/// `fiscal_ratios`: the fiscal-soundness ratios of the city and its peers.
+fn fiscal_ratios(p: &Publication, base: &Base) -> Table {
+    let doc = &p.doc;
     let mut fiscal_rows = Vec::new();
     let mut obs: Vec<&gyokaku_domain::FiscalObservation> = doc.fiscal.iter().collect();
     obs.sort_by_key(|o| (o.fy, o.ratio.key(), o.lgcode.to_string()));
@@ -686,7 +762,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
             RatioValue::Number(d) => (d.to_string(), false),
             RatioValue::NotApplicable => (String::new(), true),
         };
-        fiscal_rows.push(base(vec![
+        fiscal_rows.push(base.row(vec![
             o.lgcode.to_string(),
             o.city.clone(),
             o.fy.year().to_string(),
@@ -700,7 +776,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
             opt(o.source.clone()),
         ]));
     }
-    let fiscal_ratios = Table {
+    Table {
         name: "fiscal_ratios",
         title: "財政健全化指標",
         description: "Fiscal-soundness ratios of the city and its peers, with the thresholds that apply, the flag and the rank among the cities of the same year.",
@@ -725,11 +801,13 @@ pub fn tables(p: &Publication) -> Vec<Table> {
         primary_key: vec!["lgcode", "plan_id", "subject_lgcode", "fy", "ratio"],
         foreign_keys: vec![],
         rows: fiscal_rows,
-    };
+    }
+}
 
-    // The status summary per year: whole plan ("all"), each top-level
-    // policy and each department (a 部 with its 課), from the read model
-    // (accepted reports only).
+/// `status_summary`: the status summary per year: whole plan ("all"), each
+/// top-level policy and each department (a 部 with its 課), from the read
+/// model (accepted reports only).
+fn status_summary(p: &Publication, base: &Base) -> Table {
     let mut groups: Vec<(&str, &str, &str, &[usize])> = Vec::new();
     let all: Vec<usize> = (0..p.model.items.len()).collect();
     groups.push(("all", "all", "全体", &all));
@@ -744,7 +822,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
         for (kind, gid, glabel, members) in &groups {
             let s = p.state.summary(&p.model, members, *fy);
             let row = |code: &str, label: &str, achieved: bool, on_scale: bool, n: u32| {
-                base(vec![
+                base.row(vec![
                     fy.year().to_string(),
                     kind.to_string(),
                     gid.to_string(),
@@ -765,10 +843,10 @@ pub fn tables(p: &Publication) -> Vec<Table> {
             summary_rows.push(row("_unreported", "未報告", false, true, s.unreported));
         }
     }
-    let mut codes = status_codes;
+    let mut codes = status_codes(p);
     codes.push("_no_status".into());
     codes.push("_unreported".into());
-    let status_summary = Table {
+    Table {
         name: "status_summary",
         title: "実施状況の集計",
         description: "Items per status and fiscal year, for the whole plan (group_kind all), each top-level policy and each department (a department with the items of its divisions), counting accepted reports only: _no_status counts accepted reports without a status (every report of a plan without a scale), _unreported items without an accepted report (nothing reported, or a draft, submitted or returned report); a status not on the plan's scale has a row of its own with on_scale false and never counts as achieved.",
@@ -791,14 +869,18 @@ pub fn tables(p: &Publication) -> Vec<Table> {
         primary_key: vec!["lgcode", "plan_id", "fy", "group_kind", "group_id", "status_code"],
         foreign_keys: vec![],
         rows: summary_rows,
-    };
+    }
+}
 
-    // Summaries the plan itself printed (安中's 図表-2), as printed: kept
-    // apart from status_summary, which is computed from accepted reports.
+/// `recorded_summaries`: summaries the plan itself printed (安中's 図表-2),
+/// as printed: kept apart from status_summary, which is computed from
+/// accepted reports.
+fn recorded_summaries(p: &Publication, base: &Base) -> Table {
+    let doc = &p.doc;
     let mut recorded_rows = Vec::new();
     for (i, r) in doc.header.recorded_summaries.iter().enumerate() {
         for (j, c) in r.counts.iter().enumerate() {
-            recorded_rows.push(base(vec![
+            recorded_rows.push(base.row(vec![
                 (i + 1).to_string(),
                 r.title.clone(),
                 opt(r.source.as_deref()),
@@ -811,7 +893,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
             ]));
         }
     }
-    let recorded_summaries = Table {
+    Table {
         name: "recorded_summaries",
         title: "計画書に記載された集計",
         description: "Status counts as the plan document itself printed them (e.g. a table of earlier years), transcribed, not computed; summary_no numbers each printed summary.",
@@ -831,20 +913,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
         primary_key: vec!["lgcode", "plan_id", "summary_no", "position"],
         foreign_keys: vec![],
         rows: recorded_rows,
-    };
-
-    vec![
-        items,
-        item_departments,
-        progress,
-        effect_amounts,
-        indicators,
-        indicator_values,
-        indicator_achievement,
-        fiscal_ratios,
-        status_summary,
-        recorded_summaries,
-    ]
+    }
 }
 
 /// The `datapackage.json` describing `tables`.

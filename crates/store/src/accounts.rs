@@ -6,6 +6,8 @@ use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use gyokaku_domain::Message;
+
 use crate::sql::{audit_in, corrupt, Change, SqlStore, Tx};
 use crate::{now_iso, DeptRef, Result, Role, StoreError};
 
@@ -136,9 +138,10 @@ impl SqlStore {
     pub async fn create_user(&self, new: &NewUser, actor: &str) -> Result<User> {
         let login = new.login.trim();
         if login.is_empty() || login.chars().any(char::is_whitespace) {
-            return Err(StoreError::Invalid(
-                "ログインIDは空白を含まない文字列です / a login is a string without spaces".into(),
-            ));
+            return Err(StoreError::Invalid(Message::new(
+                "ログインIDは空白を含まない文字列です",
+                "a login is a string without spaces",
+            )));
         }
         let mut tx = self.begin_write().await?;
         let exists = sqlx::query("SELECT id FROM users WHERE login = $1")

@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 
+use gyokaku_domain::Message;
+
 use crate::cycle::{save_item_in, ItemEdit};
 use crate::sql::SqlStore;
 use crate::{Actor, PlanRef, Result, StoreError};
@@ -25,12 +27,17 @@ impl SqlStore {
         for (edit, _) in edits {
             let p = &edit.progress;
             if !seen.insert((p.node.as_str(), p.fy)) {
-                return Err(StoreError::Invalid(format!(
-                    "取組 {} の{}の報告が一括保存に二度含まれています / item {} appears twice for {} in one batch",
-                    p.node,
-                    p.fy.wareki(),
-                    p.node,
-                    p.fy.english()
+                return Err(StoreError::Invalid(Message::new(
+                    format!(
+                        "取組 {} の{}の報告が一括保存に二度含まれています",
+                        p.node,
+                        p.fy.wareki()
+                    ),
+                    format!(
+                        "item {} appears twice for {} in one batch",
+                        p.node,
+                        p.fy.english()
+                    ),
                 )));
             }
         }

@@ -8,7 +8,8 @@ use sqlx::Row;
 
 use gyokaku_domain::workflow::{may_opine, transition};
 use gyokaku_domain::{
-    Action, Actor, Coverage, FiscalYear, IndicatorValue, LocalGovCode, Progress, Role, Situation,
+    Action, Actor, Coverage, FiscalYear, IndicatorValue, LocalGovCode, Message, Progress, Role,
+    Situation,
 };
 
 use crate::sql::{
@@ -125,10 +126,12 @@ fn cycle_json(c: &Cycle) -> String {
 }
 
 fn closed_error(fy: FiscalYear) -> StoreError {
-    StoreError::Invalid(format!(
-        "{}は報告を受け付けていません（未開始または締切済み） / reporting for {} is not open",
-        fy.wareki(),
-        fy.english()
+    StoreError::Invalid(Message::new(
+        format!(
+            "{}は報告を受け付けていません（未開始または締切済み）",
+            fy.wareki()
+        ),
+        format!("reporting for {} is not open", fy.english()),
     ))
 }
 
@@ -406,9 +409,10 @@ impl SqlStore {
         };
         let state = transition(Some(current.state), action, actor, at)?;
         if !accept && comment.trim().is_empty() {
-            return Err(StoreError::Invalid(
-                "差戻しには理由を書いてください / a return needs a comment".into(),
-            ));
+            return Err(StoreError::Invalid(Message::new(
+                "差戻しには理由を書いてください",
+                "a return needs a comment",
+            )));
         }
         let kind = if accept {
             ReviewKind::Accept
@@ -452,9 +456,10 @@ impl SqlStore {
         actor: &Actor,
     ) -> Result<()> {
         if body.trim().is_empty() {
-            return Err(StoreError::Invalid(
-                "意見が空です / the opinion is empty".into(),
-            ));
+            return Err(StoreError::Invalid(Message::new(
+                "意見が空です",
+                "the opinion is empty",
+            )));
         }
         let mut tx = self.begin_write().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
@@ -679,9 +684,9 @@ pub(crate) async fn write_indicator_value(
     let indicator_id: i64 = row.try_get(0)?;
     let owner: Option<i64> = row.try_get(1)?;
     if matches!((node_id, owner), (Some(n), Some(o)) if n != o) {
-        return Err(StoreError::Invalid(format!(
-            "指標 {} はこの取組の指標ではありません / indicator {} does not belong to this item",
-            v.indicator, v.indicator
+        return Err(StoreError::Invalid(Message::new(
+            format!("指標 {} はこの取組の指標ではありません", v.indicator),
+            format!("indicator {} does not belong to this item", v.indicator),
         )));
     }
     let stored: Option<(String, Option<String>, i64)> = sqlx::query(

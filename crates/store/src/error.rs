@@ -1,4 +1,4 @@
-use gyokaku_domain::Bilingual;
+use gyokaku_domain::{Bilingual, Message};
 
 /// What can go wrong in the store, in the terms of its callers.
 #[derive(Debug, thiserror::Error)]
@@ -11,9 +11,9 @@ pub enum StoreError {
     /// the caller can show both and lose nothing.
     #[error("{}", self.both())]
     Conflict { expected: i64, current: i64 },
-    /// Bad input, written "日本語 / English".
+    /// Bad input, in Japanese and English kept apart.
     #[error("{}", self.both())]
-    Invalid(String),
+    Invalid(Message),
     /// The workflow refused the action (a role, a department, a state or
     /// a closed year), decided inside the transaction.
     #[error("{}", self.both())]
@@ -34,8 +34,7 @@ impl Bilingual for StoreError {
             StoreError::Conflict { expected, current } => format!(
                 "他の人が先に更新しました（編集の基にした版 {expected}、現在の版 {current}）。入力内容は失われていません。最新の内容と比べてから保存し直してください"
             ),
-            // Messages are written "日本語 / English".
-            StoreError::Invalid(m) => m.split_once(" / ").map_or(m.as_str(), |(ja, _)| ja).to_string(),
+            StoreError::Invalid(m) => m.ja.clone(),
             StoreError::Refused(r) => r.message().ja,
             other => other.en(),
         }
@@ -47,7 +46,7 @@ impl Bilingual for StoreError {
             StoreError::Conflict { expected, current } => format!(
                 "someone saved first (your edit was based on version {expected}, the current version is {current}); nothing you typed is lost: compare and save again"
             ),
-            StoreError::Invalid(m) => m.split_once(" / ").map_or(m.as_str(), |(_, en)| en).to_string(),
+            StoreError::Invalid(m) => m.en.clone(),
             StoreError::Refused(r) => r.message().en,
             StoreError::Database(e) => format!("database error: {e}"),
             StoreError::Corrupt(m) => format!("stored data is damaged: {m}"),
@@ -61,5 +60,19 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 impl From<gyokaku_domain::Refusal> for StoreError {
     fn from(r: gyokaku_domain::Refusal) -> Self {
         StoreError::Refused(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_keeps_japanese_and_english_apart() {
+        let e = StoreError::Invalid(Message::new("意見が空です", "the opinion is empty"));
+        assert_eq!(e.ja(), "意見が空です");
+        assert_eq!(e.en(), "the opinion is empty");
+        assert!(!e.ja().contains(" / ") && !e.en().contains(" / "));
+        assert_eq!(e.to_string(), "意見が空です / the opinion is empty");
     }
 }

@@ -10,8 +10,8 @@ use sqlx::{Any, AnyPool, Row, Transaction};
 use gyokaku_domain::{
     walk_nodes, AxisKind, AxisMark, Baseline, Decimal, Department, DepartmentKind, Direction,
     FiscalObservation, FiscalRatio, FiscalYear, GlossaryTerm, Indicator, IndicatorKind,
-    IndicatorValue, LocalGovCode, Node, Organisation, Period, PlanDate, PlanDocument, PlanHeader,
-    Progress, RatioValue, StatusLevel, Target, Yen,
+    IndicatorValue, LocalGovCode, Message, Node, Organisation, Period, PlanDate, PlanDocument,
+    PlanHeader, Progress, RatioValue, StatusLevel, Target, Yen,
 };
 
 use crate::ReportState;
@@ -338,7 +338,10 @@ pub(crate) async fn write_progress(
             .fetch_optional(&mut **tx)
             .await?;
         if known.is_none() {
-            return Err(StoreError::Invalid(format!("「{code}」はこの計画の評価区分にありません / '{code}' is not on this plan's status scale")));
+            return Err(StoreError::Invalid(Message::new(
+                format!("「{code}」はこの計画の評価区分にありません"),
+                format!("'{code}' is not on this plan's status scale"),
+            )));
         }
     }
     let current = sqlx::query(&format!(
@@ -829,10 +832,12 @@ impl Store for SqlStore {
             .await?;
             node_ids.insert(&n.id, id);
             for (j, d) in n.departments.iter().enumerate() {
-                let dept = dept_ids
-                    .get(d.as_str())
-                    .copied()
-                    .ok_or_else(|| StoreError::Invalid(format!("unknown department {d}")))?;
+                let dept = dept_ids.get(d.as_str()).copied().ok_or_else(|| {
+                    StoreError::Invalid(Message::new(
+                        format!("部署「{d}」はこの計画にありません"),
+                        format!("unknown department {d}"),
+                    ))
+                })?;
                 sqlx::query("INSERT INTO node_departments (node_id, department_id, position) VALUES ($1, $2, $3)")
                     .bind(id)
                     .bind(dept)
@@ -868,12 +873,12 @@ impl Store for SqlStore {
         let mut ind_ids: HashMap<&str, i64> = HashMap::new();
         for (i, ind) in doc.indicators.iter().enumerate() {
             let node_id = match &ind.node {
-                Some(k) => Some(
-                    node_ids
-                        .get(k.as_str())
-                        .copied()
-                        .ok_or_else(|| StoreError::Invalid(format!("unknown node {k}")))?,
-                ),
+                Some(k) => Some(node_ids.get(k.as_str()).copied().ok_or_else(|| {
+                    StoreError::Invalid(Message::new(
+                        format!("取組「{k}」はこの計画にありません"),
+                        format!("unknown node {k}"),
+                    ))
+                })?),
                 None => None,
             };
             let id = insert_returning_id(
@@ -902,10 +907,12 @@ impl Store for SqlStore {
         }
         let now = now_iso();
         for v in &doc.indicator_values {
-            let id = ind_ids
-                .get(v.indicator.as_str())
-                .copied()
-                .ok_or_else(|| StoreError::Invalid(format!("unknown indicator {}", v.indicator)))?;
+            let id = ind_ids.get(v.indicator.as_str()).copied().ok_or_else(|| {
+                StoreError::Invalid(Message::new(
+                    format!("指標「{}」はこの計画にありません", v.indicator),
+                    format!("unknown indicator {}", v.indicator),
+                ))
+            })?;
             sqlx::query("INSERT INTO indicator_values (indicator_id, fy, value, note, demo, version, updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6)")
                 .bind(id)
                 .bind(v.fy.year() as i64)
@@ -917,10 +924,12 @@ impl Store for SqlStore {
                 .await?;
         }
         for p in &doc.progress {
-            let id = node_ids
-                .get(p.node.as_str())
-                .copied()
-                .ok_or_else(|| StoreError::Invalid(format!("unknown node {}", p.node)))?;
+            let id = node_ids.get(p.node.as_str()).copied().ok_or_else(|| {
+                StoreError::Invalid(Message::new(
+                    format!("取組「{}」はこの計画にありません", p.node),
+                    format!("unknown node {}", p.node),
+                ))
+            })?;
             insert_progress(&mut tx, id, p, ReportState::Accepted, actor).await?;
         }
         for f in &doc.fiscal {
