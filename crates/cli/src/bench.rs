@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use gyokaku_domain::*;
-use gyokaku_store::{OnExisting, SqlStore, Store};
+use gyokaku_store::{OnExisting, SqlStore};
 use sqlx::any::AnyPoolOptions;
 
 /// A plan of `items` items under 20 policies, 30 departments, `years`

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context};
-use gyokaku_store::{iso_in, NewUser, OnExisting, Role, SqlStore, Store};
+use gyokaku_store::{iso_in, NewUser, OnExisting, Role, SqlStore};
 
 /// What wrk measured for one URL.
 #[derive(Debug, Clone, PartialEq)]

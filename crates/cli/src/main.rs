@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
 use gyokaku_domain::{Bilingual, FiscalYear, LocalGovCode};
-use gyokaku_store::{OnExisting, PlanRef, SqlStore, Store};
+use gyokaku_store::{OnExisting, PlanRef, SqlStore};
 
 const AFTER_HELP: &str = "\
 データベース / Database:

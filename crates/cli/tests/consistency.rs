@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use gyokaku_domain::{Actor, DeptRef, FiscalYear, PlanDocument, Progress, Role};
-use gyokaku_store::{ItemEdit, NewUser, OnExisting, PlanRef, SqlStore, Store};
+use gyokaku_store::{ItemEdit, NewUser, OnExisting, PlanRef, SqlStore};
 
 /// Reported, unreported and the achieved share as printed ("50%" or "—").
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use gyokaku_domain::LocalGovCode;
-use gyokaku_store::{OnExisting, PlanRef, SqlStore, Store};
+use gyokaku_store::{OnExisting, PlanRef, SqlStore};
 
 fn gyokaku(db: &str) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_gyokaku"));

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use gyokaku_domain::{Direction, FiscalYear, PlanDocument, Progress, StatusLevel, Yen};
 use gyokaku_publish::{write_all, Publication};
-use gyokaku_store::{CycleState, OnExisting, SqlStore, Store};
+use gyokaku_store::{CycleState, OnExisting, SqlStore};
 
 fn example(name: &str) -> PlanDocument {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))

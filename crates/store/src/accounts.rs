@@ -76,7 +76,6 @@ const USER_COLUMNS: &str = "id, login, display_name, role, active, version";
 
 async fn user_from_row(tx: &mut Tx, r: &AnyRow) -> Result<User> {
     let id: i64 = r.try_get("id")?;
-    let role: String = r.try_get("role")?;
     let departments = sqlx::query(
         "SELECT city_code, dept_key FROM user_departments WHERE user_id = $1 ORDER BY city_code, dept_key",
     )
@@ -84,17 +83,24 @@ async fn user_from_row(tx: &mut Tx, r: &AnyRow) -> Result<User> {
     .fetch_all(&mut **tx)
     .await?
     .iter()
-    .map(|d| -> Result<DeptRef> {
-        let city: String = d.try_get(0)?;
-        Ok(DeptRef {
-            city: gyokaku_domain::LocalGovCode::parse(&city)
-                .map_err(|_| corrupt(format!("city code {city}")))?,
-            dept: d.try_get(1)?,
-        })
-    })
+    .map(|d| dept_ref(d.try_get(0)?, d.try_get(1)?))
     .collect::<Result<Vec<_>>>()?;
+    user_of(r, departments)
+}
+
+fn dept_ref(city: String, dept: String) -> Result<DeptRef> {
+    Ok(DeptRef {
+        city: gyokaku_domain::LocalGovCode::parse(&city)
+            .map_err(|_| corrupt(format!("city code {city}")))?,
+        dept,
+    })
+}
+
+/// A user from a row of `USER_COLUMNS`, with its departments.
+fn user_of(r: &AnyRow, departments: Vec<DeptRef>) -> Result<User> {
+    let role: String = r.try_get("role")?;
     Ok(User {
-        id,
+        id: r.try_get("id")?,
         login: r.try_get("login")?,
         display_name: r.try_get("display_name")?,
         role: Role::from_key(&role).ok_or_else(|| corrupt(format!("role {role}")))?,
@@ -344,26 +350,36 @@ impl SqlStore {
     }
 
     /// The session for a token hash, if it is live and its user active.
+    /// One statement (asked on every request): the session, its user and
+    /// the user's departments, a row per department.
     pub async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
-        let mut tx = self.pool.begin().await?;
-        let row = sqlx::query(
-            "SELECT s.user_id, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
+        let rows = sqlx::query(
+            "SELECT s.csrf_token, s.expires_at, u.id, u.login, u.display_name, u.role, u.active, u.version, \
+             d.city_code, d.dept_key FROM sessions s JOIN users u ON u.id = s.user_id \
+             LEFT JOIN user_departments d ON d.user_id = u.id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1 \
+             ORDER BY d.city_code, d.dept_key",
         )
         .bind(token_hash)
         .bind(now_iso())
-        .fetch_optional(&mut *tx)
+        .fetch_all(&self.pool)
         .await?;
-        let out = match row {
-            Some(r) => Some(Session {
-                user: user_in(&mut tx, r.try_get(0)?).await?,
-                csrf_token: r.try_get(1)?,
-                expires_at: r.try_get(2)?,
-            }),
-            None => None,
+        let Some(first) = rows.first() else {
+            return Ok(None);
         };
-        tx.commit().await?;
-        Ok(out)
+        let mut departments = Vec::new();
+        for r in &rows {
+            let city: Option<String> = r.try_get("city_code")?;
+            let dept: Option<String> = r.try_get("dept_key")?;
+            if let (Some(city), Some(dept)) = (city, dept) {
+                departments.push(dept_ref(city, dept)?);
+            }
+        }
+        Ok(Some(Session {
+            user: user_of(first, departments)?,
+            csrf_token: first.try_get("csrf_token")?,
+            expires_at: first.try_get("expires_at")?,
+        }))
     }
 
     pub async fn end_session(&self, token_hash: &str) -> Result<()> {

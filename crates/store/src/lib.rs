@@ -15,7 +15,7 @@ mod pages;
 mod snapshot;
 mod sql;
 
-use gyokaku_domain::{FiscalYear, LocalGovCode, PlanDocument, Progress};
+use gyokaku_domain::{LocalGovCode, Progress};
 use serde::Serialize;
 
 pub use accounts::{NewUser, Session, User, UserUpdate};
@@ -79,37 +79,4 @@ pub struct AuditEntry {
 pub enum OnExisting {
     Refuse,
     Replace,
-}
-
-/// What gyokaku asks of a store. Every method is one use case and one
-/// transaction; versions and audit records are kept inside it.
-#[allow(async_fn_in_trait)]
-pub trait Store {
-    /// Stores a whole plan folder's content. All or nothing.
-    async fn import_plan(
-        &self,
-        doc: &PlanDocument,
-        on_existing: OnExisting,
-        actor: &str,
-    ) -> Result<PlanRef>;
-    /// Reads a plan back exactly as imported (plus progress recorded since).
-    async fn export_plan(&self, plan: &PlanRef) -> Result<PlanDocument>;
-    async fn list_plans(&self) -> Result<Vec<PlanListing>>;
-    /// Records one item's progress for a year. `expected_version` is the
-    /// version the edit was based on (`None` for a first report); a newer
-    /// stored version is a `Conflict` and nothing is written.
-    async fn record_progress(
-        &self,
-        plan: &PlanRef,
-        progress: &Progress,
-        expected_version: Option<i64>,
-        actor: &str,
-    ) -> Result<i64>;
-    async fn progress(
-        &self,
-        plan: &PlanRef,
-        node: &str,
-        fy: FiscalYear,
-    ) -> Result<Option<StoredProgress>>;
-    async fn audit_log(&self, plan: &PlanRef, limit: i64) -> Result<Vec<AuditEntry>>;
 }

@@ -16,8 +16,7 @@ use gyokaku_domain::{
 
 use crate::ReportState;
 use crate::{
-    now_iso, AuditEntry, OnExisting, PlanListing, PlanRef, Result, Store, StoreError,
-    StoredProgress,
+    now_iso, AuditEntry, OnExisting, PlanListing, PlanRef, Result, StoreError, StoredProgress,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -695,8 +694,11 @@ pub(crate) async fn export_in(tx: &mut Tx, plan_id: i64) -> Result<PlanDocument>
     })
 }
 
-impl Store for SqlStore {
-    async fn import_plan(
+/// Plans whole, their listing and single records: the use cases the
+/// import, export and the CLI start from (the yearly cycle, accounts and
+/// pages are in their own modules).
+impl SqlStore {
+    pub async fn import_plan(
         &self,
         doc: &PlanDocument,
         on_existing: OnExisting,
@@ -972,7 +974,7 @@ impl Store for SqlStore {
         Ok(plan_ref)
     }
 
-    async fn export_plan(&self, plan: &PlanRef) -> Result<PlanDocument> {
+    pub async fn export_plan(&self, plan: &PlanRef) -> Result<PlanDocument> {
         let mut tx = self.pool.begin().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
         let doc = export_in(&mut tx, plan_id).await?;
@@ -980,7 +982,7 @@ impl Store for SqlStore {
         Ok(doc)
     }
 
-    async fn list_plans(&self) -> Result<Vec<PlanListing>> {
+    pub async fn list_plans(&self) -> Result<Vec<PlanListing>> {
         let mut tx = self.pool.begin().await?;
         // Items are the nodes at the plan's item level (plan-format.md,
         // "Items"): counted from each plan's levels and its nodes per level.
@@ -1038,7 +1040,7 @@ impl Store for SqlStore {
             .collect()
     }
 
-    async fn record_progress(
+    pub async fn record_progress(
         &self,
         plan: &PlanRef,
         progress: &Progress,
@@ -1062,7 +1064,7 @@ impl Store for SqlStore {
         Ok(version)
     }
 
-    async fn progress(
+    pub async fn progress(
         &self,
         plan: &PlanRef,
         node: &str,
@@ -1082,7 +1084,7 @@ impl Store for SqlStore {
         row.as_ref().map(stored_progress_from_row).transpose()
     }
 
-    async fn audit_log(&self, plan: &PlanRef, limit: i64) -> Result<Vec<AuditEntry>> {
+    pub async fn audit_log(&self, plan: &PlanRef, limit: i64) -> Result<Vec<AuditEntry>> {
         let rows = sqlx::query(&format!(
             "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE city_code = $1 AND plan_key = $2 ORDER BY id DESC LIMIT $3"
         ))

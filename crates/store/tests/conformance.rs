@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use gyokaku_domain::{Decimal, Direction, FiscalYear, IndicatorValue, Progress, Yen};
 use gyokaku_interchange::{read_plan_dir, PlanFiles};
-use gyokaku_store::{OnExisting, PlanRef, SqlStore, Store, StoreError};
+use gyokaku_store::{OnExisting, PlanRef, SqlStore, StoreError};
 use sqlx::Connection;
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);

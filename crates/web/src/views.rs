@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use gyokaku_domain::present;
 use gyokaku_domain::{FiscalYear, Node, PlanDocument, PlanModel, PlanState, Report, StatusSummary};
 use gyokaku_store::{
-    Cycle, CycleState, PlanRef, ReportState, ReviewEntry, Role, Store, StoreError, StoredProgress,
+    Cycle, CycleState, PlanRef, ReportState, ReviewEntry, Role, StoreError, StoredProgress,
     StoredValue,
 };
 

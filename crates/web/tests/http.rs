@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use gyokaku_domain::{walk_nodes, FiscalYear, PlanDocument, StatusLevel};
-use gyokaku_store::{DeptRef, NewUser, OnExisting, PlanRef, Role, SqlStore, Store};
+use gyokaku_store::{DeptRef, NewUser, OnExisting, PlanRef, Role, SqlStore};
 use reqwest::StatusCode;
 use sqlx::Connection;
 

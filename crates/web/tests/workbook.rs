@@ -8,7 +8,7 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx};
 use gyokaku_domain::{Decimal, FiscalYear, Indicator, IndicatorKind, Progress, StatusLevel, Yen};
-use gyokaku_store::{DeptRef, ItemEdit, NewUser, OnExisting, ReportState, Role, SqlStore, Store};
+use gyokaku_store::{DeptRef, ItemEdit, NewUser, OnExisting, ReportState, Role, SqlStore};
 use gyokaku_web::auth::{random_token, token_hash};
 
 const CITY: &str = "082058";

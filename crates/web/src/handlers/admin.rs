@@ -10,7 +10,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use gyokaku_domain::Bilingual;
-use gyokaku_store::{DeptRef, NewUser, Role, Store, StoreError, User, UserUpdate};
+use gyokaku_store::{DeptRef, NewUser, Role, StoreError, User, UserUpdate};
 
 use crate::auth::{self, Auth, MIN_PASSWORD_CHARS};
 use crate::error::AppError;

@@ -9,7 +9,6 @@ use serde::Deserialize;
 
 use gyokaku_domain::present;
 use gyokaku_domain::{summarise, Assessment, FiscalYear, Indicator, IndicatorValue, Trajectory};
-use gyokaku_store::Store;
 
 use crate::auth::Auth;
 use crate::error::{url_encode, AppError};

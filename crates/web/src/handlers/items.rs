@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use gyokaku_domain::present;
 use gyokaku_domain::{Bilingual, Decimal, Direction, FiscalYear, IndicatorValue, Progress, Yen};
-use gyokaku_store::{ItemEdit, ReviewKind, Role, Store, StoreError, StoredProgress};
+use gyokaku_store::{ItemEdit, ReviewKind, Role, StoreError, StoredProgress};
 
 use crate::auth::Auth;
 use crate::error::{url_encode, AppError};

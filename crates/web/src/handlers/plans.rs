@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, RawQuery, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use gyokaku_store::{CycleState, ReportState, Role, Store};
+use gyokaku_store::{CycleState, ReportState, Role};
 
 use gyokaku_domain::{present, FiscalYear, PlanState};
 
