@@ -11,8 +11,8 @@ use askama::Template;
 
 use gyokaku_domain::present;
 use gyokaku_domain::{
-    check_observation, rank_peers, Assessment, FiscalRatio, FiscalYear, Indicator, RatioValue,
-    StatusSummary, Trajectory, Yen,
+    check_observation, rank_peers, Assessment, Entry, FiscalRatio, FiscalYear, Indicator, Node,
+    PeerRanking, PeerRow, RatioThresholds, RatioValue, StatusSummary, Trajectory, Yen,
 };
 
 use crate::charts::{bar_chart, esc, line_chart, Bar, RefLine};
@@ -351,6 +351,24 @@ struct Site<'a> {
 }
 
 impl<'a> Site<'a> {
+    fn new(p: &'a Publication, lang: Lang) -> Site<'a> {
+        let doc = &p.doc;
+        let assessments = p.assessments();
+        Site {
+            p,
+            tr: Tr { lang },
+            assessment: assessments
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.indicator.clone(), i))
+                .collect(),
+            assessments,
+            terms: glossary_anchors(&doc.glossary),
+            demo: doc.progress.iter().any(|g| g.demo)
+                || doc.indicator_values.iter().any(|v| v.demo),
+        }
+    }
+
     fn frame(&self, title: String, up: &'static str, here: &str) -> Frame {
         let p = self.p;
         let h = &p.doc.header;
@@ -383,8 +401,7 @@ impl<'a> Site<'a> {
     fn status_cols(&self) -> Vec<(String, String)> {
         self.p
             .state
-            .whole
-            .rows
+            .columns
             .iter()
             .map(|r| (r.code.clone(), present::status_row(self.tr.lang, r)))
             .collect()
@@ -468,10 +485,39 @@ fn pages(
     data: &Listing,
     has_pdf: bool,
 ) -> Result<Vec<(String, String)>, PublishError> {
-    let tr = Tr { lang };
+    let site = Site::new(p, lang);
     let doc = &p.doc;
-    let mut terms: Vec<(String, String)> = doc
-        .glossary
+    let mut out = vec![("index.html".to_string(), site.top_page(has_pdf)?)];
+    for e in &p.model.outline {
+        let Some(n) = p.node(&e.id) else { continue };
+        if e.is_item {
+            let html = site.item_page(e, n)?;
+            out.push((format!("items/{}.html", slug(&e.id)), html));
+        } else if e.depth == 0 {
+            let html = site.policy_page(e, n)?;
+            out.push((format!("policies/{}.html", slug(&e.id)), html));
+        }
+    }
+    if !doc.indicators.is_empty() {
+        out.push(("indicators.html".into(), site.indicators_page()?));
+    }
+    if !doc.fiscal.is_empty() {
+        out.push(("fiscal.html".into(), site.fiscal_page()?));
+    }
+    if !doc.header.meetings.is_empty() {
+        out.push(("meetings.html".into(), site.meetings_page()?));
+    }
+    if !doc.glossary.is_empty() {
+        out.push(("glossary.html".into(), site.glossary_page()?));
+    }
+    out.push(("data.html".into(), site.data_page(data, has_pdf)?));
+    Ok(out)
+}
+
+/// The glossary's terms with their anchors on the glossary page, the
+/// longest term first (the order [`mark_terms`] needs).
+fn glossary_anchors(glossary: &[gyokaku_domain::GlossaryTerm]) -> Vec<(String, String)> {
+    let mut terms: Vec<(String, String)> = glossary
         .iter()
         .enumerate()
         .map(|(i, g)| (g.term.clone(), format!("term-{}", i + 1)))
@@ -482,287 +528,370 @@ fn pages(
             .cmp(&a.0.chars().count())
             .then(a.0.cmp(&b.0))
     });
-    let assessments = p.assessments();
-    let site = Site {
-        p,
-        tr,
-        assessment: assessments
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.indicator.clone(), i))
-            .collect(),
-        assessments,
-        terms,
-        demo: doc.progress.iter().any(|g| g.demo) || doc.indicator_values.iter().any(|v| v.demo),
-    };
-    let mut out = Vec::new();
-    let render = |t: &dyn DynTemplate| t.render_page();
+    terms
+}
 
-    // Top page: the summaries of the read model.
-    let cols = site.status_cols();
-    let codes: Vec<&str> = cols.iter().map(|(c, _)| c.as_str()).collect();
-    let status_cols: Vec<String> = cols.iter().map(|(_, h)| h.clone()).collect();
-    let mut summary = vec![SummaryLine::new(
-        tr.s("whole").to_string(),
-        &codes,
-        &p.state.whole,
-    )];
-    for (g, s) in p.model.policies.iter().zip(&p.state.policies) {
-        summary.push(SummaryLine::new(g.label.clone(), &codes, s));
+/// The reference lines of a ratio's thresholds on its charts.
+fn threshold_refs(tr: &Tr, th: &RatioThresholds) -> Vec<RefLine> {
+    let mut refs = Vec::new();
+    if let Some(v) = present::threshold_line(th.early_warning) {
+        refs.push(RefLine {
+            label: tr.s("early_warning").into(),
+            value: v,
+            kind: "warn",
+        });
     }
-    let departments = p
-        .model
-        .departments
-        .iter()
-        .zip(&p.state.departments)
-        .map(|(g, s)| SummaryLine::new(g.label.clone(), &codes, s))
-        .collect();
-    let chart_rows: Vec<(String, u32)> = status_cols
-        .iter()
-        .cloned()
-        .zip(summary[0].counts.iter().copied())
-        .chain(std::iter::once((
-            tr.s("unreported").to_string(),
-            summary[0].unreported,
-        )))
-        .collect();
-    let chart = bar_chart(
-        "status-chart",
-        &format!(
-            "{} — {}",
-            tr.s("summary"),
-            present::fiscal_year(tr.lang, p.fy)
-        ),
-        tr.s("summary_chart"),
-        &chart_rows
-            .iter()
-            .map(|(l, n)| Bar {
-                label: l.clone(),
-                value: Some(*n as f64),
-                text: n.to_string(),
-                highlight: false,
-            })
-            .collect::<Vec<_>>(),
-        &[],
-    );
-    let across = p
-        .state
-        .across
-        .iter()
-        .filter(|(_, s)| s.reported > 0)
-        .map(|(y, s)| SummaryLine::new(present::fiscal_year(tr.lang, *y), &codes, s))
-        .collect();
-    let policies = p
-        .model
-        .outline
-        .iter()
-        .filter(|e| e.depth == 0)
-        .map(|e| Link {
-            href: if e.is_item {
-                format!("items/{}.html", slug(&e.id))
-            } else {
-                format!("policies/{}.html", slug(&e.id))
-            },
-            label: e.label.clone(),
-            title: e.title.clone(),
-            extra: if e.is_item {
-                String::new()
-            } else {
-                let n = p
-                    .model
-                    .policies
-                    .iter()
-                    .find(|g| g.key == e.id)
-                    .map_or(0, |g| g.members.len());
-                format!("{n}")
-            },
-        })
-        .collect();
-    let effects: Vec<_> = p
-        .state
-        .effects
-        .iter()
-        .filter(|(_, e)| e.total() != Yen(0) || e.spending_cut != Yen(0))
-        .map(|(y, e)| {
-            (
-                present::fiscal_year(tr.lang, *y),
-                present::amount(tr.lang, e.spending_cut),
-                present::amount(tr.lang, e.revenue),
-                present::amount(tr.lang, e.total()),
-            )
-        })
-        .collect();
-    let h = &doc.header;
-    let top = TopPage {
-        f: site.frame(
-            format!("{} {}", h.plan.title, tr.s("year_report")),
-            "",
-            "index.html",
-        ),
-        subtitle: h.plan.subtitle.clone().unwrap_or_default(),
-        period: h
-            .plan
-            .period
-            .map(|pd| present::period(tr.lang, pd))
-            .unwrap_or_default(),
-        philosophy: site.marked(h.plan.philosophy.as_deref().unwrap_or(""), ""),
-        status_cols: status_cols.clone(),
-        summary,
-        departments,
-        chart,
-        chart_rows,
-        across,
-        policies,
-        effects,
-        opinions: site.opinions_of(None),
-        recorded: recorded_tables(&tr, &h.recorded_summaries),
-        has_pdf,
-        has_items: !p.model.items.is_empty(),
-    };
-    out.push(("index.html".to_string(), render(&top)?));
+    if let Some(v) = present::threshold_line(th.reconstruction) {
+        refs.push(RefLine {
+            label: tr.s("reconstruction").into(),
+            value: v,
+            kind: "bad",
+        });
+    }
+    refs
+}
 
-    // Policy and item pages.
-    for e in &p.model.outline {
-        let Some(n) = p.node(&e.id) else { continue };
-        if e.is_item {
-            let depts = n
+/// A ratio's value as a chart point ("—" has none).
+fn ratio_point(v: RatioValue) -> Option<f64> {
+    match v {
+        RatioValue::Number(d) => Some(d.to_f64()),
+        RatioValue::NotApplicable => None,
+    }
+}
+
+/// The top page and its tables and chart.
+impl Site<'_> {
+    fn top_page(&self, has_pdf: bool) -> Result<String, PublishError> {
+        let (p, tr) = (self.p, self.tr);
+        let h = &p.doc.header;
+        let cols = self.status_cols();
+        let codes: Vec<&str> = cols.iter().map(|(c, _)| c.as_str()).collect();
+        let status_cols: Vec<String> = cols.iter().map(|(_, h)| h.clone()).collect();
+        let summary = self.summary_lines(&codes);
+        let chart_rows = self.status_counts(&status_cols, &summary[0]);
+        let top = TopPage {
+            f: self.frame(
+                format!("{} {}", h.plan.title, tr.s("year_report")),
+                "",
+                "index.html",
+            ),
+            subtitle: h.plan.subtitle.clone().unwrap_or_default(),
+            period: h
+                .plan
+                .period
+                .map(|pd| present::period(tr.lang, pd))
+                .unwrap_or_default(),
+            philosophy: self.marked(h.plan.philosophy.as_deref().unwrap_or(""), ""),
+            status_cols,
+            summary,
+            departments: self.department_lines(&codes),
+            chart: self.status_chart(&chart_rows),
+            chart_rows,
+            across: self.across_lines(&codes),
+            policies: self.top_links(),
+            effects: self.effect_lines(),
+            opinions: self.opinions_of(None),
+            recorded: recorded_tables(&tr, &h.recorded_summaries),
+            has_pdf,
+            has_items: !p.model.items.is_empty(),
+        };
+        top.render_page()
+    }
+
+    /// The whole plan's line, then one per policy.
+    fn summary_lines(&self, codes: &[&str]) -> Vec<SummaryLine> {
+        let p = self.p;
+        let mut summary = vec![SummaryLine::new(
+            self.tr.s("whole").to_string(),
+            codes,
+            &p.state.whole,
+        )];
+        for (g, s) in p.model.policies.iter().zip(&p.state.policies) {
+            summary.push(SummaryLine::new(g.label.clone(), codes, s));
+        }
+        summary
+    }
+
+    fn department_lines(&self, codes: &[&str]) -> Vec<SummaryLine> {
+        let p = self.p;
+        p.model
+            .departments
+            .iter()
+            .zip(&p.state.departments)
+            .map(|(g, s)| SummaryLine::new(g.label.clone(), codes, s))
+            .collect()
+    }
+
+    /// The whole plan's count in each column, then the unreported.
+    fn status_counts(&self, status_cols: &[String], whole: &SummaryLine) -> Vec<(String, u32)> {
+        status_cols
+            .iter()
+            .cloned()
+            .zip(whole.counts.iter().copied())
+            .chain(std::iter::once((
+                self.tr.s("unreported").to_string(),
+                whole.unreported,
+            )))
+            .collect()
+    }
+
+    fn status_chart(&self, chart_rows: &[(String, u32)]) -> String {
+        let tr = self.tr;
+        bar_chart(
+            "status-chart",
+            &format!(
+                "{} — {}",
+                tr.s("summary"),
+                present::fiscal_year(tr.lang, self.p.fy)
+            ),
+            tr.s("summary_chart"),
+            &chart_rows
+                .iter()
+                .map(|(l, n)| Bar {
+                    label: l.clone(),
+                    value: Some(*n as f64),
+                    text: n.to_string(),
+                    highlight: false,
+                })
+                .collect::<Vec<_>>(),
+            &[],
+        )
+    }
+
+    /// One line per year with reports.
+    fn across_lines(&self, codes: &[&str]) -> Vec<SummaryLine> {
+        self.p
+            .state
+            .across
+            .iter()
+            .filter(|(_, s)| s.reported > 0)
+            .map(|(y, s)| SummaryLine::new(present::fiscal_year(self.tr.lang, *y), codes, s))
+            .collect()
+    }
+
+    /// The top-level entries of the outline, with a policy's item count.
+    fn top_links(&self) -> Vec<Link> {
+        let p = self.p;
+        p.model
+            .outline
+            .iter()
+            .filter(|e| e.depth == 0)
+            .map(|e| Link {
+                href: if e.is_item {
+                    format!("items/{}.html", slug(&e.id))
+                } else {
+                    format!("policies/{}.html", slug(&e.id))
+                },
+                label: e.label.clone(),
+                title: e.title.clone(),
+                extra: if e.is_item {
+                    String::new()
+                } else {
+                    let n = p
+                        .model
+                        .policies
+                        .iter()
+                        .find(|g| g.key == e.id)
+                        .map_or(0, |g| g.members.len());
+                    format!("{n}")
+                },
+            })
+            .collect()
+    }
+
+    /// (year, spending cut, revenue, total) for each year with an effect.
+    fn effect_lines(&self) -> Vec<(String, String, String, String)> {
+        let lang = self.tr.lang;
+        self.p
+            .state
+            .effects
+            .iter()
+            .filter(|(_, e)| e.total() != Yen(0) || e.spending_cut != Yen(0))
+            .map(|(y, e)| {
+                (
+                    present::fiscal_year(lang, *y),
+                    present::amount(lang, e.spending_cut),
+                    present::amount(lang, e.revenue),
+                    present::amount(lang, e.total()),
+                )
+            })
+            .collect()
+    }
+}
+
+/// The item and policy pages.
+impl Site<'_> {
+    fn item_page(&self, e: &Entry, n: &Node) -> Result<String, PublishError> {
+        let p = self.p;
+        let (group, group_href) = self.group_of(e);
+        let page = ItemPage {
+            f: self.frame(e.heading(), "../", &format!("items/{}.html", slug(&e.id))),
+            group,
+            group_href,
+            heading: e.heading(),
+            depts: n
                 .departments
                 .iter()
                 .map(|d| p.dept_name(d))
                 .collect::<Vec<_>>()
-                .join("、");
-            let mut years = p.years();
-            years.retain(|y| n.schedule.contains_key(y) || p.report(&n.id, *y).is_some());
-            let history = years
-                .iter()
-                .map(|y| {
-                    let g = p.report(&n.id, *y);
-                    HistoryLine {
-                        fy: present::fiscal_year(tr.lang, *y),
-                        planned: n.schedule.get(y).cloned().unwrap_or_default(),
-                        status: site.status_label(g.and_then(|g| g.status.as_deref())),
-                        result: g.and_then(|g| g.result.clone()).unwrap_or_default(),
-                        self_evaluation: g
-                            .and_then(|g| g.self_evaluation.clone())
-                            .unwrap_or_default(),
-                        direction: g
-                            .and_then(|g| g.direction)
-                            .map(|d| present::term(tr.lang, d).to_string())
-                            .unwrap_or_default(),
-                        spending_cut: g
-                            .and_then(|g| g.spending_cut)
-                            .map(|y| present::amount(tr.lang, y))
-                            .unwrap_or_default(),
-                        revenue: g
-                            .and_then(|g| g.revenue)
-                            .map(|y| present::amount(tr.lang, y))
-                            .unwrap_or_default(),
-                    }
-                })
-                .collect();
-            // The group: the top-level node above the item.
-            let mut top_id = e.parent.clone();
-            while let Some(pid) = top_id.clone() {
-                match p.entry(&pid).and_then(|pe| pe.parent.clone()) {
-                    Some(up) => top_id = Some(up),
-                    None => break,
+                .join("、"),
+            body: self.marked(n.body.as_deref().unwrap_or(""), "../"),
+            sections: self.sections_of(n),
+            history: self.history_of(n),
+            indicators: self.indicators_of(&n.id, "../"),
+            opinions: self.opinions_of(Some(&n.id)),
+        };
+        page.render_page()
+    }
+
+    /// The item's line for each year it was planned or reported in.
+    fn history_of(&self, n: &Node) -> Vec<HistoryLine> {
+        let (p, lang) = (self.p, self.tr.lang);
+        let mut years = p.years();
+        years.retain(|y| n.schedule.contains_key(y) || p.report(&n.id, *y).is_some());
+        years
+            .iter()
+            .map(|y| {
+                let g = p.report(&n.id, *y);
+                HistoryLine {
+                    fy: present::fiscal_year(lang, *y),
+                    planned: n.schedule.get(y).cloned().unwrap_or_default(),
+                    status: self.status_label(g.and_then(|g| g.status.as_deref())),
+                    result: g.and_then(|g| g.result.clone()).unwrap_or_default(),
+                    self_evaluation: g
+                        .and_then(|g| g.self_evaluation.clone())
+                        .unwrap_or_default(),
+                    direction: g
+                        .and_then(|g| g.direction)
+                        .map(|d| present::term(lang, d).to_string())
+                        .unwrap_or_default(),
+                    spending_cut: g
+                        .and_then(|g| g.spending_cut)
+                        .map(|y| present::amount(lang, y))
+                        .unwrap_or_default(),
+                    revenue: g
+                        .and_then(|g| g.revenue)
+                        .map(|y| present::amount(lang, y))
+                        .unwrap_or_default(),
                 }
+            })
+            .collect()
+    }
+
+    /// The group of an item: the top-level node above it, as (heading,
+    /// link), or empty.
+    fn group_of(&self, e: &Entry) -> (String, String) {
+        let p = self.p;
+        let mut top_id = e.parent.clone();
+        while let Some(pid) = top_id.clone() {
+            match p.entry(&pid).and_then(|pe| pe.parent.clone()) {
+                Some(up) => top_id = Some(up),
+                None => break,
             }
-            let (group, group_href) = match top_id.as_deref().and_then(|t| p.entry(t)) {
-                Some(g) => (g.heading(), format!("../policies/{}.html", slug(&g.id))),
-                None => (String::new(), String::new()),
-            };
-            let sections = h
-                .sections
-                .iter()
-                .filter_map(|k| {
-                    n.sections.get(&k.key).map(|t| {
-                        let label = tr.lang.pick(&k.label, k.label_en.as_deref()).to_string();
-                        (label, site.marked(t, "../"))
-                    })
-                })
-                .collect();
-            let page = ItemPage {
-                f: site.frame(e.heading(), "../", &format!("items/{}.html", slug(&e.id))),
-                group,
-                group_href,
-                heading: e.heading(),
-                depts,
-                body: site.marked(n.body.as_deref().unwrap_or(""), "../"),
-                sections,
-                history,
-                indicators: doc
-                    .indicators
-                    .iter()
-                    .filter(|i| i.node.as_deref() == Some(n.id.as_str()))
-                    .map(|i| site.indicator_block(i, "../"))
-                    .collect(),
-                opinions: site.opinions_of(Some(&n.id)),
-            };
-            out.push((format!("items/{}.html", slug(&e.id)), render(&page)?));
-        } else if e.depth == 0 {
-            let members = p
-                .model
-                .policies
-                .iter()
-                .find(|g| g.key == e.id)
-                .map(|g| g.members.as_slice())
-                .unwrap_or(&[]);
-            let items = members
-                .iter()
-                .map(|i| p.model.item_entry(&p.model.items[*i]))
-                .map(|x| {
-                    let g = p.report(&x.id, p.fy);
-                    Link {
-                        href: format!("../items/{}.html", slug(&x.id)),
-                        label: x.label.clone(),
-                        title: x.title.clone(),
-                        extra: site.status_label(g.and_then(|g| g.status.as_deref())),
-                    }
-                })
-                .collect();
-            let page = PolicyPage {
-                f: site.frame(
-                    e.heading(),
-                    "../",
-                    &format!("policies/{}.html", slug(&e.id)),
-                ),
-                heading: e.heading(),
-                body: site.marked(n.body.as_deref().unwrap_or(""), "../"),
-                items,
-                indicators: doc
-                    .indicators
-                    .iter()
-                    .filter(|i| i.node.as_deref() == Some(n.id.as_str()))
-                    .map(|i| site.indicator_block(i, "../"))
-                    .collect(),
-            };
-            out.push((format!("policies/{}.html", slug(&e.id)), render(&page)?));
+        }
+        match top_id.as_deref().and_then(|t| p.entry(t)) {
+            Some(g) => (g.heading(), format!("../policies/{}.html", slug(&g.id))),
+            None => (String::new(), String::new()),
         }
     }
 
-    // Indicators.
-    if !doc.indicators.is_empty() {
-        let s = gyokaku_domain::summarise(site.assessments);
+    /// The node's texts under the plan's sections, as (label, HTML).
+    fn sections_of(&self, n: &Node) -> Vec<(String, String)> {
+        self.p
+            .doc
+            .header
+            .sections
+            .iter()
+            .filter_map(|k| {
+                n.sections.get(&k.key).map(|t| {
+                    let label = self
+                        .tr
+                        .lang
+                        .pick(&k.label, k.label_en.as_deref())
+                        .to_string();
+                    (label, self.marked(t, "../"))
+                })
+            })
+            .collect()
+    }
+
+    /// The indicators attached to a node.
+    fn indicators_of(&self, node: &str, up: &str) -> Vec<IndicatorBlock> {
+        self.p
+            .doc
+            .indicators
+            .iter()
+            .filter(|i| i.node.as_deref() == Some(node))
+            .map(|i| self.indicator_block(i, up))
+            .collect()
+    }
+
+    fn policy_page(&self, e: &Entry, n: &Node) -> Result<String, PublishError> {
+        let page = PolicyPage {
+            f: self.frame(
+                e.heading(),
+                "../",
+                &format!("policies/{}.html", slug(&e.id)),
+            ),
+            heading: e.heading(),
+            body: self.marked(n.body.as_deref().unwrap_or(""), "../"),
+            items: self.policy_items(&e.id),
+            indicators: self.indicators_of(&n.id, "../"),
+        };
+        page.render_page()
+    }
+
+    /// The items of a policy, with this year's status.
+    fn policy_items(&self, policy: &str) -> Vec<Link> {
+        let p = self.p;
+        let members = p
+            .model
+            .policies
+            .iter()
+            .find(|g| g.key == policy)
+            .map(|g| g.members.as_slice())
+            .unwrap_or(&[]);
+        members
+            .iter()
+            .map(|i| p.model.item_entry(&p.model.items[*i]))
+            .map(|x| {
+                let g = p.report(&x.id, p.fy);
+                Link {
+                    href: format!("../items/{}.html", slug(&x.id)),
+                    label: x.label.clone(),
+                    title: x.title.clone(),
+                    extra: self.status_label(g.and_then(|g| g.status.as_deref())),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The indicator registry and the fiscal page.
+impl Site<'_> {
+    fn indicators_page(&self) -> Result<String, PublishError> {
+        let tr = self.tr;
+        let s = gyokaku_domain::summarise(self.assessments);
         let page = IndicatorsPage {
-            f: site.frame(tr.s("indicators").to_string(), "", "indicators.html"),
+            f: self.frame(tr.s("indicators").to_string(), "", "indicators.html"),
             counts: Trajectory::ALL
                 .iter()
                 .map(|t| (present::term(tr.lang, *t).to_string(), s.count(*t)))
                 .collect(),
-            indicators: doc
+            indicators: self
+                .p
+                .doc
                 .indicators
                 .iter()
-                .map(|i| site.indicator_block(i, ""))
+                .map(|i| self.indicator_block(i, ""))
                 .collect(),
         };
-        out.push(("indicators.html".into(), render(&page)?));
+        page.render_page()
     }
 
-    // Fiscal ratios.
-    if !doc.fiscal.is_empty() {
+    fn fiscal_page(&self) -> Result<String, PublishError> {
+        let doc = &self.p.doc;
         let me = doc.header.city.code;
-        let stated = &doc.header.fiscal_thresholds;
         let mut years: Vec<FiscalYear> = doc
             .fiscal
             .iter()
@@ -771,75 +900,80 @@ fn pages(
             .collect();
         years.sort();
         years.dedup();
-        let own = FiscalRatio::ALL
+        let page = FiscalPage {
+            f: self.frame(self.tr.s("fiscal").to_string(), "", "fiscal.html"),
+            years: years
+                .iter()
+                .map(|y| present::fiscal_year(self.tr.lang, *y))
+                .collect(),
+            own: self.own_fiscal_rows(&years),
+            peers: self.peer_blocks(),
+        };
+        page.render_page()
+    }
+
+    /// One row for each ratio the city has figures for, over `years`.
+    fn own_fiscal_rows(&self, years: &[FiscalYear]) -> Vec<FiscalRow> {
+        let doc = &self.p.doc;
+        let me = doc.header.city.code;
+        FiscalRatio::ALL
             .iter()
             .filter(|r| doc.fiscal.iter().any(|o| o.lgcode == me && o.ratio == **r))
-            .map(|r| {
-                let th = gyokaku_domain::applicable_thresholds(*r, stated);
-                let find = |y: &FiscalYear| {
-                    doc.fiscal
-                        .iter()
-                        .find(|o| o.lgcode == me && o.ratio == *r && o.fy == *y)
-                };
-                let cells = years
-                    .iter()
-                    .map(|y| match find(y) {
-                        Some(o) => {
-                            let c = check_observation(o, &me, stated);
-                            (
-                                o.value.to_string(),
-                                present::term(tr.lang, c.flag).to_string(),
-                            )
-                        }
-                        None => (String::new(), String::new()),
-                    })
-                    .collect();
-                let points: Vec<(String, Option<f64>)> = years
-                    .iter()
-                    .map(|y| {
-                        (
-                            y.short(),
-                            find(y).and_then(|o| match o.value {
-                                RatioValue::Number(d) => Some(d.to_f64()),
-                                RatioValue::NotApplicable => None,
-                            }),
-                        )
-                    })
-                    .collect();
-                let mut refs = Vec::new();
-                if let Some(v) = present::threshold_line(th.early_warning) {
-                    refs.push(RefLine {
-                        label: tr.s("early_warning").into(),
-                        value: v,
-                        kind: "warn",
-                    });
+            .map(|r| self.own_fiscal_row(*r, years))
+            .collect()
+    }
+
+    fn own_fiscal_row(&self, r: FiscalRatio, years: &[FiscalYear]) -> FiscalRow {
+        let (doc, tr) = (&self.p.doc, self.tr);
+        let me = doc.header.city.code;
+        let stated = &doc.header.fiscal_thresholds;
+        let th = gyokaku_domain::applicable_thresholds(r, stated);
+        let find = |y: &FiscalYear| {
+            doc.fiscal
+                .iter()
+                .find(|o| o.lgcode == me && o.ratio == r && o.fy == *y)
+        };
+        let cells = years
+            .iter()
+            .map(|y| match find(y) {
+                Some(o) => {
+                    let c = check_observation(o, &me, stated);
+                    (
+                        o.value.to_string(),
+                        present::term(tr.lang, c.flag).to_string(),
+                    )
                 }
-                if let Some(v) = present::threshold_line(th.reconstruction) {
-                    refs.push(RefLine {
-                        label: tr.s("reconstruction").into(),
-                        value: v,
-                        kind: "bad",
-                    });
-                }
-                FiscalRow {
-                    ratio: present::term(tr.lang, *r).to_string(),
-                    cells,
-                    early_warning: present::threshold(tr.lang, th.early_warning, ""),
-                    reconstruction: present::threshold(tr.lang, th.reconstruction, ""),
-                    chart: if points.iter().any(|(_, v)| v.is_some()) {
-                        line_chart(
-                            &format!("own-{}", r.key()),
-                            present::term(tr.lang, *r),
-                            tr.s("fiscal_own"),
-                            &points,
-                            &refs,
-                        )
-                    } else {
-                        String::new()
-                    },
-                }
+                None => (String::new(), String::new()),
             })
             .collect();
+        let points: Vec<(String, Option<f64>)> = years
+            .iter()
+            .map(|y| (y.short(), find(y).and_then(|o| ratio_point(o.value))))
+            .collect();
+        FiscalRow {
+            ratio: present::term(tr.lang, r).to_string(),
+            cells,
+            early_warning: present::threshold(tr.lang, th.early_warning, ""),
+            reconstruction: present::threshold(tr.lang, th.reconstruction, ""),
+            chart: if points.iter().any(|(_, v)| v.is_some()) {
+                line_chart(
+                    &format!("own-{}", r.key()),
+                    present::term(tr.lang, r),
+                    tr.s("fiscal_own"),
+                    &points,
+                    &threshold_refs(&tr, &th),
+                )
+            } else {
+                String::new()
+            },
+        }
+    }
+
+    /// One block for each year of the other cities' figures and each ratio
+    /// that at least two cities have figures for in it.
+    fn peer_blocks(&self) -> Vec<PeerBlock> {
+        let doc = &self.p.doc;
+        let me = doc.header.city.code;
         let mut peer_years: Vec<FiscalYear> = doc
             .fiscal
             .iter()
@@ -855,91 +989,87 @@ fn pages(
                 if ranking.rows.len() < 2 {
                     continue;
                 }
-                let statutory = gyokaku_domain::statutory_thresholds(r);
-                let mut refs = Vec::new();
-                if let Some(v) = present::threshold_line(statutory.early_warning) {
-                    refs.push(RefLine {
-                        label: tr.s("early_warning").into(),
-                        value: v,
-                        kind: "warn",
-                    });
-                }
-                if let Some(v) = present::threshold_line(statutory.reconstruction) {
-                    refs.push(RefLine {
-                        label: tr.s("reconstruction").into(),
-                        value: v,
-                        kind: "bad",
-                    });
-                }
-                let title = format!(
-                    "{} — {}",
-                    present::term(tr.lang, r),
-                    present::fiscal_year(tr.lang, fy)
-                );
-                peers.push(PeerBlock {
-                    chart: bar_chart(
-                        &format!("peer-{}-{}", r.key(), fy.year()),
-                        &title,
-                        tr.s("peers"),
-                        &ranking
-                            .rows
-                            .iter()
-                            .map(|row| Bar {
-                                label: row.city.clone(),
-                                value: match row.value {
-                                    RatioValue::Number(d) => Some(d.to_f64()),
-                                    RatioValue::NotApplicable => None,
-                                },
-                                text: row.value.to_string(),
-                                highlight: row.lgcode == me,
-                            })
-                            .collect::<Vec<_>>(),
-                        &refs,
-                    ),
-                    rows: ranking
-                        .rows
-                        .iter()
-                        .map(|row| {
-                            let flag = doc
-                                .fiscal
-                                .iter()
-                                .find(|o| o.lgcode == row.lgcode && o.ratio == r && o.fy == fy)
-                                .map(|o| {
-                                    let c = check_observation(o, &me, stated);
-                                    present::term(tr.lang, c.flag).to_string()
-                                })
-                                .unwrap_or_default();
-                            (
-                                row.rank
-                                    .map(|n| n.to_string())
-                                    .unwrap_or_else(|| "—".into()),
-                                row.city.clone(),
-                                row.value.to_string(),
-                                flag,
-                                row.lgcode == me,
-                            )
-                        })
-                        .collect(),
-                    title,
-                });
+                peers.push(self.peer_block(r, fy, &ranking));
             }
         }
-        let page = FiscalPage {
-            f: site.frame(tr.s("fiscal").to_string(), "", "fiscal.html"),
-            years: years
-                .iter()
-                .map(|y| present::fiscal_year(tr.lang, *y))
-                .collect(),
-            own,
-            peers,
-        };
-        out.push(("fiscal.html".into(), render(&page)?));
+        peers
     }
 
-    if !h.meetings.is_empty() {
+    fn peer_block(&self, r: FiscalRatio, fy: FiscalYear, ranking: &PeerRanking) -> PeerBlock {
+        let tr = self.tr;
+        let me = self.p.doc.header.city.code;
+        let statutory = gyokaku_domain::statutory_thresholds(r);
+        let title = format!(
+            "{} — {}",
+            present::term(tr.lang, r),
+            present::fiscal_year(tr.lang, fy)
+        );
+        PeerBlock {
+            chart: bar_chart(
+                &format!("peer-{}-{}", r.key(), fy.year()),
+                &title,
+                tr.s("peers"),
+                &ranking
+                    .rows
+                    .iter()
+                    .map(|row| Bar {
+                        label: row.city.clone(),
+                        value: ratio_point(row.value),
+                        text: row.value.to_string(),
+                        highlight: row.lgcode == me,
+                    })
+                    .collect::<Vec<_>>(),
+                &threshold_refs(&tr, &statutory),
+            ),
+            rows: ranking
+                .rows
+                .iter()
+                .map(|row| self.peer_row(r, fy, row))
+                .collect(),
+            title,
+        }
+    }
+
+    /// (rank, city, value, flag, is this city) of one city in a ranking.
+    fn peer_row(
+        &self,
+        r: FiscalRatio,
+        fy: FiscalYear,
+        row: &PeerRow,
+    ) -> (String, String, String, String, bool) {
+        let doc = &self.p.doc;
+        let me = doc.header.city.code;
+        let flag = doc
+            .fiscal
+            .iter()
+            .find(|o| o.lgcode == row.lgcode && o.ratio == r && o.fy == fy)
+            .map(|o| {
+                let c = check_observation(o, &me, &doc.header.fiscal_thresholds);
+                present::term(self.tr.lang, c.flag).to_string()
+            })
+            .unwrap_or_default();
+        (
+            row.rank
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "—".into()),
+            row.city.clone(),
+            row.value.to_string(),
+            flag,
+            row.lgcode == me,
+        )
+    }
+}
+
+/// The meetings, glossary and data pages.
+impl Site<'_> {
+    fn meetings_page(&self) -> Result<String, PublishError> {
+        let tr = self.tr;
         let page = MeetingsPage {
-            f: site.frame(tr.s("meetings").to_string(), "", "meetings.html"),
-            meetings: h
+            f: self.frame(tr.s("meetings").to_string(), "", "meetings.html"),
+            meetings: self
+                .p
+                .doc
+                .header
                 .meetings
                 .iter()
                 .map(|m| {
@@ -960,13 +1090,15 @@ fn pages(
                 })
                 .collect(),
         };
-        out.push(("meetings.html".into(), render(&page)?));
+        page.render_page()
     }
 
-    if !doc.glossary.is_empty() {
+    fn glossary_page(&self) -> Result<String, PublishError> {
         let page = GlossaryPage {
-            f: site.frame(tr.s("glossary").to_string(), "", "glossary.html"),
-            terms: doc
+            f: self.frame(self.tr.s("glossary").to_string(), "", "glossary.html"),
+            terms: self
+                .p
+                .doc
                 .glossary
                 .iter()
                 .enumerate()
@@ -980,16 +1112,18 @@ fn pages(
                 })
                 .collect(),
         };
-        out.push(("glossary.html".into(), render(&page)?));
+        page.render_page()
     }
 
-    let page = DataPage {
-        f: site.frame(tr.s("data").to_string(), "", "data.html"),
-        files: data.get(),
-        has_pdf,
-    };
-    out.push(("data.html".into(), render(&page)?));
-    Ok(out)
+    /// The data page: waits for the open-data files to be listed.
+    fn data_page(&self, data: &Listing, has_pdf: bool) -> Result<String, PublishError> {
+        let page = DataPage {
+            f: self.frame(self.tr.s("data").to_string(), "", "data.html"),
+            files: data.get(),
+            has_pdf,
+        };
+        page.render_page()
+    }
 }
 
 /// The open-data files (name, table, rows) for the data page. They may
@@ -1075,6 +1209,14 @@ fn search_index(p: &Publication, lang: Lang) -> String {
     )
 }
 
+/// The language choice at the site's root.
+fn chooser_page(p: &Publication) -> Result<String, PublishError> {
+    let chooser = Chooser {
+        title_ja: format!("{} {}", p.doc.header.city.name, p.doc.header.plan.title),
+    };
+    chooser.render_page()
+}
+
 /// Writes the site under `out`: `index.html` (language choice), `ja/`,
 /// `en/` and `assets/`. Returns the files written, relative to `out`.
 /// `data` lists the open-data files (name, table, rows) for the data page
@@ -1121,10 +1263,7 @@ pub fn write(
             put(format!("{}/{rel}", lang.code()), html.as_bytes())?;
         }
     }
-    let chooser = Chooser {
-        title_ja: format!("{} {}", p.doc.header.city.name, p.doc.header.plan.title),
-    };
-    put("index.html".into(), chooser.render_page()?.as_bytes())?;
+    put("index.html".into(), chooser_page(p)?.as_bytes())?;
     Ok(files)
 }
 
