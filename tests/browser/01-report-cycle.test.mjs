@@ -75,7 +75,7 @@ describe('a department reports, the office returns and then accepts (石岡市 1
     assert.equal((await cycle.innerText()).trim(), 'この年度の報告はまだ開始されていません。');
     assert.equal(await office.locator('#missing').count(), 0, 'no missing list before reporting opens');
     const summary = await readTable(tableByCaption(office, '全体と基本方針ごとの評価区分別件数'));
-    assert.deepEqual(summary.headers, ['区分', '合計', '未報告', '達成率'], 'no status columns: 石岡 has no scale');
+    assert.deepEqual(summary.headers, ['区分', '報告あり', '未報告', '達成率'], 'no status columns: 石岡 has no scale');
     assert.equal(row(summary, '全体').cells['未報告'], '26');
     await shot(office, 'dashboard before opening');
 
@@ -200,7 +200,7 @@ describe('a department reports, the office returns and then accepts (石岡市 1
     assert.deepEqual(d, { state: '確認済', missing: 6 });
     // The per-department table still counts 総務課's 7 items.
     const byDept = await readTable(tableByCaption(office, '担当課ごとの評価区分別件数'));
-    assert.equal(num(row(byDept, '総務課').cells['未報告']) + num(row(byDept, '総務課').cells['合計']), 7);
+    assert.equal(num(row(byDept, '総務課').cells['未報告']) + num(row(byDept, '総務課').cells['報告あり']), 7);
     await office.locator('#items').scrollIntoViewIfNeeded();
     await shot(office, 'dashboard after acceptance');
 

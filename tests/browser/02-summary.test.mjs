@@ -52,10 +52,10 @@ describe('the summary table counts a report once the office accepts it (安中�
 
   step('the summary has a column per status and nothing reported yet', async () => {
     before0 = await summary();
-    assert.deepEqual(before0.headers, ['区分', ...SCALE, '合計', '未報告', '達成率']);
+    assert.deepEqual(before0.headers, ['区分', ...SCALE, '報告あり', '未報告', '達成率']);
     const whole = row(before0, '全体').cells;
     assert.equal(num(whole[STATUS]), 0);
-    assert.equal(num(whole['合計']), 0);
+    assert.equal(num(whole['報告あり']), 0);
     assert.equal(num(whole['未報告']), 24);
     assert.equal(whole['達成率'], '—');
     assert.equal(num(row(before0, GROUP).cells['未報告']), 3);
@@ -81,7 +81,7 @@ describe('the summary table counts a report once the office accepts it (安中�
     assert.deepEqual(now.rows, before0.rows, 'submitted but not accepted: the summary is unchanged');
   });
 
-  step('once accepted, the status column and 合計 go up by one and 未報告 down by one', async () => {
+  step('once accepted, the status column and 報告あり go up by one and 未報告 down by one', async () => {
     await office.goto(item(ANNAKA, '1-1'));
     await submitBy(office, office.locator('#review-form').getByRole('button', { name: '確認済みにする' }));
     assert.equal(await notice(office), '確認済みにしました。');
@@ -94,7 +94,7 @@ describe('the summary table counts a report once the office accepts it (安中�
       for (const s of SCALE) {
         assert.equal(num(a[s]), num(b[s]) + (s === STATUS ? 1 : 0), `${label}: ${s}`);
       }
-      assert.equal(num(a['合計']), num(b['合計']) + 1, `${label}: 合計`);
+      assert.equal(num(a['報告あり']), num(b['報告あり']) + 1, `${label}: 報告あり`);
       assert.equal(num(a['未報告']), num(b['未報告']) - 1, `${label}: 未報告`);
       assert.match(a['達成率'], /^100\s*%$/, `${label}: 年度目標達成 counts as achieved`);
     }
