@@ -8,8 +8,8 @@ use sqlx::Row;
 
 use gyokaku_domain::workflow::{may_opine, transition};
 use gyokaku_domain::{
-    Action, Actor, Coverage, FiscalYear, IndicatorValue, LocalGovCode, Message, Progress, Role,
-    Situation,
+    Action, Actor, Coverage, FiscalYear, IndicatorValue, LocalGovCode, Message, Progress, Refusal,
+    Role, Situation,
 };
 
 use crate::sql::{
@@ -172,6 +172,85 @@ pub(crate) async fn answers_in(
     .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
     .collect::<Result<_>>()?;
     Ok(actor.answers_for(city, &depts, &Coverage::from_parents(tree)))
+}
+
+/// Whether the actor may enter an indicator's actuals: the office; an
+/// editor whose departments answer for the indicator's node or, where that
+/// node names none (a policy above its items), for a node beneath it. A
+/// plan-wide indicator is the office's alone.
+pub(crate) async fn may_enter_in(
+    tx: &mut Tx,
+    plan_id: i64,
+    city: &LocalGovCode,
+    indicator: &str,
+    actor: &Actor,
+) -> Result<()> {
+    match actor.role {
+        Role::Office => return Ok(()),
+        Role::Editor => {}
+        r => return Err(StoreError::Refused(Refusal::Role(r))),
+    }
+    let node: Option<i64> =
+        sqlx::query("SELECT node_id FROM indicators WHERE plan_id = $1 AND indicator_key = $2")
+            .bind(plan_id)
+            .bind(indicator)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("indicator {indicator}")))?
+            .try_get(0)?;
+    let Some(node) = node else {
+        return Err(StoreError::Refused(Refusal::NotResponsible));
+    };
+    let parents: Vec<(i64, Option<i64>)> =
+        sqlx::query("SELECT id, parent_id FROM nodes WHERE plan_id = $1")
+            .bind(plan_id)
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect::<Result<_>>()?;
+    let named: Vec<(i64, String)> = sqlx::query(
+        "SELECT nd.node_id, d.dept_key FROM node_departments nd JOIN departments d ON d.id = nd.department_id \
+         WHERE d.plan_id = $1",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .collect::<Result<_>>()?;
+    let of = |n: i64| {
+        named
+            .iter()
+            .filter(move |(m, _)| *m == n)
+            .map(|(_, d)| d.clone())
+    };
+    let mut depts: Vec<String> = of(node).collect();
+    if depts.is_empty() {
+        // Every node beneath: walk down from the indicator's node.
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            for (child, _) in parents.iter().filter(|(_, p)| *p == Some(n)) {
+                depts.extend(of(*child));
+                stack.push(*child);
+            }
+        }
+    }
+    let tree: Vec<(String, Option<String>)> = sqlx::query(
+        "SELECT d.dept_key, p.dept_key FROM departments d LEFT JOIN departments p ON p.id = d.parent_id \
+         WHERE d.plan_id = $1",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .collect::<Result<_>>()?;
+    if actor.answers_for(city, &depts, &Coverage::from_parents(tree)) {
+        Ok(())
+    } else {
+        Err(StoreError::Refused(Refusal::NotResponsible))
+    }
 }
 
 pub(crate) async fn require_open(tx: &mut Tx, plan_id: i64, fy: FiscalYear) -> Result<()> {

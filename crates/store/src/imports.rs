@@ -7,9 +7,9 @@ use sqlx::Row;
 
 use gyokaku_domain::{FiscalObservation, IndicatorValue};
 
-use crate::cycle::{require_open, write_indicator_value};
+use crate::cycle::{may_enter_in, require_open, write_indicator_value};
 use crate::sql::{audit, bump_revision, Change, SqlStore};
-use crate::{PlanRef, Result};
+use crate::{Actor, PlanRef, Result};
 
 /// An actual entered in the yearly cycle, with the version of the stored
 /// value the user saw (`None`: there was none).
@@ -46,16 +46,27 @@ impl SqlStore {
         &self,
         plan: &PlanRef,
         entries: &[ValueEntry],
-        actor: &str,
+        actor: &Actor,
     ) -> Result<usize> {
         let mut tx = self.begin_write().await?;
         let plan_id = self.plan_id(&mut tx, plan).await?;
         let mut changed = 0;
         for e in entries {
             require_open(&mut tx, plan_id, e.value.fy).await?;
+            // Who may enter what is decided here too, whatever the caller
+            // checked first.
+            may_enter_in(&mut tx, plan_id, &plan.city, &e.value.indicator, actor).await?;
             let expected = Some(e.expected_version);
-            if write_indicator_value(&mut tx, plan, plan_id, None, &e.value, expected, actor)
-                .await?
+            if write_indicator_value(
+                &mut tx,
+                plan,
+                plan_id,
+                None,
+                &e.value,
+                expected,
+                &actor.login,
+            )
+            .await?
             {
                 changed += 1;
             }

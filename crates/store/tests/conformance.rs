@@ -334,6 +334,28 @@ async fn store_enforces_rights(store: &SqlStore) {
     // 安中 names no departments on its items: give two of them a 課 of a 部.
     doc.nodes[0].children[0].departments = vec!["企画政策部/政策・デジタル推進課".into()];
     doc.nodes[0].children[1].departments = vec!["財政課".into()];
+    // Indicators on an item, on a policy (answered by its items'
+    // departments) and on the whole plan (the office's alone).
+    for (id, node) in [
+        ("i-item", Some("1-1")),
+        ("i-policy", Some("1")),
+        ("i-plan", None),
+    ] {
+        doc.indicators.push(gyokaku_domain::Indicator {
+            id: id.into(),
+            node: node.map(str::to_string),
+            kind: gyokaku_domain::IndicatorKind::Outcome,
+            name: id.into(),
+            definition: None,
+            unit: None,
+            source: None,
+            cumulative: false,
+            challenge: false,
+            baseline: None,
+            target: None,
+            note: None,
+        });
+    }
     let plan = store
         .import_plan(&doc, OnExisting::Refuse, "office")
         .await
@@ -458,6 +480,42 @@ async fn store_enforces_rights(store: &SqlStore) {
         .is_err());
     store
         .add_opinion(&plan, None, fy, "意見", &council)
+        .await
+        .unwrap();
+
+    // Indicator actuals: the same rules, in the store.
+    let value = |indicator: &str| gyokaku_store::ValueEntry {
+        value: IndicatorValue {
+            indicator: indicator.into(),
+            fy,
+            value: Decimal::parse("12").unwrap(),
+            note: None,
+            demo: false,
+        },
+        expected_version: None,
+    };
+    let bu = editor(&["企画政策部"]);
+    let zaisei = editor(&["財政課"]);
+    store
+        .enter_indicator_values(&plan, &[value("i-item")], &bu)
+        .await
+        .unwrap();
+    store
+        .enter_indicator_values(&plan, &[value("i-policy")], &zaisei)
+        .await
+        .unwrap();
+    for (who, indicator) in [(&zaisei, "i-item"), (&bu, "i-plan"), (&council, "i-item")] {
+        let err = store
+            .enter_indicator_values(&plan, &[value(indicator)], who)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Refused(_)),
+            "{indicator}: {err:?}"
+        );
+    }
+    store
+        .enter_indicator_values(&plan, &[value("i-plan")], &Actor::office("office"))
         .await
         .unwrap();
 }

@@ -445,7 +445,7 @@ pub async fn enter(
     let user = auth.user();
     match state
         .store
-        .enter_indicator_values(&ctx.r, &entries, &user.login)
+        .enter_indicator_values(&ctx.r, &entries, &user.actor())
         .await
     {
         Ok(_) => Ok(see_other(&indicator_href(&ctx, &id), "actuals")),
@@ -884,7 +884,7 @@ pub async fn apply(
     }
     match state
         .store
-        .enter_indicator_values(&ctx.r, &pending.entries, &user.login)
+        .enter_indicator_values(&ctx.r, &pending.entries, &user.actor())
         .await
     {
         Ok(_) => Ok(see_other(&format!("{}/actuals", ctx.base()), "imported")),
