@@ -3,7 +3,7 @@
 //! the council's opinion.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -16,7 +16,7 @@ use crate::auth::Auth;
 use crate::error::{url_encode, AppError};
 use crate::form::{CsrfForm, FormData};
 use crate::handlers::plans::{audit_lines, AuditLine, Opt};
-use crate::handlers::{html, indicators, see_other};
+use crate::handlers::{html, html_text, indicators, see_other};
 use crate::i18n::Tr;
 use crate::policy;
 use crate::views::{state_key, Chrome, PlanCtx};
@@ -241,6 +241,20 @@ async fn render(
     carry: Carry,
     status: StatusCode,
 ) -> Result<Response, AppError> {
+    let page = item_page(state, auth, ctx, node, fy, carry).await?;
+    let mut res = html(&page)?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+async fn item_page(
+    state: &AppState,
+    auth: &Auth,
+    ctx: &PlanCtx,
+    node: &str,
+    fy: FiscalYear,
+    carry: Carry,
+) -> Result<ItemPage, AppError> {
     let tr = auth.tr;
     let item = item_or_404(ctx, node)?;
     let n = ctx.node(node).ok_or(AppError::NotFound)?;
@@ -513,9 +527,7 @@ async fn render(
         changes,
         not_editable_reason,
     };
-    let mut res = html(&page)?;
-    *res.status_mut() = status;
-    Ok(res)
+    Ok(page)
 }
 
 pub async fn page(
@@ -523,14 +535,32 @@ pub async fn page(
     auth: Auth,
     Path((city, plan, node)): Path<(String, String, String)>,
     Query(q): Query<ItemQuery>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let ctx = PlanCtx::load(&state, &city, &plan).await?;
+    // As the dashboard: rendered once per revision, user, language, item
+    // and query; every change the page shows is audited and moves the
+    // revision.
+    let user = auth.user();
+    let key = format!(
+        "item\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{node}\u{1f}{}",
+        user.id,
+        user.version,
+        auth.tr.lang.code(),
+        raw.unwrap_or_default()
+    );
+    let csrf = &auth.session.csrf_token;
+    if let Some(body) = ctx.cached_page(&key, csrf) {
+        return Ok(html_text(body));
+    }
     let fy = ctx.pick_year(q.fy.as_deref())?;
     let carry = Carry {
         done: q.done,
         ..Carry::default()
     };
-    render(&state, &auth, &ctx, &node, fy, carry, StatusCode::OK).await
+    let mut page = item_page(&state, &auth, &ctx, &node, fy, carry).await?;
+    page.chrome.csrf = crate::views::csrf_slot().to_string();
+    Ok(html_text(ctx.keep_page(&key, page.render()?, csrf)))
 }
 
 /// Reads the typed report; every problem is named by its field.
