@@ -194,16 +194,13 @@ impl PlanModel {
         self.dept_names.get(id).map(String::as_str).unwrap_or(id)
     }
 
-    /// The department group for a department id, if it answers for items.
-    pub fn department(&self, id: &str) -> Option<&Group> {
-        self.departments.iter().find(|g| g.key == id)
-    }
-
-    /// Indices of the items `dept` answers for (a 部 for its 課's items).
-    pub fn items_of_department(&self, dept: &str) -> Vec<usize> {
-        self.department(dept)
-            .map(|g| g.members.clone())
-            .unwrap_or_default()
+    /// The items beneath a top-level policy (indices into `items`); none
+    /// for a node that groups no items.
+    pub fn policy_members(&self, id: &str) -> &[usize] {
+        self.policies
+            .iter()
+            .find(|g| g.key == id)
+            .map_or(&[], |g| &g.members)
     }
 }
 
@@ -411,8 +408,6 @@ pub struct Effect {
     pub spending_cut: Yen,
     /// 歳入確保
     pub revenue: Yen,
-    /// Accepted reports that state an amount.
-    pub reports: u32,
 }
 
 impl Effect {
@@ -425,7 +420,6 @@ impl Effect {
             .spending_cut
             .saturating_add(p.spending_cut.unwrap_or_default());
         self.revenue = self.revenue.saturating_add(p.revenue.unwrap_or_default());
-        self.reports += 1;
     }
 
     pub fn total(&self) -> Yen {
@@ -614,28 +608,12 @@ impl PlanState {
         self.report(node, self.fy).map(|r| r.state)
     }
 
-    /// Every report kept (years up to `fy`), by item then year.
-    pub fn reports(&self) -> &[Report] {
-        &self.reports
-    }
-
     /// Accepted reports of years up to `fy`, by item then year.
     pub fn accepted_reports(&self) -> impl Iterator<Item = &Progress> {
         self.reports
             .iter()
             .filter(|r| r.state.counts())
             .map(|r| &r.progress)
-    }
-
-    /// The summary of the policy or department group `key`.
-    pub fn policy_summary(&self, model: &PlanModel, key: &str) -> Option<&StatusSummary> {
-        let i = model.policies.iter().position(|g| g.key == key)?;
-        self.policies.get(i)
-    }
-
-    pub fn department_summary(&self, model: &PlanModel, key: &str) -> Option<&StatusSummary> {
-        let i = model.departments.iter().position(|g| g.key == key)?;
-        self.departments.get(i)
     }
 }
 

@@ -17,7 +17,7 @@ use gyokaku_domain::{Bilingual, FiscalYear};
 
 pub use model::{Entry, Publication};
 pub use pdf::{render_pdf, FontSet};
-pub use procedure::{publish, today_in_japan, write_swapped, Published};
+pub use procedure::{publish, today_in_japan, Published};
 
 /// What can stop a publication.
 #[derive(Debug, thiserror::Error)]

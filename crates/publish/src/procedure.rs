@@ -98,7 +98,7 @@ fn recover(parent: &Path, name: &str, target: &Path) -> std::io::Result<()> {
 /// Writes a publication into a fresh folder beside `target`, then swaps it
 /// in. Pages of an earlier publication that this one no longer has are
 /// gone with the old folder.
-pub fn write_swapped(
+fn write_swapped(
     p: &Publication,
     target: &Path,
     fonts: Option<&FontSet>,

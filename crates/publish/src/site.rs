@@ -687,13 +687,7 @@ impl Site<'_> {
                 extra: if e.is_item {
                     String::new()
                 } else {
-                    let n = p
-                        .model
-                        .policies
-                        .iter()
-                        .find(|g| g.key == e.id)
-                        .map_or(0, |g| g.members.len());
-                    format!("{n}")
+                    p.model.policy_members(&e.id).len().to_string()
                 },
             })
             .collect()
@@ -706,7 +700,7 @@ impl Site<'_> {
             .state
             .effects
             .iter()
-            .filter(|(_, e)| e.total() != Yen(0) || e.spending_cut != Yen(0))
+            .filter(|(_, e)| e.spending_cut != Yen(0) || e.revenue != Yen(0))
             .map(|(y, e)| {
                 (
                     present::fiscal_year(lang, *y),
@@ -844,14 +838,8 @@ impl Site<'_> {
     /// The items of a policy, with this year's status.
     fn policy_items(&self, policy: &str) -> Vec<Link> {
         let p = self.p;
-        let members = p
-            .model
-            .policies
-            .iter()
-            .find(|g| g.key == policy)
-            .map(|g| g.members.as_slice())
-            .unwrap_or(&[]);
-        members
+        p.model
+            .policy_members(policy)
             .iter()
             .map(|i| p.model.item_entry(&p.model.items[*i]))
             .map(|x| {

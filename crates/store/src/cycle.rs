@@ -140,6 +140,22 @@ pub(crate) async fn is_open(tx: &mut Tx, plan_id: i64, fy: FiscalYear) -> Result
     Ok(matches!(cycle_in(tx, plan_id, fy).await?, Some(c) if c.state == CycleState::Open))
 }
 
+/// The plan's organisation as responsibility sees it (a 部 covers its 課),
+/// as it stands in the store.
+async fn coverage_in(tx: &mut Tx, plan_id: i64) -> Result<Coverage> {
+    let tree: Vec<(String, Option<String>)> = sqlx::query(
+        "SELECT d.dept_key, p.dept_key FROM departments d LEFT JOIN departments p ON p.id = d.parent_id \
+         WHERE d.plan_id = $1",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .collect::<Result<_>>()?;
+    Ok(Coverage::from_parents(tree))
+}
+
 /// Whether one of the actor's departments answers for a node: one of the
 /// node's departments, or a department above one (a 部 for its 課), as
 /// the plan's organisation stands in the store.
@@ -161,17 +177,7 @@ pub(crate) async fn answers_in(
     .iter()
     .map(|r| r.try_get(0))
     .collect::<std::result::Result<_, _>>()?;
-    let tree: Vec<(String, Option<String>)> = sqlx::query(
-        "SELECT d.dept_key, p.dept_key FROM departments d LEFT JOIN departments p ON p.id = d.parent_id \
-         WHERE d.plan_id = $1",
-    )
-    .bind(plan_id)
-    .fetch_all(&mut **tx)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-    .collect::<Result<_>>()?;
-    Ok(actor.answers_for(city, &depts, &Coverage::from_parents(tree)))
+    Ok(actor.answers_for(city, &depts, &coverage_in(tx, plan_id).await?))
 }
 
 /// Whether the actor may enter an indicator's actuals: the office; an
@@ -236,17 +242,7 @@ pub(crate) async fn may_enter_in(
             }
         }
     }
-    let tree: Vec<(String, Option<String>)> = sqlx::query(
-        "SELECT d.dept_key, p.dept_key FROM departments d LEFT JOIN departments p ON p.id = d.parent_id \
-         WHERE d.plan_id = $1",
-    )
-    .bind(plan_id)
-    .fetch_all(&mut **tx)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-    .collect::<Result<_>>()?;
-    if actor.answers_for(city, &depts, &Coverage::from_parents(tree)) {
+    if actor.answers_for(city, &depts, &coverage_in(tx, plan_id).await?) {
         Ok(())
     } else {
         Err(StoreError::Refused(Refusal::NotResponsible))

@@ -3,11 +3,11 @@
 
 use sqlx::Row;
 
-use gyokaku_domain::{Decimal, FiscalYear, IndicatorValue};
+use gyokaku_domain::{FiscalYear, IndicatorValue};
 
 use crate::sql::{
-    audit_from_row, corrupt, fy_of, stored_progress_from_row, SqlStore, AUDIT_COLUMNS,
-    PROGRESS_COLUMNS,
+    audit_from_row, indicator_value_from_row, stored_progress_from_row, SqlStore, AUDIT_COLUMNS,
+    PROGRESS_COLUMNS, VALUE_COLUMNS,
 };
 use crate::{AuditEntry, PlanRef, Result, StoreError, StoredProgress};
 
@@ -86,27 +86,19 @@ impl SqlStore {
         plan: &PlanRef,
         node: &str,
     ) -> Result<Vec<IndicatorValue>> {
-        sqlx::query(
-            "SELECT i.indicator_key, v.fy, v.value, v.note, v.demo FROM indicator_values v \
+        sqlx::query(&format!(
+            "SELECT {VALUE_COLUMNS} FROM indicator_values v \
              JOIN indicators i ON i.id = v.indicator_id JOIN nodes n ON n.id = i.node_id \
              JOIN plans pl ON pl.id = i.plan_id WHERE pl.city_code = $1 AND pl.plan_key = $2 \
-             AND n.node_key = $3 ORDER BY i.position, v.fy",
-        )
+             AND n.node_key = $3 ORDER BY i.position, v.fy"
+        ))
         .bind(plan.city.to_string())
         .bind(&plan.plan)
         .bind(node)
         .fetch_all(&self.pool)
         .await?
         .iter()
-        .map(|r| -> Result<IndicatorValue> {
-            Ok(IndicatorValue {
-                indicator: r.try_get(0)?,
-                fy: fy_of(r.try_get(1)?)?,
-                value: Decimal::parse(&r.try_get::<String, _>(2)?).map_err(corrupt)?,
-                note: r.try_get(3)?,
-                demo: r.try_get::<i64, _>(4)? != 0,
-            })
-        })
+        .map(indicator_value_from_row)
         .collect()
     }
 
@@ -157,11 +149,11 @@ impl SqlStore {
     /// Every actual of a plan's indicators, with its version and when it
     /// was last written, in the plan's indicator order, then by year.
     pub async fn plan_indicator_values(&self, plan: &PlanRef) -> Result<Vec<StoredValue>> {
-        sqlx::query(
-            "SELECT i.indicator_key, v.fy, v.value, v.note, v.demo, v.updated_at, v.version FROM indicator_values v \
+        sqlx::query(&format!(
+            "SELECT {VALUE_COLUMNS}, v.updated_at, v.version FROM indicator_values v \
              JOIN indicators i ON i.id = v.indicator_id JOIN plans pl ON pl.id = i.plan_id \
-             WHERE pl.city_code = $1 AND pl.plan_key = $2 ORDER BY i.position, v.fy",
-        )
+             WHERE pl.city_code = $1 AND pl.plan_key = $2 ORDER BY i.position, v.fy"
+        ))
         .bind(plan.city.to_string())
         .bind(&plan.plan)
         .fetch_all(&self.pool)
@@ -169,13 +161,7 @@ impl SqlStore {
         .iter()
         .map(|r| -> Result<StoredValue> {
             Ok(StoredValue {
-                value: IndicatorValue {
-                    indicator: r.try_get(0)?,
-                    fy: fy_of(r.try_get(1)?)?,
-                    value: Decimal::parse(&r.try_get::<String, _>(2)?).map_err(corrupt)?,
-                    note: r.try_get(3)?,
-                    demo: r.try_get::<i64, _>(4)? != 0,
-                },
+                value: indicator_value_from_row(r)?,
                 updated_at: r.try_get(5)?,
                 version: r.try_get(6)?,
             })

@@ -443,6 +443,21 @@ pub(crate) async fn write_progress(
     Ok(new_version)
 }
 
+/// The columns `indicator_value_from_row` reads, in its order (`v` the
+/// actual, `i` its indicator).
+pub(crate) const VALUE_COLUMNS: &str = "i.indicator_key, v.fy, v.value, v.note, v.demo";
+
+/// An indicator actual from a row starting with `VALUE_COLUMNS`.
+pub(crate) fn indicator_value_from_row(r: &AnyRow) -> Result<IndicatorValue> {
+    Ok(IndicatorValue {
+        indicator: r.try_get(0)?,
+        fy: fy_of(r.try_get(1)?)?,
+        value: Decimal::parse(&r.try_get::<String, _>(2)?).map_err(corrupt)?,
+        note: r.try_get(3)?,
+        demo: r.try_get::<i64, _>(4)? != 0,
+    })
+}
+
 /// A whole plan as stored, read inside a transaction the caller owns.
 pub(crate) async fn export_in(tx: &mut Tx, plan_id: i64) -> Result<PlanDocument> {
     let row = sqlx::query("SELECT header_json, organisation_json FROM plans WHERE id = $1")
@@ -624,22 +639,14 @@ pub(crate) async fn export_in(tx: &mut Tx, plan_id: i64) -> Result<PlanDocument>
     .collect::<Result<Vec<_>>>()?;
 
     let indicator_values = sqlx::query(
-        "SELECT i.indicator_key, v.fy, v.value, v.note, v.demo FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id \
-         WHERE i.plan_id = $1 ORDER BY i.position, v.fy",
+        &format!("SELECT {VALUE_COLUMNS} FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id \
+         WHERE i.plan_id = $1 ORDER BY i.position, v.fy"),
     )
     .bind(plan_id)
     .fetch_all(&mut **tx)
     .await?
     .iter()
-    .map(|r| -> Result<IndicatorValue> {
-        Ok(IndicatorValue {
-            indicator: r.try_get(0)?,
-            fy: fy_of(r.try_get(1)?)?,
-            value: Decimal::parse(&r.try_get::<String, _>(2)?).map_err(corrupt)?,
-            note: r.try_get(3)?,
-            demo: r.try_get::<i64, _>(4)? != 0,
-        })
-    })
+    .map(indicator_value_from_row)
     .collect::<Result<Vec<_>>>()?;
 
     let progress = sqlx::query(&format!(

@@ -214,6 +214,21 @@ impl PlanStructure {
 /// about 160 KB).
 const PAGES_KEPT: usize = 32;
 
+/// The key of a page kept by `PlanCtx::keep_page`: everything the page
+/// depends on besides the plan's revision — the user (and its version,
+/// which moves with its role and departments), the language, the page and
+/// its query.
+pub fn page_key(auth: &Auth, page: &str, query: Option<String>) -> String {
+    let user = auth.user();
+    format!(
+        "{page}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+        user.id,
+        user.version,
+        auth.tr.lang.code(),
+        query.unwrap_or_default()
+    )
+}
+
 /// What a cached page carries where the session's CSRF token goes: random
 /// per process, so that no text a user typed can stand for it.
 pub fn csrf_slot() -> &'static str {

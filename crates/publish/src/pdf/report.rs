@@ -403,15 +403,7 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
             label: entry.label.clone(),
             title: entry.title.clone(),
             body: top.body.clone(),
-            summary: group_row(
-                entry.heading(),
-                p.model
-                    .policies
-                    .iter()
-                    .find(|g| g.key == top.id)
-                    .map_or(&[][..], |g| &g.members),
-                p.fy,
-            ),
+            summary: group_row(entry.heading(), p.model.policy_members(&top.id), p.fy),
             entries,
         });
     }

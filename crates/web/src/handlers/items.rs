@@ -541,14 +541,7 @@ pub async fn page(
     // As the dashboard: rendered once per revision, user, language, item
     // and query; every change the page shows is audited and moves the
     // revision.
-    let user = auth.user();
-    let key = format!(
-        "item\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{node}\u{1f}{}",
-        user.id,
-        user.version,
-        auth.tr.lang.code(),
-        raw.unwrap_or_default()
-    );
+    let key = crate::views::page_key(&auth, &format!("item/{node}"), raw);
     let csrf = &auth.session.csrf_token;
     if let Some(body) = ctx.cached_page(&key, csrf) {
         return Ok(html_text(body));

@@ -172,14 +172,7 @@ pub async fn dashboard(
     let ctx = PlanCtx::load(&state, &city, &plan).await?;
     // Rendered once per revision of the plan and per user, language and
     // query: the dashboard is read far more often than the plan changes.
-    let user = auth.user();
-    let key = format!(
-        "dashboard\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-        user.id,
-        user.version,
-        auth.tr.lang.code(),
-        raw.unwrap_or_default()
-    );
+    let key = crate::views::page_key(&auth, "dashboard", raw);
     let csrf = &auth.session.csrf_token;
     if let Some(body) = ctx.cached_page(&key, csrf) {
         return Ok(html_text(body));
