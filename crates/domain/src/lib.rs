@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod achievement;
+pub mod classify;
 pub mod fiscal;
 pub mod fiscal_health;
 pub mod indicator;

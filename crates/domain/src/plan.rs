@@ -59,8 +59,131 @@ pub struct PlanInfo {
     pub managing_office: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub philosophy: Option<String>,
+    /// The titled parts a plan is printed as (a 大綱 part and an 実施計画
+    /// part, each with its own title and generation).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<PlanPart>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+impl PlanInfo {
+    /// The plan's name as its cover prints it: the generation, when the
+    /// title does not already carry it, before the title with a space
+    /// (第4次 安中市行政改革大綱). A plan printed as titled parts is named
+    /// by its own title alone; each part carries its own generation.
+    pub fn full_title(&self) -> String {
+        match &self.generation {
+            Some(g) if self.parts.is_empty() && !self.title.contains(g.as_str()) => {
+                format!("{g} {}", self.title)
+            }
+            _ => self.title.clone(),
+        }
+    }
+}
+
+/// One titled part of a plan (第4次行政改革大綱 / 第4次行政改革実施計画).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanPart {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<PlanDate>,
+    /// The level keys this part lists (an 実施計画 part holds the items),
+    /// top first; empty when the part is text only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A front chapter or section of the plan (はじめに, 第1章 策定の趣旨,
+/// 推進方法 …), in the plan's order, with its sub-sections.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chapter {
+    pub id: String,
+    /// The number as printed: 第1章, 1, (2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<Chapter>,
+}
+
+impl Chapter {
+    /// 第1章 策定の趣旨 / 策定の趣旨
+    pub fn heading(&self) -> String {
+        match &self.number {
+            Some(n) => format!("{n} {}", self.title),
+            None => self.title.clone(),
+        }
+    }
+}
+
+/// Every chapter of a list and below, depth first, with depth (0 = top).
+pub fn walk_chapters(chapters: &[Chapter]) -> Vec<(&Chapter, usize)> {
+    fn walk<'a>(cs: &'a [Chapter], depth: usize, out: &mut Vec<(&'a Chapter, usize)>) {
+        for c in cs {
+            out.push((c, depth));
+            walk(&c.children, depth + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(chapters, 0, &mut out);
+    out
+}
+
+/// Another plan this one names (上位計画 総合計画, 関連計画 …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelatedPlan {
+    pub title: String,
+    /// How the plan relates to it, as written: 上位計画, 関連計画, 個別計画.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A second way the plan numbers its nodes (実施番号 1-① beside the table
+/// label (1)①): declared once, each node carries its printed number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedNumbering {
+    pub key: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+}
+
+/// Two single-valued axes the plan prints as a matrix: items in cells of
+/// rows × columns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Matrix {
+    pub rows: String,
+    pub columns: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
 }
 
 /// A kind of text section nodes carry (あるべき将来の姿, 課題 …).
@@ -78,7 +201,10 @@ pub struct SectionKind {
 #[serde(deny_unknown_fields)]
 pub struct Level {
     pub key: String,
-    pub name: String,
+    /// The level's name; absent where the plan does not name the level
+    /// (安中's (1)–(n) under each 方針).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_en: Option<String>,
     pub numbering: Numbering,
@@ -130,6 +256,9 @@ pub enum AxisKind {
 #[serde(deny_unknown_fields)]
 pub struct AxisValue {
     pub code: String,
+    /// The number the plan prints before the label: (1), ①, A.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
     pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_en: Option<String>,
@@ -179,13 +308,27 @@ pub struct Body {
     pub members: Vec<Member>,
 }
 
-/// 策定 / 改訂
+/// 策定 / 改訂 / 見直し / 期間延長: one step of a plan's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Revision {
     pub kind: String,
+    /// As printed, where the plan names the step (第2次改訂).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<PlanDate>,
+    /// The first fiscal year the revision applies to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_from: Option<FiscalYear>,
+    /// The plan's period after this step (an extension, a new period).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The body or meeting that decided it (行政改革推進本部).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -215,8 +358,14 @@ pub struct Predecessor {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<Period>,
+    /// 策定日
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopted: Option<PlanDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    /// Its own history after adoption (改訂, 期間延長 with the new period).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revisions: Vec<Revision>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -262,12 +411,18 @@ pub struct PlanHeader {
     pub city: City,
     pub plan: PlanInfo,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub chapters: Vec<Chapter>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sections: Vec<SectionKind>,
     pub levels: Vec<Level>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub numberings: Vec<NamedNumbering>,
     #[serde(default)]
     pub status_scale: Vec<StatusLevel>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub axes: Vec<Axis>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matrices: Vec<Matrix>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bodies: Vec<Body>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -276,6 +431,8 @@ pub struct PlanHeader {
     pub meetings: Vec<Meeting>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub predecessors: Vec<Predecessor>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related_plans: Vec<RelatedPlan>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recorded_summaries: Vec<RecordedSummary>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -364,6 +521,9 @@ pub struct Node {
     pub level: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<u32>,
+    /// Numbers printed by the plan's other numberings, by numbering key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub numbers: BTreeMap<String, String>,
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_en: Option<String>,
@@ -476,8 +636,25 @@ pub struct GlossaryTerm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reading: Option<String>,
     pub description: String,
+    /// Where the plan's text marks the term (※, a footnote number).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub marks: Vec<TermMark>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// A place the plan marks a glossary term: in a node or a chapter, with
+/// the mark as printed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermMark {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chapter: Option<String>,
+    /// As printed: ※, ※3, 24 (a footnote number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mark: Option<String>,
 }
 
 /// A fiscal ratio of some city in some year (the plan's own city or a peer).

@@ -181,6 +181,26 @@ pub fn period(lang: Lang, p: Period) -> String {
     }
 }
 
+/// A level's name, or where the plan leaves the level unnamed a neutral
+/// description of its place (第2階層, Level 2) — never a name the plan does
+/// not print.
+pub fn level_name(lang: Lang, level: &crate::plan::Level, index: usize) -> String {
+    match (&level.name, lang) {
+        (Some(n), _) => lang.pick(n, level.name_en.as_deref()).to_string(),
+        (None, Lang::Ja) => format!("第{}階層", index + 1),
+        (None, Lang::En) => format!("Level {}", index + 1),
+    }
+}
+
+/// A plan's period, or 期間の定めなし for a standing plan that states none.
+pub fn period_or_standing(lang: Lang, p: Option<Period>) -> String {
+    match (p, lang) {
+        (Some(p), _) => period(lang, p),
+        (None, Lang::Ja) => "期間の定めなし".into(),
+        (None, Lang::En) => "No fixed period".into(),
+    }
+}
+
 /// A date: 令和7年4月1日 (or 令和元年12月) in Japanese, 2025-04-01 (or
 /// 2019-12) in English.
 pub fn date(lang: Lang, d: PlanDate) -> String {

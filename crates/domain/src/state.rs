@@ -32,7 +32,8 @@ pub struct Entry {
     pub parent: Option<String>,
     pub depth: usize,
     pub level: String,
-    /// The level's name (基本方針, 推進項目…).
+    /// The level's name (基本方針, 推進項目…); empty where the plan leaves
+    /// the level unnamed.
     pub level_name: String,
     pub level_name_en: Option<String>,
     /// 方針1, (2), ①, 1-① — as the plan prints it.
@@ -213,7 +214,7 @@ fn outline(doc: &PlanDocument, item_level: Option<&str>) -> Vec<Entry> {
             parent: parent.map(|p| p.id.clone()),
             depth,
             level: n.level.clone(),
-            level_name: level.map(|l| l.name.clone()).unwrap_or_default(),
+            level_name: level.and_then(|l| l.name.clone()).unwrap_or_default(),
             level_name_en: level.and_then(|l| l.name_en.clone()),
             label: level
                 .map(|l| l.label(n.number, parent.and_then(|p| p.number)))

@@ -7,6 +7,7 @@ mod error;
 mod read;
 mod tables;
 mod validate;
+mod validate_printed;
 pub mod workbook;
 mod write;
 

@@ -13,13 +13,13 @@ use gyokaku_domain::{
 use crate::error::ImportError;
 use crate::read::{DEPARTMENTS, GLOSSARY, INDICATORS, NODES, PLAN};
 
-struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     dir: &'a Path,
     errors: &'a mut Vec<ImportError>,
 }
 
 impl Ctx<'_> {
-    fn err(
+    pub(crate) fn err(
         &mut self,
         file: &str,
         path: impl Into<String>,
@@ -30,7 +30,7 @@ impl Ctx<'_> {
             .push(ImportError::yaml(self.dir.join(file), path, ja, en));
     }
 
-    fn unique<'b>(
+    pub(crate) fn unique<'b>(
         &mut self,
         file: &str,
         what_ja: &str,
@@ -58,6 +58,7 @@ pub(crate) fn check_plan(dir: &Path, doc: &mut PlanDocument, errors: &mut Vec<Im
     resolve_departments(&mut cx, doc);
     check_nodes(&mut cx, doc);
     check_indicators(&mut cx, doc);
+    crate::validate_printed::check(&mut cx, doc);
     cx.unique(
         GLOSSARY,
         "用語",
@@ -113,13 +114,6 @@ fn check_header(cx: &mut Ctx, doc: &PlanDocument) {
                 ),
             );
         }
-    } else if !h.plan.draft {
-        cx.err(
-            PLAN,
-            "plan.period",
-            "計画期間がありません（期間未定の案なら draft: true としてください）",
-            "the plan has no period (for a draft without one, set draft: true)",
-        );
     }
     if h.levels.is_empty() {
         cx.err(

@@ -28,6 +28,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_revision.sql"),
         postgres: include_str!("../migrations/postgres/0003_revision.sql"),
     },
+    Migration {
+        version: 4,
+        sqlite: include_str!("../migrations/sqlite/0004_printed.sql"),
+        postgres: include_str!("../migrations/postgres/0004_printed.sql"),
+    },
 ];
 
 /// Splits a migration file into statements. Migration files keep each

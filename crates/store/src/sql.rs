@@ -565,7 +565,7 @@ pub(crate) async fn export_in(tx: &mut Tx, plan_id: i64) -> Result<PlanDocument>
     }
 
     let rows = sqlx::query(
-        "SELECT id, parent_id, node_key, level_key, number, title, title_en, body, sections_json, schedule_json, period_from, period_to, note \
+        "SELECT id, parent_id, node_key, level_key, number, title, title_en, body, sections_json, schedule_json, period_from, period_to, note, numbers_json \
          FROM nodes WHERE plan_id = $1 ORDER BY position",
     )
     .bind(plan_id)
@@ -589,6 +589,7 @@ pub(crate) async fn export_in(tx: &mut Tx, plan_id: i64) -> Result<PlanDocument>
             id: r.try_get(2)?,
             level: r.try_get(3)?,
             number: r.try_get::<Option<i64>, _>(4)?.map(|v| v as u32),
+            numbers: serde_json::from_str(&r.try_get::<String, _>(13)?).map_err(corrupt)?,
             title: r.try_get(5)?,
             title_en: r.try_get(6)?,
             body: r.try_get(7)?,
@@ -680,13 +681,19 @@ pub(crate) async fn export_in(tx: &mut Tx, plan_id: i64) -> Result<PlanDocument>
     })
     .collect::<Result<Vec<_>>>()?;
 
-    let glossary = sqlx::query("SELECT term, reading, description, note FROM glossary_terms WHERE plan_id = $1 ORDER BY position")
+    let glossary = sqlx::query("SELECT term, reading, description, note, marks_json FROM glossary_terms WHERE plan_id = $1 ORDER BY position")
         .bind(plan_id)
         .fetch_all(&mut **tx)
         .await?
         .iter()
         .map(|r| -> Result<GlossaryTerm> {
-            Ok(GlossaryTerm { term: r.try_get(0)?, reading: r.try_get(1)?, description: r.try_get(2)?, note: r.try_get(3)? })
+            Ok(GlossaryTerm {
+                term: r.try_get(0)?,
+                reading: r.try_get(1)?,
+                description: r.try_get(2)?,
+                marks: serde_json::from_str(&r.try_get::<String, _>(4)?).map_err(corrupt)?,
+                note: r.try_get(3)?,
+            })
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(PlanDocument {
@@ -820,8 +827,8 @@ impl SqlStore {
             let id = insert_returning_id(
                 &mut tx,
                 sqlx::query(
-                    "INSERT INTO nodes (plan_id, node_key, parent_id, position, level_key, number, title, title_en, body, sections_json, schedule_json, period_from, period_to, note) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+                    "INSERT INTO nodes (plan_id, node_key, parent_id, position, level_key, number, title, title_en, body, sections_json, schedule_json, period_from, period_to, note, numbers_json) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
                 )
                 .bind(plan_id)
                 .bind(&n.id)
@@ -836,7 +843,8 @@ impl SqlStore {
                 .bind(serde_json::to_string(&n.schedule).map_err(corrupt)?)
                 .bind(n.period.map(|p| p.from.year() as i64))
                 .bind(n.period.map(|p| p.to.year() as i64))
-                .bind(n.note.clone()),
+                .bind(n.note.clone())
+                .bind(serde_json::to_string(&n.numbers).map_err(corrupt)?),
             )
             .await?;
             node_ids.insert(&n.id, id);
@@ -954,13 +962,14 @@ impl SqlStore {
                 .await?;
         }
         for (i, g) in doc.glossary.iter().enumerate() {
-            sqlx::query("INSERT INTO glossary_terms (plan_id, position, term, reading, description, note) VALUES ($1, $2, $3, $4, $5, $6)")
+            sqlx::query("INSERT INTO glossary_terms (plan_id, position, term, reading, description, note, marks_json) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(plan_id)
                 .bind(i as i64)
                 .bind(&g.term)
                 .bind(g.reading.clone())
                 .bind(&g.description)
                 .bind(g.note.clone())
+                .bind(serde_json::to_string(&g.marks).map_err(corrupt)?)
                 .execute(&mut *tx)
                 .await?;
         }

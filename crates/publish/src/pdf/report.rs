@@ -535,7 +535,12 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
                 full_title,
                 present::fiscal_year(JA, p.fy)
             ),
-            levels: h.levels.iter().map(|l| l.name.clone()).collect(),
+            levels: h
+                .levels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| present::level_name(JA, l, i))
+                .collect(),
             items: p.model.items.len(),
         },
         scale: cols
