@@ -3,8 +3,11 @@
 
 Usage:
   scripts/check-schemas.py [DIR ...]   check the given plan folders (default:
-                                       every folder under examples/ that has
-                                       plan.yaml)
+                                       every folder under examples/ and under
+                                       tests/plans/ that has plan.yaml; the
+                                       deliberately invalid folders sit one
+                                       level deeper, in tests/plans/bad/, and
+                                       are not among them)
   scripts/check-schemas.py --self-test check that the schemas reject a small
                                        invalid document and accept a valid one
 
@@ -32,6 +35,9 @@ except ImportError as e:  # pragma: no cover
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = ROOT / "docs" / "schema"
 EXAMPLES = ROOT / "examples"
+# Synthetic fixtures (tests/plans/matrix …); tests/plans/bad/<case> is not a
+# plan folder of this level and so is not checked by default.
+FIXTURES = ROOT / "tests" / "plans"
 
 # file in a plan folder -> schema file
 FILES = {
@@ -215,6 +221,7 @@ def main(argv):
         if not folders:
             print(f"error: no plan folders under {EXAMPLES}")
             return 1
+        folders += sorted(p.parent for p in FIXTURES.glob("*/plan.yaml"))
     bad = sum(check_folder(f, validators) for f in folders)
     if bad:
         print(f"{bad} file(s) do not match their schema")

@@ -201,6 +201,53 @@ pub fn period_or_standing(lang: Lang, p: Option<Period>) -> String {
     }
 }
 
+/// The 17 Sustainable Development Goals' short names, as the 外務省's
+/// Japanese list and the UN's English list give them.
+const SDGS: [(&str, &str); 17] = [
+    ("貧困をなくそう", "No poverty"),
+    ("飢餓をゼロに", "Zero hunger"),
+    ("すべての人に健康と福祉を", "Good health and well-being"),
+    ("質の高い教育をみんなに", "Quality education"),
+    ("ジェンダー平等を実現しよう", "Gender equality"),
+    ("安全な水とトイレを世界中に", "Clean water and sanitation"),
+    ("エネルギーをみんなに そしてクリーンに", "Affordable and clean energy"),
+    ("働きがいも経済成長も", "Decent work and economic growth"),
+    ("産業と技術革新の基盤をつくろう", "Industry, innovation and infrastructure"),
+    ("人や国の不平等をなくそう", "Reduced inequalities"),
+    ("住み続けられるまちづくりを", "Sustainable cities and communities"),
+    ("つくる責任 つかう責任", "Responsible consumption and production"),
+    ("気候変動に具体的な対策を", "Climate action"),
+    ("海の豊かさを守ろう", "Life below water"),
+    ("陸の豊かさも守ろう", "Life on land"),
+    ("平和と公正をすべての人に", "Peace, justice and strong institutions"),
+    ("パートナーシップで目標を達成しよう", "Partnerships for the goals"),
+];
+
+/// An SDG as text beside (or instead of) its icon: 目標3 すべての人に健康と
+/// 福祉を, Goal 3: Good health and well-being.
+pub fn sdg(lang: Lang, goal: u8) -> String {
+    let name = SDGS
+        .get(usize::from(goal).wrapping_sub(1))
+        .map(|(ja, en)| lang.pick(ja, Some(en)))
+        .unwrap_or("");
+    match lang {
+        Lang::Ja => format!("目標{goal} {name}").trim_end().to_string(),
+        Lang::En => format!("Goal {goal}: {name}")
+            .trim_end_matches([' ', ':'])
+            .to_string(),
+    }
+}
+
+/// The mark a draft plan carries after its title, nothing for an adopted
+/// one: （案）, (draft).
+pub fn draft_mark(lang: Lang, draft: bool) -> &'static str {
+    match (draft, lang) {
+        (false, _) => "",
+        (true, Lang::Ja) => "（案）",
+        (true, Lang::En) => " (draft)",
+    }
+}
+
 /// A date: 令和7年4月1日 (or 令和元年12月) in Japanese, 2025-04-01 (or
 /// 2019-12) in English.
 pub fn date(lang: Lang, d: PlanDate) -> String {

@@ -15,6 +15,13 @@ use gyokaku_domain::{
 use crate::model::Publication;
 use crate::PublishError;
 
+mod printed;
+
+/// The version of the open-data format (docs/open-data.md, "Versions"):
+/// the major number grows when a column changes meaning or goes, the minor
+/// when tables or columns are added.
+pub const FORMAT_VERSION: &str = "2.0.0";
+
 /// A column: name, Table Schema type, Japanese title, English description,
 /// required.
 struct Field {
@@ -27,6 +34,10 @@ struct Field {
     /// are unique and foreign keys can name them alone).
     unique: bool,
     values: Option<Vec<String>>,
+    /// A pattern the text must match (dates given as a month or a day).
+    pattern: Option<&'static str>,
+    /// Inclusive bounds of an integer.
+    range: Option<(i64, i64)>,
 }
 
 fn f(
@@ -43,6 +54,8 @@ fn f(
         required: false,
         unique: false,
         values: None,
+        pattern: None,
+        range: None,
     }
 }
 
@@ -122,6 +135,13 @@ impl Table {
                 }
                 if f.name == "lgcode" || f.name == "subject_lgcode" {
                     c.insert("pattern".into(), json!("[0-9]{6}"));
+                }
+                if let Some(pattern) = f.pattern {
+                    c.insert("pattern".into(), json!(pattern));
+                }
+                if let Some((min, max)) = f.range {
+                    c.insert("minimum".into(), json!(min));
+                    c.insert("maximum".into(), json!(max));
                 }
                 if !c.is_empty() {
                     v["constraints"] = Value::Object(c);
@@ -269,7 +289,7 @@ fn progress_in_order(p: &Publication) -> Vec<&gyokaku_domain::Progress> {
 /// Every table of a publication.
 pub fn tables(p: &Publication) -> Vec<Table> {
     let base = Base::of(p);
-    vec![
+    let mut tables = vec![
         items(p, &base),
         item_departments(p, &base),
         progress(p, &base),
@@ -280,7 +300,9 @@ pub fn tables(p: &Publication) -> Vec<Table> {
         fiscal_ratios(p, &base),
         status_summary(p, &base),
         recorded_summaries(p, &base),
-    ]
+    ];
+    tables.extend(printed::tables(p, &base));
+    tables
 }
 
 /// `items`: every node of the plan in reading order.
@@ -925,7 +947,7 @@ pub fn datapackage(p: &Publication, tables: &[Table]) -> Value {
         "title": format!("{} {} {}", h.city.name, h.plan.title, p.fy.wareki_with_western()),
         "description": "行政改革の実施状況（gyokaku によるオープンデータ） / The state of administrative reform, published by gyokaku. Format: docs/open-data.md.",
         "created": format!("{}T00:00:00+09:00", p.published_on),
-        "version": p.fy.year().to_string(),
+        "version": FORMAT_VERSION,
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0"}],
         "keywords": ["行政改革", "行政改革大綱", "実施状況", "gyokaku"],
         "resources": tables.iter().map(|t| json!({

@@ -10,6 +10,7 @@
 //! the publication date. The same publication gives the same bytes.
 
 mod fonts;
+mod printed;
 mod report;
 
 use std::sync::LazyLock;

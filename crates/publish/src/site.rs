@@ -19,6 +19,8 @@ use crate::charts::{bar_chart, esc, line_chart, Bar, RefLine};
 use crate::model::Publication;
 use crate::PublishError;
 
+mod printed;
+
 /// The site's two languages: the languages every output is written in.
 pub use gyokaku_domain::present::Lang;
 
@@ -119,6 +121,10 @@ pub struct Frame {
     pub has_meetings: bool,
     pub has_glossary: bool,
     pub has_indicators: bool,
+    pub has_items: bool,
+    pub has_classifications: bool,
+    /// （案） after the plan's title while it is a draft; empty otherwise.
+    pub draft_mark: &'static str,
     pub demo: bool,
 }
 
@@ -277,6 +283,12 @@ struct ItemPage {
     history: Vec<HistoryLine>,
     indicators: Vec<IndicatorBlock>,
     opinions: Vec<(String, String)>,
+    /// Each axis with the item's values on it, then its SDGs.
+    classes: Vec<printed::ClassLine>,
+    /// The item's numbers in the plan's other numberings.
+    numbers: Vec<(String, String)>,
+    /// Glossary terms its text marks, as (mark, term, link).
+    marks: Vec<(String, String, String)>,
 }
 
 #[derive(Template)]
@@ -380,7 +392,7 @@ impl<'a> Site<'a> {
             title,
             up,
             city: h.city.name.clone(),
-            plan_title: h.plan.title.clone(),
+            plan_title: h.plan.full_title(),
             fy_text: present::fiscal_year(self.tr.lang, p.fy),
             published,
             other_href: format!("{up}../{}/{here}", self.tr.lang.other().code()),
@@ -388,6 +400,9 @@ impl<'a> Site<'a> {
             has_meetings: !h.meetings.is_empty(),
             has_glossary: !p.doc.glossary.is_empty(),
             has_indicators: !p.doc.indicators.is_empty(),
+            has_items: !p.model.items.is_empty(),
+            has_classifications: self.has_classifications(),
+            draft_mark: present::draft_mark(self.tr.lang, h.plan.draft),
             demo: self.demo,
         }
     }
@@ -487,7 +502,16 @@ fn pages(
 ) -> Result<Vec<(String, String)>, PublishError> {
     let site = Site::new(p, lang);
     let doc = &p.doc;
-    let mut out = vec![("index.html".to_string(), site.top_page(has_pdf)?)];
+    let mut out = vec![
+        ("index.html".to_string(), site.top_page(has_pdf)?),
+        ("plan.html".to_string(), site.plan_page()?),
+    ];
+    if !p.model.items.is_empty() {
+        out.extend(site.item_lists()?);
+    }
+    if site.has_classifications() {
+        out.push(("classifications.html".into(), site.classifications_page()?));
+    }
     for e in &p.model.outline {
         let Some(n) = p.node(&e.id) else { continue };
         if e.is_item {
@@ -571,16 +595,12 @@ impl Site<'_> {
         let chart_rows = self.status_counts(&status_cols, &summary[0]);
         let top = TopPage {
             f: self.frame(
-                format!("{} {}", h.plan.title, tr.s("year_report")),
+                format!("{} {}", h.plan.full_title(), tr.s("year_report")),
                 "",
                 "index.html",
             ),
             subtitle: h.plan.subtitle.clone().unwrap_or_default(),
-            period: h
-                .plan
-                .period
-                .map(|pd| present::period(tr.lang, pd))
-                .unwrap_or_default(),
+            period: present::period_or_standing(tr.lang, h.plan.period),
             philosophy: self.marked(h.plan.philosophy.as_deref().unwrap_or(""), ""),
             status_cols,
             summary,
@@ -734,6 +754,13 @@ impl Site<'_> {
             history: self.history_of(n),
             indicators: self.indicators_of(&n.id, "../"),
             opinions: self.opinions_of(Some(&n.id)),
+            classes: p
+                .model
+                .item(&n.id)
+                .map(|it| self.class_lines(it))
+                .unwrap_or_default(),
+            numbers: self.other_numbers(n),
+            marks: self.node_marks(&n.id),
         };
         page.render_page()
     }

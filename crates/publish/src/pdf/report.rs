@@ -16,7 +16,7 @@ use gyokaku_domain::{
 use crate::model::{Entry, Publication};
 
 /// The report is printed in Japanese, as the city's own documents are.
-const JA: Lang = Lang::Ja;
+pub(super) const JA: Lang = Lang::Ja;
 
 /// The whole report, in reading order.
 #[derive(Debug, Serialize)]
@@ -35,8 +35,12 @@ pub struct Report {
     policies: Vec<Policy>,
     indicators: Indicators,
     fiscal: Fiscal,
+    /// The matrices and ○ tables of the plan's classifications.
+    classifications: super::printed::Classifications,
     meetings: Vec<MeetingRow>,
     opinions: Vec<OpinionRow>,
+    /// The plan's own text and history (the appendix).
+    plan: super::printed::PlanText,
     glossary: Vec<Term>,
 }
 
@@ -59,8 +63,8 @@ struct Meta {
     subtitle: Option<String>,
     generation: Option<String>,
     draft: bool,
-    /// 令和7年度～令和11年度
-    period: Option<String>,
+    /// 令和7年度～令和11年度, or 期間の定めなし
+    period: String,
     managing_office: Option<String>,
     /// 令和7(2025)年度
     fy: String,
@@ -138,6 +142,8 @@ struct ItemCard {
     title: String,
     departments: String,
     body: Option<String>,
+    /// Its axes, SDGs and other numbers, as the site shows them.
+    classes: Vec<super::printed::ClassRow>,
     /// The plan's schedule entry for the published year.
     plan_for_year: Option<String>,
     status: Option<String>,
@@ -386,6 +392,11 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
                     })
                     .unwrap_or_default(),
                 body: node.and_then(|n| n.body.clone()),
+                classes: p
+                    .model
+                    .item(&e.id)
+                    .map(|it| super::printed::item_classes(p, it, node))
+                    .unwrap_or_default(),
                 plan_for_year: node.and_then(|n| n.schedule.get(&p.fy).cloned()),
                 status: level.map(|l| l.label.clone()),
                 status_color: status.and_then(color_of),
@@ -509,10 +520,7 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
     let published = PlanDate::parse(&p.published_on)
         .map(|d| present::date(JA, d))
         .unwrap_or_else(|_| p.published_on.clone());
-    let full_title = match &h.plan.generation {
-        Some(g) if !h.plan.title.contains(g.as_str()) => format!("{g}{}", h.plan.title),
-        _ => h.plan.title.clone(),
-    };
+    let full_title = h.plan.full_title();
     Report {
         meta: Meta {
             city: h.city.name.clone(),
@@ -521,7 +529,7 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
             subtitle: h.plan.subtitle.clone(),
             generation: h.plan.generation.clone(),
             draft: h.plan.draft,
-            period: h.plan.period.map(|pd| present::period(JA, pd)),
+            period: present::period_or_standing(JA, h.plan.period),
             managing_office: h.plan.managing_office.clone(),
             fy: present::fiscal_year(JA, p.fy),
             fy_short: p.fy.short(),
@@ -585,8 +593,10 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
         policies,
         indicators,
         fiscal,
+        classifications: super::printed::classifications(p),
         meetings,
         opinions,
+        plan: super::printed::plan_text(p),
         glossary,
     }
 }
