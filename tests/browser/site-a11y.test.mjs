@@ -10,6 +10,8 @@
 //   GYOKAKU_SITE_ANNAKA     安中市 taiko-4 R7 (meetings, glossary, peers)
 //   GYOKAKU_SITE_ITEMS      a site whose items have indicators with actuals
 //   GYOKAKU_SITE_RECORDED   安中市 taiko-3 R6 (summaries printed in the plan)
+//   GYOKAKU_SITE_MATRIX     tests/plans/matrix R7 (plan page, item lists,
+//                           matrix and ○ table)
 //   GYOKAKU_SITE_ARTIFACTS  where the screenshots go
 //   CHROMIUM                the browser (default /usr/bin/chromium)
 // Without them (e.g. under scripts/browser-test) the file is skipped.
@@ -29,6 +31,7 @@ const SITES = {
   annaka: env.GYOKAKU_SITE_ANNAKA,
   items: env.GYOKAKU_SITE_ITEMS,
   recorded: env.GYOKAKU_SITE_RECORDED,
+  matrix: env.GYOKAKU_SITE_MATRIX,
 };
 const ready = Object.values(SITES).every(Boolean);
 const ARTIFACTS = env.GYOKAKU_SITE_ARTIFACTS || path.resolve('../../target/site-artifacts');
@@ -50,6 +53,14 @@ function findItem(site, pred) {
   return `items/${f}`;
 }
 
+/** The first per-value item list of a site (lists/AXIS/VALUE.html). */
+function firstList(site) {
+  const root = path.join(SITES[site], 'ja/lists');
+  const axis = existsSync(root) ? readdirSync(root).sort()[0] : undefined;
+  assert.ok(axis, `${site} has no per-value item lists`);
+  return `lists/${axis}/${files(site, `ja/lists/${axis}`)[0]}`;
+}
+
 // Every page type, with the site that has it: [type, site, path in the language folder].
 function pageTypes() {
   const hasHistory = (html) => /<table id="history">[\s\S]*?<tbody><tr>/.test(html);
@@ -67,6 +78,12 @@ function pageTypes() {
     ['meetings', 'annaka', 'meetings.html'],
     ['glossary', 'annaka', 'glossary.html'],
     ['data', 'ishioka', 'data.html'],
+    ['plan', 'matrix', 'plan.html'],
+    ['plan-chapters', 'annaka', 'plan.html'],
+    ['item-list', 'matrix', 'items.html'],
+    ['item-list-filtered', 'matrix', firstList('matrix')],
+    ['classifications', 'matrix', 'classifications.html'],
+    ['item-classified', 'matrix', findItem('matrix', (html) => html.includes('id="classification"'))],
   ];
 }
 

@@ -608,9 +608,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Plans => {
             let store = open(&cli.db).await?;
             for p in store.list_plans().await? {
-                let period = p
-                    .period
-                    .map_or("期間未定".to_string(), |(f, t)| format!("{f}–{t}"));
+                // A draft may not have fixed its period yet; an adopted
+                // plan without one is a standing plan.
+                let period = match (p.period, p.draft) {
+                    (Some((f, t)), _) => format!("{f}–{t}"),
+                    (None, true) => "期間未定".to_string(),
+                    (None, false) => "期間の定めなし".to_string(),
+                };
                 let draft = if p.draft { " (案)" } else { "" };
                 println!(
                     "{} {}\t{}\t{}{}\t{}\t{} items",

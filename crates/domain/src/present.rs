@@ -210,17 +210,35 @@ const SDGS: [(&str, &str); 17] = [
     ("質の高い教育をみんなに", "Quality education"),
     ("ジェンダー平等を実現しよう", "Gender equality"),
     ("安全な水とトイレを世界中に", "Clean water and sanitation"),
-    ("エネルギーをみんなに そしてクリーンに", "Affordable and clean energy"),
+    (
+        "エネルギーをみんなに そしてクリーンに",
+        "Affordable and clean energy",
+    ),
     ("働きがいも経済成長も", "Decent work and economic growth"),
-    ("産業と技術革新の基盤をつくろう", "Industry, innovation and infrastructure"),
+    (
+        "産業と技術革新の基盤をつくろう",
+        "Industry, innovation and infrastructure",
+    ),
     ("人や国の不平等をなくそう", "Reduced inequalities"),
-    ("住み続けられるまちづくりを", "Sustainable cities and communities"),
-    ("つくる責任 つかう責任", "Responsible consumption and production"),
+    (
+        "住み続けられるまちづくりを",
+        "Sustainable cities and communities",
+    ),
+    (
+        "つくる責任 つかう責任",
+        "Responsible consumption and production",
+    ),
     ("気候変動に具体的な対策を", "Climate action"),
     ("海の豊かさを守ろう", "Life below water"),
     ("陸の豊かさも守ろう", "Life on land"),
-    ("平和と公正をすべての人に", "Peace, justice and strong institutions"),
-    ("パートナーシップで目標を達成しよう", "Partnerships for the goals"),
+    (
+        "平和と公正をすべての人に",
+        "Peace, justice and strong institutions",
+    ),
+    (
+        "パートナーシップで目標を達成しよう",
+        "Partnerships for the goals",
+    ),
 ];
 
 /// An SDG as text beside (or instead of) its icon: 目標3 すべての人に健康と

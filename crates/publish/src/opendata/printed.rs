@@ -26,16 +26,23 @@ fn date(d: Option<PlanDate>) -> String {
 }
 
 fn period(p: Option<Period>) -> [String; 2] {
-    [
-        opt(p.map(|p| p.from.year())),
-        opt(p.map(|p| p.to.year())),
-    ]
+    [opt(p.map(|p| p.from.year())), opt(p.map(|p| p.to.year()))]
 }
 
 fn period_fields() -> [super::Field; 2] {
     [
-        f("period_from", "year", "期間の始期（年度）", "first fiscal year of the period (empty: none stated)"),
-        f("period_to", "year", "期間の終期（年度）", "last fiscal year of the period"),
+        f(
+            "period_from",
+            "year",
+            "期間の始期（年度）",
+            "first fiscal year of the period (empty: none stated)",
+        ),
+        f(
+            "period_to",
+            "year",
+            "期間の終期（年度）",
+            "last fiscal year of the period",
+        ),
     ]
 }
 
@@ -67,18 +74,57 @@ fn plan_table(p: &Publication, base: &Base) -> Table {
         lg(),
         plan(),
         req(f("city_name", "string", "団体名", "the city's name")),
-        req(f("prefecture", "string", "都道府県名", "the prefecture's name")),
-        req(f("title", "string", "計画の名称", "the plan's title as printed")),
+        req(f(
+            "prefecture",
+            "string",
+            "都道府県名",
+            "the prefecture's name",
+        )),
+        req(f(
+            "title",
+            "string",
+            "計画の名称",
+            "the plan's title as printed",
+        )),
         f("subtitle", "string", "副題", "subtitle"),
-        f("generation", "string", "次数", "generation as printed (第4次)"),
-        req(f("draft", "boolean", "案か", "true while the plan is a draft (案, 素案); false for an adopted plan")),
+        f(
+            "generation",
+            "string",
+            "次数",
+            "generation as printed (第4次)",
+        ),
+        req(f(
+            "draft",
+            "boolean",
+            "案か",
+            "true while the plan is a draft (案, 素案); false for an adopted plan",
+        )),
     ];
     fields.extend(period_fields());
     fields.extend([
-        date_field("published", "策定・公表日", "the date the plan document gives (a month or a day)"),
-        f("mid_term_review_fy", "year", "中間見直し年度", "fiscal year of the mid-term review"),
-        f("managing_office", "string", "所管課", "the office that manages the plan"),
-        f("philosophy", "string", "基本的な考え方", "the plan's basic approach, as printed"),
+        date_field(
+            "published",
+            "策定・公表日",
+            "the date the plan document gives (a month or a day)",
+        ),
+        f(
+            "mid_term_review_fy",
+            "year",
+            "中間見直し年度",
+            "fiscal year of the mid-term review",
+        ),
+        f(
+            "managing_office",
+            "string",
+            "所管課",
+            "the office that manages the plan",
+        ),
+        f(
+            "philosophy",
+            "string",
+            "基本的な考え方",
+            "the plan's basic approach, as printed",
+        ),
     ]);
     Table {
         name: "plan",
@@ -109,7 +155,12 @@ fn parts(p: &Publication, base: &Base) -> Table {
     let mut fields = vec![
         lg(),
         plan(),
-        req(f("part_no", "integer", "部の順", "the part's position, from 1")),
+        req(f(
+            "part_no",
+            "integer",
+            "部の順",
+            "the part's position, from 1",
+        )),
         req(f("title", "string", "名称", "the part's title as printed")),
         f("subtitle", "string", "副題", "subtitle"),
         f("generation", "string", "次数", "generation as printed"),
@@ -117,7 +168,12 @@ fn parts(p: &Publication, base: &Base) -> Table {
     fields.extend(period_fields());
     fields.extend([
         date_field("published", "策定・公表日", "date the part gives"),
-        f("levels", "string", "収録する階層", "keys of the plan levels the part lists, separated by spaces"),
+        f(
+            "levels",
+            "string",
+            "収録する階層",
+            "keys of the plan levels the part lists, separated by spaces",
+        ),
         f("note", "string", "備考", "note"),
     ]);
     Table {
@@ -322,12 +378,22 @@ fn predecessors(p: &Publication, base: &Base) -> Table {
     let mut fields = vec![
         lg(),
         plan(),
-        req(f("predecessor_no", "integer", "前計画の順", "position, from 1")),
+        req(f(
+            "predecessor_no",
+            "integer",
+            "前計画の順",
+            "position, from 1",
+        )),
         req(f("title", "string", "名称", "the earlier plan's title")),
         date_field("adopted", "策定日", "its adoption date"),
     ];
     fields.extend(period_fields());
-    fields.push(f("summary", "string", "概要", "summary as the plan gives it"));
+    fields.push(f(
+        "summary",
+        "string",
+        "概要",
+        "summary as the plan gives it",
+    ));
     Table {
         name: "predecessors",
         title: "これまでの計画",
@@ -389,18 +455,53 @@ fn revisions(p: &Publication, base: &Base) -> Table {
     let mut fields = vec![
         lg(),
         plan(),
-        req(f("revision_no", "integer", "順序", "position, from 1: the plan's own steps first")),
-        f("predecessor_no", "integer", "前計画の順", "empty for the plan itself; else the earlier plan (predecessors.csv)"),
-        req(f("kind", "string", "種別", "as printed: 策定, 改訂, 見直し, 期間延長")),
+        req(f(
+            "revision_no",
+            "integer",
+            "順序",
+            "position, from 1: the plan's own steps first",
+        )),
+        f(
+            "predecessor_no",
+            "integer",
+            "前計画の順",
+            "empty for the plan itself; else the earlier plan (predecessors.csv)",
+        ),
+        req(f(
+            "kind",
+            "string",
+            "種別",
+            "as printed: 策定, 改訂, 見直し, 期間延長",
+        )),
         f("title", "string", "名称", "as printed (第2次改訂)"),
         date_field("date", "日付", "the date of the step (a month or a day)"),
-        f("applies_from", "year", "適用開始年度", "the first fiscal year it applies to"),
+        f(
+            "applies_from",
+            "year",
+            "適用開始年度",
+            "the first fiscal year it applies to",
+        ),
     ];
     fields.extend([
-        f("period_from", "year", "改訂後の期間の始期", "the period after this step (an extension), first year"),
-        f("period_to", "year", "改訂後の期間の終期", "the period after this step, last year"),
+        f(
+            "period_from",
+            "year",
+            "改訂後の期間の始期",
+            "the period after this step (an extension), first year",
+        ),
+        f(
+            "period_to",
+            "year",
+            "改訂後の期間の終期",
+            "the period after this step, last year",
+        ),
         f("reason", "string", "理由", "why"),
-        f("decided_by", "string", "決定機関", "the body or meeting that decided it"),
+        f(
+            "decided_by",
+            "string",
+            "決定機関",
+            "the body or meeting that decided it",
+        ),
         f("note", "string", "備考", "note"),
     ]);
     Table {
@@ -421,7 +522,12 @@ fn related_plans(p: &Publication, base: &Base) -> Table {
         plan(),
         req(f("related_no", "integer", "順序", "position, from 1")),
         req(f("title", "string", "名称", "the related plan's title")),
-        f("relation", "string", "関係", "as printed: 上位計画, 関連計画"),
+        f(
+            "relation",
+            "string",
+            "関係",
+            "as printed: 上位計画, 関連計画",
+        ),
     ];
     fields.extend(period_fields());
     fields.push(f("note", "string", "備考", "note"));
@@ -520,8 +626,18 @@ fn body_members(p: &Publication, base: &Base) -> Table {
         fields: vec![
             lg(),
             plan(),
-            req(f("body_no", "integer", "推進体制の順", "the body (bodies.csv)")),
-            req(f("position", "integer", "順序", "position in the list, from 1")),
+            req(f(
+                "body_no",
+                "integer",
+                "推進体制の順",
+                "the body (bodies.csv)",
+            )),
+            req(f(
+                "position",
+                "integer",
+                "順序",
+                "position in the list, from 1",
+            )),
             f("role", "string", "役職", "role in the body (会長, 委員)"),
             f("affiliation", "string", "所属", "affiliation"),
             req(f("name", "string", "氏名", "name")),
@@ -537,7 +653,8 @@ fn meetings(p: &Publication, base: &Base) -> Table {
     Table {
         name: "meetings",
         title: "会議の経過",
-        description: "Meetings of the bodies in the plan's making and checking, in the plan's order.",
+        description:
+            "Meetings of the bodies in the plan's making and checking, in the plan's order.",
         fields: vec![
             lg(),
             plan(),
@@ -548,7 +665,12 @@ fn meetings(p: &Publication, base: &Base) -> Table {
             date_field("date", "開催日", "date (a month or a day)"),
             date_field("end_date", "終了日", "last date when held over a span"),
             f("agenda", "string", "議題", "agenda"),
-            f("kinds", "string", "種別", "kinds, separated by 、 (諮問, 答申, 報告, 協議)"),
+            f(
+                "kinds",
+                "string",
+                "種別",
+                "kinds, separated by 、 (諮問, 答申, 報告, 協議)",
+            ),
         ],
         primary_key: vec!["lgcode", "plan_id", "meeting_no"],
         foreign_keys: vec![],
@@ -586,7 +708,12 @@ fn glossary(p: &Publication, base: &Base) -> Table {
             unique(req(f("term", "string", "用語", "the term"))),
             req(f("position", "integer", "順序", "position, from 1")),
             f("reading", "string", "読み", "reading (kana)"),
-            req(f("description", "string", "解説", "the explanation as printed")),
+            req(f(
+                "description",
+                "string",
+                "解説",
+                "the explanation as printed",
+            )),
             f("note", "string", "備考", "note"),
         ],
         primary_key: vec!["lgcode", "plan_id", "term"],
@@ -621,10 +748,7 @@ fn glossary_marks(p: &Publication, base: &Base) -> Table {
             // Marks pointing at nothing published are left out (the plan
             // check refuses them; the foreign keys would too).
             let node_ok = m.node.as_deref().map_or(true, |n| p.entry(n).is_some());
-            let chapter_ok = m
-                .chapter
-                .as_deref()
-                .map_or(true, |c| chapters.contains(&c));
+            let chapter_ok = m.chapter.as_deref().map_or(true, |c| chapters.contains(&c));
             if node_ok && chapter_ok {
                 rows.push(base.row(vec![
                     t.term.clone(),

@@ -135,7 +135,11 @@ struct ClassificationsPage {
 /// The file of an axis value's item list, under the language folder. A
 /// flag's list has the code `_`.
 pub fn list_path(axis: &str, code: &str) -> String {
-    format!("lists/{}/{}.html", slug(axis), slug(if code.is_empty() { "_" } else { code }))
+    format!(
+        "lists/{}/{}.html",
+        slug(axis),
+        slug(if code.is_empty() { "_" } else { code })
+    )
 }
 
 impl Site<'_> {
@@ -147,10 +151,7 @@ impl Site<'_> {
             href: format!("{up}items/{}.html", slug(&e.id)),
             label: e.label.clone(),
             title: e.title.clone(),
-            status: self.status_label(
-                p.report(&e.id, p.fy)
-                    .and_then(|g| g.status.as_deref()),
-            ),
+            status: self.status_label(p.report(&e.id, p.fy).and_then(|g| g.status.as_deref())),
         }
     }
 
@@ -164,7 +165,10 @@ impl Site<'_> {
                 .applies_from
                 .map(|y| present::fiscal_year(lang, y))
                 .unwrap_or_default(),
-            period: r.period.map(|pd| present::period(lang, pd)).unwrap_or_default(),
+            period: r
+                .period
+                .map(|pd| present::period(lang, pd))
+                .unwrap_or_default(),
             reason: r.reason.clone().unwrap_or_default(),
             decided_by: r.decided_by.clone().unwrap_or_default(),
             note: r.note.clone().unwrap_or_default(),
@@ -172,7 +176,12 @@ impl Site<'_> {
     }
 
     /// The terms whose marks fall in a chapter or a node.
-    fn marks_in(&self, chapter: Option<&str>, node: Option<&str>, up: &str) -> Vec<(String, String, String)> {
+    fn marks_in(
+        &self,
+        chapter: Option<&str>,
+        node: Option<&str>,
+        up: &str,
+    ) -> Vec<(String, String, String)> {
         let mut out = Vec::new();
         for (i, t) in self.p.doc.glossary.iter().enumerate() {
             for m in &t.marks {
@@ -204,7 +213,11 @@ impl Site<'_> {
             generation: h.plan.generation.clone().unwrap_or_default(),
             draft: h.plan.draft,
             period: present::period_or_standing(lang, h.plan.period),
-            published: h.plan.published.map(|d| present::date(lang, d)).unwrap_or_default(),
+            published: h
+                .plan
+                .published
+                .map(|d| present::date(lang, d))
+                .unwrap_or_default(),
             managing_office: h.plan.managing_office.clone().unwrap_or_default(),
             parts: h
                 .plan
@@ -213,8 +226,14 @@ impl Site<'_> {
                 .map(|pt| PartLine {
                     title: pt.title.clone(),
                     generation: pt.generation.clone().unwrap_or_default(),
-                    period: pt.period.map(|pd| present::period(lang, pd)).unwrap_or_default(),
-                    published: pt.published.map(|d| present::date(lang, d)).unwrap_or_default(),
+                    period: pt
+                        .period
+                        .map(|pd| present::period(lang, pd))
+                        .unwrap_or_default(),
+                    published: pt
+                        .published
+                        .map(|d| present::date(lang, d))
+                        .unwrap_or_default(),
                 })
                 .collect(),
             philosophy: self.marked(h.plan.philosophy.as_deref().unwrap_or(""), ""),
@@ -235,8 +254,14 @@ impl Site<'_> {
                 .iter()
                 .map(|pr| PredecessorBlock {
                     title: pr.title.clone(),
-                    adopted: pr.adopted.map(|d| present::date(lang, d)).unwrap_or_default(),
-                    period: pr.period.map(|pd| present::period(lang, pd)).unwrap_or_default(),
+                    adopted: pr
+                        .adopted
+                        .map(|d| present::date(lang, d))
+                        .unwrap_or_default(),
+                    period: pr
+                        .period
+                        .map(|pd| present::period(lang, pd))
+                        .unwrap_or_default(),
                     summary: pr.summary.clone().unwrap_or_default(),
                     revisions: pr.revisions.iter().map(|r| self.revision_line(r)).collect(),
                 })
@@ -248,7 +273,9 @@ impl Site<'_> {
                     (
                         r.title.clone(),
                         r.relation.clone().unwrap_or_default(),
-                        r.period.map(|pd| present::period(lang, pd)).unwrap_or_default(),
+                        r.period
+                            .map(|pd| present::period(lang, pd))
+                            .unwrap_or_default(),
                         r.note.clone().unwrap_or_default(),
                     )
                 })
@@ -356,7 +383,10 @@ impl Site<'_> {
                     heading: tr.s("item_list").to_string(),
                     filtered_by: by,
                     filters: self.filters("../../", Some((&a.key, &code))),
-                    items: members.iter().map(|&i| self.item_link(i, "../../")).collect(),
+                    items: members
+                        .iter()
+                        .map(|&i| self.item_link(i, "../../"))
+                        .collect(),
                 };
                 out.push((path, page.render_page()?));
             }
@@ -368,7 +398,9 @@ impl Site<'_> {
     /// classification page exists.
     pub(super) fn has_classifications(&self) -> bool {
         let m = &self.p.model;
-        m.items.iter().any(|it| !it.tags.is_empty() || !it.sdgs.is_empty())
+        m.items
+            .iter()
+            .any(|it| !it.tags.is_empty() || !it.sdgs.is_empty())
     }
 
     pub(super) fn classifications_page(&self) -> Result<String, PublishError> {
@@ -419,7 +451,11 @@ impl Site<'_> {
             .into_iter()
             .map(|a| MarkTable {
                 axis: lang.pick(&a.name, a.name_en.as_deref()).to_string(),
-                values: a.values.iter().map(|v| classify::printed_value(lang, v)).collect(),
+                values: a
+                    .values
+                    .iter()
+                    .map(|v| classify::printed_value(lang, v))
+                    .collect(),
                 rows: (0..p.model.items.len())
                     .map(|i| {
                         let it = &p.model.items[i];
@@ -445,7 +481,11 @@ impl Site<'_> {
             }
         }
         ClassificationsPage {
-            f: self.frame(tr.s("classifications").to_string(), "", "classifications.html"),
+            f: self.frame(
+                tr.s("classifications").to_string(),
+                "",
+                "classifications.html",
+            ),
             matrices,
             marks,
             sdgs,
@@ -500,9 +540,12 @@ impl Site<'_> {
             .numberings
             .iter()
             .filter_map(|k| {
-                n.numbers
-                    .get(&k.key)
-                    .map(|v| (lang.pick(&k.name, k.name_en.as_deref()).to_string(), v.clone()))
+                n.numbers.get(&k.key).map(|v| {
+                    (
+                        lang.pick(&k.name, k.name_en.as_deref()).to_string(),
+                        v.clone(),
+                    )
+                })
             })
             .collect()
     }
