@@ -48,6 +48,10 @@ struct Expected {
     departments: Vec<(&'static str, Counts)>,
     /// A status code off the scale and how many items carry it.
     off_scale: Option<(&'static str, u32)>,
+    /// Some items' classification as the plan prints it: (item, [(axis,
+    /// values joined by 、)]). Every output must also agree with the
+    /// others on every item.
+    classes: Vec<(&'static str, Vec<(&'static str, &'static str)>)>,
 }
 
 fn example(name: &str) -> PathBuf {
@@ -118,6 +122,7 @@ async fn no_scale(store: &SqlStore) -> (PlanRef, FiscalYear, Expected) {
             ("財政部", c(5, 0, "—")),
         ],
         off_scale: None,
+        classes: vec![],
     };
     (plan, fy(2020), expected)
 }
@@ -224,6 +229,7 @@ async fn mixed_year(store: &SqlStore, db: &str) -> (PlanRef, FiscalYear, Expecte
             ("財政課", c(0, 1, "—")),
         ],
         off_scale: Some(("Z", 1)),
+        classes: vec![],
     };
     (plan, year, expected)
 }
@@ -239,8 +245,72 @@ async fn no_items(store: &SqlStore) -> (PlanRef, FiscalYear, Expected) {
         policies: vec![],
         departments: vec![],
         off_scale: None,
+        classes: vec![],
     };
     (plan, fy(2024), expected)
+}
+
+/// The synthetic plan of tests/plans/matrix: items on a matrix of two
+/// axes, a ○ table, a flag on a group inherited by its items, SDGs and a
+/// second numbering; reports of FY2025 imported as records (accepted).
+async fn classified(store: &SqlStore) -> (PlanRef, FiscalYear, Expected) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/plans/matrix");
+    let mut doc = gyokaku_interchange::read_plan_dir(&dir).unwrap();
+    for (node, status) in [
+        ("1-1-1", "A"),
+        ("1-1-2", "B"),
+        ("1-2-1", "C"),
+        ("2-1-1", "A"),
+    ] {
+        doc.progress.push(report(node, 2025, Some(status)));
+    }
+    let plan = store
+        .import_plan(&doc, OnExisting::Refuse, "test")
+        .await
+        .unwrap();
+    // A and B count as achieved: 1-1-1, 1-1-2 and 2-1-1 of the 4 rated.
+    let expected = Expected {
+        whole: c(4, 2, "75%"),
+        policies: vec![
+            ("基本方針1", c(3, 1, "67%")),
+            ("基本方針2", c(1, 1, "100%")),
+        ],
+        departments: vec![
+            ("総務部", c(2, 1, "50%")),
+            ("総務部 行革推進課", c(2, 0, "50%")),
+            ("総務部 人事課", c(0, 1, "—")),
+            ("企画部", c(2, 1, "100%")),
+            ("企画部 デジタル推進課", c(2, 1, "100%")),
+            ("全庁", c(1, 0, "100%")),
+        ],
+        off_scale: None,
+        classes: vec![
+            (
+                "1-1-1",
+                vec![
+                    ("改革の姿勢", "(1) 守る改革"),
+                    ("手段", "A デジタルの活用"),
+                    ("テーマ", "健全な財政"),
+                    ("重点取組", "該当"),
+                    ("SDGs", "目標16 平和と公正をすべての人に"),
+                    ("実施番号", "1-①"),
+                ],
+            ),
+            // The stance and the priority flag come from its group (2-1).
+            (
+                "2-1-1",
+                vec![
+                    ("改革の姿勢", "(3) 創る改革"),
+                    ("手段", "A デジタルの活用"),
+                    ("テーマ", "人材の育成、サービスの向上"),
+                    ("重点取組", "該当"),
+                    ("SDGs", "目標9 産業と技術革新の基盤をつくろう"),
+                    ("実施番号", "3-①"),
+                ],
+            ),
+        ],
+    };
+    (plan, fy(2025), expected)
 }
 
 /// sqlx's Any driver reads `sqlite://PATH` as it is.
@@ -561,6 +631,125 @@ fn check(output: &str, said: &Said, exp: &Expected, share: bool) {
     }
 }
 
+/// An item's classification: axis (or SDGs, or a numbering's name) to its
+/// values joined by 、, in the plan's order.
+type Classes = Vec<(String, String)>;
+
+/// The text of an HTML fragment that starts outside any tag.
+fn text_of(fragment: &str) -> String {
+    strip_tags(&format!(">{fragment}"))
+}
+
+/// From an item page: the classification block and the other numbers.
+fn site_classes(html: &str) -> Classes {
+    let mut out = Classes::new();
+    if let Some(start) = html.find("id=\"classification\"") {
+        let block = &html[start..];
+        let block = &block[..block.find("</dl>").unwrap()];
+        for part in block.split("<dt>").skip(1) {
+            let (dt, dd) = part.split_once("</dt>").unwrap();
+            out.push((text_of(dt), text_of(dd)));
+        }
+    }
+    for part in html.split("<p class=\"other-number\">").skip(1) {
+        let p = text_of(&part[..part.find("</p>").unwrap()]);
+        let (k, v) = p.split_once(": ").unwrap();
+        out.push((k.trim().to_string(), v.trim().to_string()));
+    }
+    out
+}
+
+/// From the open-data rows (CSV or workbook sheet) of one item.
+fn table_classes(
+    node: &str,
+    classes: &[BTreeMap<String, String>],
+    sdgs: &[BTreeMap<String, String>],
+    numbers: &[BTreeMap<String, String>],
+) -> Classes {
+    let mut out: Classes = Vec::new();
+    for r in classes.iter().filter(|r| r["node_id"] == node) {
+        let value = if r["axis_kind"] == "flag" {
+            "該当".to_string()
+        } else if r["value_number"].is_empty() {
+            r["value_label"].clone()
+        } else {
+            format!("{} {}", r["value_number"], r["value_label"])
+        };
+        match out.last_mut() {
+            Some((axis, values)) if *axis == r["axis_name"] => {
+                values.push('、');
+                values.push_str(&value);
+            }
+            _ => out.push((r["axis_name"].clone(), value)),
+        }
+    }
+    let goals: Vec<&str> = sdgs
+        .iter()
+        .filter(|r| r["node_id"] == node)
+        .map(|r| r["goal_name"].as_str())
+        .collect();
+    if !goals.is_empty() {
+        out.push(("SDGs".into(), goals.join("、")));
+    }
+    for r in numbers.iter().filter(|r| r["node_id"] == node) {
+        out.push((r["numbering_name"].clone(), r["number"].clone()));
+    }
+    out
+}
+
+fn classes_agree(name: &str, out_dir: &Path, pdf_text: &str, exp: &Expected) {
+    let data = out_dir.join("data");
+    let csv = (
+        csv_rows(&data.join("item_classifications.csv")),
+        csv_rows(&data.join("item_sdgs.csv")),
+        csv_rows(&data.join("item_numbers.csv")),
+    );
+    let book = data.join("tables.xlsx");
+    let xlsx = (
+        xlsx_rows(&book, "取組の分類"),
+        xlsx_rows(&book, "取組とSDGs"),
+        xlsx_rows(&book, "項目の別番号"),
+    );
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let pdf = squash(pdf_text);
+    let items: Vec<String> = csv_rows(&data.join("items.csv"))
+        .into_iter()
+        .filter(|r| r["is_item"] == "true")
+        .map(|r| r["node_id"].clone())
+        .collect();
+    let mut classified = 0;
+    for id in &items {
+        assert!(
+            id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'),
+            "{name}: item id {id} is its page's file name"
+        );
+        let page = std::fs::read_to_string(out_dir.join(format!("ja/items/{id}.html"))).unwrap();
+        let site = site_classes(&page);
+        let from_csv = table_classes(id, &csv.0, &csv.1, &csv.2);
+        let from_xlsx = table_classes(id, &xlsx.0, &xlsx.1, &xlsx.2);
+        assert_eq!(site, from_csv, "{name}: item {id}: site and CSV");
+        assert_eq!(from_xlsx, from_csv, "{name}: item {id}: workbook and CSV");
+        for (axis, values) in &site {
+            assert!(
+                pdf.contains(&squash(&format!("{axis}{values}"))),
+                "{name}: item {id}: the PDF lacks {axis} {values}"
+            );
+        }
+        classified += usize::from(!site.is_empty());
+    }
+    for (id, want) in &exp.classes {
+        let page = std::fs::read_to_string(out_dir.join(format!("ja/items/{id}.html"))).unwrap();
+        let want: Classes = want
+            .iter()
+            .map(|(a, v)| (a.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(site_classes(&page), want, "{name}: item {id} as printed");
+    }
+    if !exp.classes.is_empty() {
+        assert_eq!(classified, items.len(), "{name}: every item is classified");
+    }
+}
+
 async fn dashboard(store: &SqlStore, plan: &PlanRef, year: FiscalYear) -> String {
     // An office session made the way the login makes one.
     let user = match store.credentials("office").await.unwrap() {
@@ -617,10 +806,11 @@ async fn every_output_agrees(store: SqlStore, db: String) {
         ("no scale", no_scale(&store).await),
         ("mixed year", mixed_year(&store, &db).await),
         ("no items", no_items(&store).await),
+        ("classified", classified(&store).await),
     ];
     let work = tempfile::tempdir().unwrap();
     for (name, (plan, year, exp)) in cases {
-        let scaled = exp.off_scale.is_some() || name == "mixed year";
+        let scaled = exp.off_scale.is_some() || name == "mixed year" || name == "classified";
         let city = plan.city.to_string();
         let fy_text = year.year().to_string();
 
@@ -777,6 +967,10 @@ async fn every_output_agrees(store: SqlStore, db: String) {
         } else {
             check(&format!("{name}: PDF"), &said, &exp, scaled);
         }
+
+        // 7. Every item's classification, the same in the site, the CSV,
+        // the workbook and the PDF; and as the plan prints it.
+        classes_agree(name, &out_dir, &text, &exp);
 
         // `plans` counts items, not nodes.
         let listed = String::from_utf8(gyokaku(&db, &["plans"]).stdout).unwrap();

@@ -747,8 +747,8 @@ fn glossary_marks(p: &Publication, base: &Base) -> Table {
         for (j, m) in t.marks.iter().enumerate() {
             // Marks pointing at nothing published are left out (the plan
             // check refuses them; the foreign keys would too).
-            let node_ok = m.node.as_deref().map_or(true, |n| p.entry(n).is_some());
-            let chapter_ok = m.chapter.as_deref().map_or(true, |c| chapters.contains(&c));
+            let node_ok = m.node.as_deref().is_none_or(|n| p.entry(n).is_some());
+            let chapter_ok = m.chapter.as_deref().is_none_or(|c| chapters.contains(&c));
             if node_ok && chapter_ok {
                 rows.push(base.row(vec![
                     t.term.clone(),
