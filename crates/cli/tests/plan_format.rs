@@ -431,3 +431,22 @@ async fn the_matrix_plan_round_trips_on_postgres() {
     let tmp = tempfile::tempdir().unwrap();
     import_then_export_gives_the_same_bytes(&format!("{base}/{name}"), &tmp.path().join("out"));
 }
+
+/// A faulty folder is refused by `import` as by `check`, with the same
+/// located error, and nothing of it is stored.
+#[test]
+fn a_bad_folder_is_not_imported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sqlite_url(tmp.path());
+    let dir = plan("bad/matrix-missing-cell");
+    let out = gyokaku(&db, &["import", dir.to_str().unwrap()]);
+    assert!(!out.status.success(), "the import was refused");
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("nodes.yaml") && err.contains("マトリクス") && err.contains("matrix axis"),
+        "{err}"
+    );
+    let listed = gyokaku(&db, &["plans"]);
+    assert!(listed.status.success(), "{}", text(&listed.stderr));
+    assert_eq!(text(&listed.stdout).trim(), "", "nothing was stored");
+}

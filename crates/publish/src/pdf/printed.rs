@@ -222,21 +222,29 @@ fn revision(r: &Revision) -> RevisionData {
     }
 }
 
+/// The glossary terms a chapter's or a node's text marks, as printed
+/// beside the text: ※1 RPA、24 MaaS.
+pub fn marks_in(p: &Publication, chapter: Option<&str>, node: Option<&str>) -> String {
+    p.doc
+        .glossary
+        .iter()
+        .flat_map(|t| {
+            t.marks
+                .iter()
+                .filter(move |m| match (chapter, node) {
+                    (Some(c), _) => m.chapter.as_deref() == Some(c),
+                    (_, Some(n)) => m.node.as_deref() == Some(n),
+                    _ => false,
+                })
+                .map(move |m| format!("{} {}", m.mark.as_deref().unwrap_or("※"), t.term))
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
 pub fn plan_text(p: &Publication) -> PlanText {
     let h = &p.doc.header;
-    let marks_of = |chapter: &str| {
-        p.doc
-            .glossary
-            .iter()
-            .flat_map(|t| {
-                t.marks
-                    .iter()
-                    .filter(move |m| m.chapter.as_deref() == Some(chapter))
-                    .map(move |m| format!("{} {}", m.mark.as_deref().unwrap_or("※"), t.term))
-            })
-            .collect::<Vec<_>>()
-            .join("、")
-    };
+    let marks_of = |chapter: &str| marks_in(p, Some(chapter), None);
     PlanText {
         parts: h
             .plan

@@ -144,6 +144,8 @@ struct ItemCard {
     body: Option<String>,
     /// Its axes, SDGs and other numbers, as the site shows them.
     classes: Vec<super::printed::ClassRow>,
+    /// Glossary terms its text marks: ※1 RPA、…
+    marks: String,
     /// The plan's schedule entry for the published year.
     plan_for_year: Option<String>,
     status: Option<String>,
@@ -397,6 +399,7 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
                     .item(&e.id)
                     .map(|it| super::printed::item_classes(p, it, node))
                     .unwrap_or_default(),
+                marks: super::printed::marks_in(p, None, Some(&e.id)),
                 plan_for_year: node.and_then(|n| n.schedule.get(&p.fy).cloned()),
                 status: level.map(|l| l.label.clone()),
                 status_color: status.and_then(color_of),

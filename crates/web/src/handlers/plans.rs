@@ -254,7 +254,10 @@ async fn dashboard_page(
         for v in &axis.values {
             tag_opts.push(opt(
                 format!("{}:{}", axis.key, v.code),
-                format!("{name}: {}", tr.pick(&v.label, v.label_en.as_deref())),
+                format!(
+                    "{name}: {}",
+                    gyokaku_domain::classify::printed_value(tr.lang, v)
+                ),
                 tag_q,
             ));
         }
