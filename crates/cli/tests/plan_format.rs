@@ -134,9 +134,13 @@ fn the_matrix_plan_uses_every_addition() {
     assert_eq!(h.plan.parts.len(), 2, "a 大綱 part and an 実施計画 part");
     assert!(h.plan.parts[1].period.is_some() && !h.plan.parts[1].levels.is_empty());
     assert!(h.chapters.iter().any(|c| !c.children.is_empty()));
-    assert!(!h.related_plans.is_empty());
+    assert!(
+        h.chapters.iter().any(|c| c.outline),
+        "a chapter holding the outline"
+    );
+    assert!(h.related_plans.iter().any(|r| r.adopted.is_some()));
     let earlier = &h.predecessors[0];
-    assert!(earlier.adopted.is_some());
+    assert!(earlier.adopted.is_some() && earlier.note.is_some());
     assert!(earlier.revisions.iter().any(|r| r.period.is_some()));
     assert!(h.revisions.iter().any(|r| r.title.is_some()
         && r.applies_from.is_some()

@@ -119,6 +119,10 @@ pub struct Chapter {
     pub title_en: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    /// The chapter prints the plan's outline (its policies and items,
+    /// held as nodes): outputs point to them here.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub outline: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -158,6 +162,9 @@ pub struct RelatedPlan {
     pub relation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<Period>,
+    /// 策定日 (第3次安中市総合計画, 令和6年3月)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopted: Option<PlanDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -366,6 +373,8 @@ pub struct Predecessor {
     /// Its own history after adoption (改訂, 期間延長 with the new period).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub revisions: Vec<Revision>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -99,6 +99,10 @@ fn a_matrix_plan_shows_its_structure_everywhere() {
         "令和7年3月24日",
         "第3次浜風市総合計画",
         "浜風市行財政改革推進本部",
+        // 第3章 prints the outline: it points to the policies and items.
+        "class=\"outline-link\"",
+        "策定日: 令和4年3月",
+        "延長後の期間は延長の決定文書による。",
     ] {
         assert!(ja.contains(needle), "ja/plan.html lacks {needle}");
     }

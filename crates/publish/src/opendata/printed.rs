@@ -225,6 +225,7 @@ fn chapters(p: &Publication, base: &Base) -> Table {
                 opt(c.number.as_deref()),
                 c.title.clone(),
                 opt(c.body.as_deref()),
+                b(c.outline),
                 opt(c.note.as_deref()),
             ]));
             walk(&c.children, Some(&c.id), base, rows);
@@ -244,6 +245,7 @@ fn chapters(p: &Publication, base: &Base) -> Table {
             f("number", "string", "番号", "the number as printed (第1章, 2, (3))"),
             req(f("title", "string", "見出し", "heading")),
             f("body", "string", "本文", "text"),
+            req(f("holds_outline", "boolean", "体系を収める章か", "true where the chapter prints the plan's policies and items (items.csv)")),
             f("note", "string", "備考", "note on the transcription"),
         ],
         primary_key: vec!["lgcode", "plan_id", "chapter_id"],
@@ -394,6 +396,7 @@ fn predecessors(p: &Publication, base: &Base) -> Table {
         "概要",
         "summary as the plan gives it",
     ));
+    fields.push(f("note", "string", "備考", "note on the transcription"));
     Table {
         name: "predecessors",
         title: "これまでの計画",
@@ -416,6 +419,7 @@ fn predecessors(p: &Publication, base: &Base) -> Table {
                     from,
                     to,
                     opt(pr.summary.as_deref()),
+                    opt(pr.note.as_deref()),
                 ])
             })
             .collect(),
@@ -530,6 +534,7 @@ fn related_plans(p: &Publication, base: &Base) -> Table {
         ),
     ];
     fields.extend(period_fields());
+    fields.push(date_field("adopted", "策定日", "its adoption date"));
     fields.push(f("note", "string", "備考", "note"));
     Table {
         name: "related_plans",
@@ -552,6 +557,7 @@ fn related_plans(p: &Publication, base: &Base) -> Table {
                     opt(r.relation.as_deref()),
                     from,
                     to,
+                    date(r.adopted),
                     opt(r.note.as_deref()),
                 ])
             })

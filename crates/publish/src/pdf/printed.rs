@@ -154,6 +154,8 @@ struct ChapterData {
     depth: usize,
     heading: String,
     body: Option<String>,
+    /// The chapter prints the outline (shown in the policies' chapters).
+    outline: bool,
     /// 注: ※ 用語, …
     marks: String,
 }
@@ -170,6 +172,7 @@ struct PredecessorData {
     title: String,
     detail: String,
     summary: Option<String>,
+    note: Option<String>,
     revisions: Vec<RevisionData>,
 }
 
@@ -268,6 +271,7 @@ pub fn plan_text(p: &Publication) -> PlanText {
                 depth: depth + 1,
                 heading: c.heading(),
                 body: c.body.clone(),
+                outline: c.outline,
                 marks: marks_of(&c.id),
             })
             .collect(),
@@ -287,6 +291,7 @@ pub fn plan_text(p: &Publication) -> PlanText {
                     title: pr.title.clone(),
                     detail: detail.join("　"),
                     summary: pr.summary.clone(),
+                    note: pr.note.clone(),
                     revisions: pr.revisions.iter().map(revision).collect(),
                 }
             })
@@ -301,6 +306,9 @@ pub fn plan_text(p: &Publication) -> PlanText {
                 }
                 if let Some(pd) = r.period {
                     detail.push(present::period(JA, pd));
+                }
+                if let Some(d) = r.adopted {
+                    detail.push(format!("{}策定", present::date(JA, d)));
                 }
                 if let Some(t) = &r.note {
                     detail.push(t.clone());

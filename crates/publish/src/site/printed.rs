@@ -35,6 +35,8 @@ pub struct ChapterBlock {
     pub heading: String,
     pub body: String,
     pub note: String,
+    /// The chapter prints the outline: link to the item list.
+    pub outline: bool,
     /// Glossary terms the text marks, as (mark, term, anchor).
     pub marks: Vec<(String, String, String)>,
 }
@@ -55,6 +57,7 @@ pub struct PredecessorBlock {
     pub adopted: String,
     pub period: String,
     pub summary: String,
+    pub note: String,
     pub revisions: Vec<RevisionLine>,
 }
 
@@ -62,6 +65,14 @@ pub struct BodyBlock {
     pub name: String,
     pub role: String,
     pub members: Vec<(String, String, String)>,
+}
+
+pub struct RelatedLine {
+    pub title: String,
+    pub relation: String,
+    pub period: String,
+    pub adopted: String,
+    pub note: String,
 }
 
 pub struct PartLine {
@@ -87,7 +98,7 @@ struct PlanPage {
     chapters: Vec<ChapterBlock>,
     revisions: Vec<RevisionLine>,
     predecessors: Vec<PredecessorBlock>,
-    related: Vec<(String, String, String, String)>,
+    related: Vec<RelatedLine>,
     bodies: Vec<BodyBlock>,
 }
 
@@ -245,6 +256,7 @@ impl Site<'_> {
                     heading: c.heading(),
                     body: self.marked(c.body.as_deref().unwrap_or(""), ""),
                     note: c.note.clone().unwrap_or_default(),
+                    outline: c.outline,
                     marks: self.marks_in(Some(&c.id), None, ""),
                 })
                 .collect(),
@@ -263,21 +275,25 @@ impl Site<'_> {
                         .map(|pd| present::period(lang, pd))
                         .unwrap_or_default(),
                     summary: pr.summary.clone().unwrap_or_default(),
+                    note: pr.note.clone().unwrap_or_default(),
                     revisions: pr.revisions.iter().map(|r| self.revision_line(r)).collect(),
                 })
                 .collect(),
             related: h
                 .related_plans
                 .iter()
-                .map(|r| {
-                    (
-                        r.title.clone(),
-                        r.relation.clone().unwrap_or_default(),
-                        r.period
-                            .map(|pd| present::period(lang, pd))
-                            .unwrap_or_default(),
-                        r.note.clone().unwrap_or_default(),
-                    )
+                .map(|r| RelatedLine {
+                    title: r.title.clone(),
+                    relation: r.relation.clone().unwrap_or_default(),
+                    period: r
+                        .period
+                        .map(|pd| present::period(lang, pd))
+                        .unwrap_or_default(),
+                    adopted: r
+                        .adopted
+                        .map(|d| present::date(lang, d))
+                        .unwrap_or_default(),
+                    note: r.note.clone().unwrap_or_default(),
                 })
                 .collect(),
             bodies: h
