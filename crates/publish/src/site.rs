@@ -360,6 +360,9 @@ struct Site<'a> {
     /// Some shown data is fictional demo data.
     demo: bool,
     terms: Vec<(String, String)>,
+    /// Some item carries an axis value, a flag or an SDG: the
+    /// classification page exists.
+    has_classes: bool,
 }
 
 impl<'a> Site<'a> {
@@ -376,6 +379,11 @@ impl<'a> Site<'a> {
                 .collect(),
             assessments,
             terms: glossary_anchors(&doc.glossary),
+            has_classes: p
+                .model
+                .items
+                .iter()
+                .any(|it| !it.tags.is_empty() || !it.sdgs.is_empty()),
             demo: doc.progress.iter().any(|g| g.demo)
                 || doc.indicator_values.iter().any(|v| v.demo),
         }
@@ -1205,6 +1213,13 @@ fn search_index(p: &Publication, lang: Lang) -> String {
             e.heading(),
             href,
             if lang == Lang::En { "item" } else { "取組" }
+        ]));
+    }
+    for (c, _) in gyokaku_domain::walk_chapters(&p.doc.header.chapters) {
+        entries.push(serde_json::json!([
+            c.heading(),
+            format!("plan.html#ch-{}", slug(&c.id)),
+            if lang == Lang::En { "chapter" } else { "本文" }
         ]));
     }
     for i in &p.doc.indicators {

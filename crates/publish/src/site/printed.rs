@@ -412,11 +412,8 @@ impl Site<'_> {
 
     /// Whether the plan places items anywhere (axes or SDGs): the
     /// classification page exists.
-    pub(super) fn has_classifications(&self) -> bool {
-        let m = &self.p.model;
-        m.items
-            .iter()
-            .any(|it| !it.tags.is_empty() || !it.sdgs.is_empty())
+        pub(super) fn has_classifications(&self) -> bool {
+        self.has_classes
     }
 
     pub(super) fn classifications_page(&self) -> Result<String, PublishError> {
