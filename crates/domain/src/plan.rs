@@ -303,6 +303,18 @@ pub enum BodyKind {
     Other,
 }
 
+impl Member {
+    /// (role, affiliation, name) as a members' table prints them; empty
+    /// where the plan gives none.
+    pub fn cells(&self) -> (String, String, String) {
+        (
+            self.role.clone().unwrap_or_default(),
+            self.affiliation.clone().unwrap_or_default(),
+            self.name.clone(),
+        )
+    }
+}
+
 /// 推進体制 — a promotion body (審議会, 推進本部 …).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -97,24 +97,8 @@ fn check_header(cx: &mut Ctx, doc: &PlanDocument) {
             format!("plan id '{id}' must use a-z, 0-9 and '-' (e.g. taiko-4)"),
         );
     }
-    if let Some(p) = h.plan.period {
-        if p.from > p.to {
-            cx.err(
-                PLAN,
-                "plan.period",
-                format!(
-                    "期間の開始 {} が終了 {} より後です",
-                    p.from.wareki(),
-                    p.to.wareki()
-                ),
-                format!(
-                    "period starts ({}) after it ends ({})",
-                    p.from.english(),
-                    p.to.english()
-                ),
-            );
-        }
-    }
+    // No period is a standing plan (期間の定めなし), draft or adopted.
+    crate::validate_printed::period(cx, PLAN, "plan.period".into(), h.plan.period);
     if h.levels.is_empty() {
         cx.err(
             PLAN,

@@ -20,7 +20,7 @@ pub(crate) fn check(cx: &mut Ctx, doc: &PlanDocument) {
     term_marks(cx, doc);
 }
 
-fn period(cx: &mut Ctx, file: &str, path: String, p: Option<Period>) {
+pub(crate) fn period(cx: &mut Ctx, file: &str, path: String, p: Option<Period>) {
     if let Some(p) = p {
         if p.from > p.to {
             cx.err(

@@ -1219,7 +1219,11 @@ fn search_index(p: &Publication, lang: Lang) -> String {
         entries.push(serde_json::json!([
             c.heading(),
             format!("plan.html#ch-{}", slug(&c.id)),
-            if lang == Lang::En { "chapter" } else { "本文" }
+            if lang == Lang::En {
+                "chapter"
+            } else {
+                "本文"
+            }
         ]));
     }
     for i in &p.doc.indicators {

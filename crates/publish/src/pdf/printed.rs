@@ -322,17 +322,7 @@ pub fn plan_text(p: &Publication) -> PlanText {
             .map(|b| BodyData {
                 name: b.name.clone(),
                 role: b.role.clone(),
-                members: b
-                    .members
-                    .iter()
-                    .map(|m| {
-                        (
-                            m.role.clone().unwrap_or_default(),
-                            m.affiliation.clone().unwrap_or_default(),
-                            m.name.clone(),
-                        )
-                    })
-                    .collect(),
+                members: b.members.iter().map(|m| m.cells()).collect(),
             })
             .collect(),
     }

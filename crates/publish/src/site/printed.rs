@@ -302,17 +302,7 @@ impl Site<'_> {
                 .map(|b| BodyBlock {
                     name: b.name.clone(),
                     role: b.role.clone().unwrap_or_default(),
-                    members: b
-                        .members
-                        .iter()
-                        .map(|m| {
-                            (
-                                m.role.clone().unwrap_or_default(),
-                                m.affiliation.clone().unwrap_or_default(),
-                                m.name.clone(),
-                            )
-                        })
-                        .collect(),
+                    members: b.members.iter().map(|m| m.cells()).collect(),
                 })
                 .collect(),
         };
@@ -412,7 +402,7 @@ impl Site<'_> {
 
     /// Whether the plan places items anywhere (axes or SDGs): the
     /// classification page exists.
-        pub(super) fn has_classifications(&self) -> bool {
+    pub(super) fn has_classifications(&self) -> bool {
         self.has_classes
     }
 
