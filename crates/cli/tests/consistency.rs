@@ -646,9 +646,10 @@ fn site_classes(html: &str) -> Classes {
     if let Some(start) = html.find("id=\"classification\"") {
         let block = &html[start..];
         let block = &block[..block.find("</dl>").unwrap()];
-        for part in block.split("<dt>").skip(1) {
+        // `<dt lang="..">axis</dt><dd>values</dd>`
+        for part in block.split("<dt").skip(1) {
             let (dt, dd) = part.split_once("</dt>").unwrap();
-            out.push((text_of(dt), text_of(dd)));
+            out.push((strip_tags(dt), text_of(dd)));
         }
     }
     for part in html.split("<p class=\"other-number\">").skip(1) {
@@ -668,9 +669,8 @@ fn table_classes(
 ) -> Classes {
     let mut out: Classes = Vec::new();
     for r in classes.iter().filter(|r| r["node_id"] == node) {
-        let value = if r["axis_kind"] == "flag" {
-            "該当".to_string()
-        } else if r["value_number"].is_empty() {
+        // A flag's value is printed 該当 in every output.
+        let value = if r["value_number"].is_empty() {
             r["value_label"].clone()
         } else {
             format!("{} {}", r["value_number"], r["value_label"])

@@ -232,7 +232,7 @@ struct BadCase {
     schema: SchemaVerdict,
 }
 
-const BAD_CASES: [BadCase; 7] = [
+const BAD_CASES: [BadCase; 8] = [
     // Axis values are declared in plan.yaml; nodes.schema.json cannot see them.
     BadCase {
         case: "matrix-unknown-value",
@@ -260,6 +260,16 @@ const BAD_CASES: [BadCase; 7] = [
         path: "[id=1-2-2].axes.means",
         ja: "この取組にはマトリクスの軸「手段」の値がありません",
         en: "this item has no value on the matrix axis '手段'",
+        schema: SchemaVerdict::Accepts,
+    },
+    // A value on a group and another on its item: one file, but the rule
+    // follows the tree and which level holds the items.
+    BadCase {
+        case: "inherited-two-values",
+        file: "nodes.yaml",
+        path: "[id=2-1-2].axes.stance",
+        ja: "「改革の姿勢」は一つの値だけの分類ですが、この取組は上位の項目から受け継いだ値と合わせて 2 個の値を持ちます",
+        en: "'改革の姿勢' takes one value, but this item has 2 with those inherited",
         schema: SchemaVerdict::Accepts,
     },
     // One object's own fields: oneOf [required node, required chapter].

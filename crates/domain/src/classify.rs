@@ -5,7 +5,7 @@
 //! computed once here from the read model.
 
 use crate::plan::{Axis, AxisKind, AxisValue, Matrix};
-use crate::present::Lang;
+use crate::present::{self, Label, Lang};
 use crate::state::{Item, PlanModel};
 
 /// One value an item carries on one axis (a flag axis carries no value).
@@ -17,16 +17,45 @@ pub struct Placement<'a> {
 }
 
 impl Placement<'_> {
-    /// The value as the plan prints it, `(1) 市民ニーズ`, or the flag's
-    /// axis name.
+    /// The value as the plan prints it, `(1) 市民ニーズ`; a flag as
+    /// 該当 (Marked).
     pub fn printed(&self, lang: Lang) -> String {
+        self.label(lang).text
+    }
+
+    /// [`Placement::printed`] with the language it is in.
+    pub fn label(&self, lang: Lang) -> Label {
         match self.value {
-            Some(v) => printed_value(lang, v),
-            None => lang
-                .pick(&self.axis.name, self.axis.name_en.as_deref())
-                .to_string(),
+            Some(v) => value_label(lang, v),
+            None => Label::new(present::flag_mark(lang), lang),
         }
     }
+}
+
+/// An axis's name in `lang` where the plan gives one.
+pub fn axis_name(lang: Lang, axis: &Axis) -> Label {
+    present::label(lang, &axis.name, axis.name_en.as_deref())
+}
+
+/// [`printed_value`] with the language it is in.
+pub fn value_label(lang: Lang, v: &AxisValue) -> Label {
+    let label = present::label(lang, &v.label, v.label_en.as_deref());
+    match &v.number {
+        Some(n) => Label::new(format!("{n} {}", label.text), label.lang),
+        None => label,
+    }
+}
+
+/// An item's placements grouped by axis, axes in the plan's order.
+pub fn by_axis<'a>(model: &'a PlanModel, item: &Item) -> Vec<(&'a Axis, Vec<Placement<'a>>)> {
+    let mut out: Vec<(&Axis, Vec<Placement>)> = Vec::new();
+    for p in placements(model, item) {
+        match out.last_mut() {
+            Some((a, list)) if a.key == p.axis.key => list.push(p),
+            _ => out.push((p.axis, vec![p])),
+        }
+    }
+    out
 }
 
 /// An axis value with its printed number: `(1) 市民ニーズ`; in English
@@ -98,6 +127,37 @@ pub struct MatrixTable<'a> {
     pub columns_axis: &'a Axis,
     /// `cells[row][column]`: item indices in reading order.
     pub cells: Vec<Vec<Vec<usize>>>,
+}
+
+impl MatrixTable<'_> {
+    /// Its title as the plan gives it, else `rows × columns`.
+    pub fn title(&self, lang: Lang) -> Label {
+        match &self.matrix.title {
+            Some(t) => present::label(lang, t, self.matrix.title_en.as_deref()),
+            None => {
+                let (r, c) = (
+                    axis_name(lang, self.rows_axis),
+                    axis_name(lang, self.columns_axis),
+                );
+                let both = if r.lang == c.lang { r.lang } else { Lang::Ja };
+                Label::new(format!("{} × {}", r.text, c.text), both)
+            }
+        }
+    }
+}
+
+/// The flag axes some item carries, each with its items (indices into
+/// `model.items`, in reading order).
+pub fn flag_lists(model: &PlanModel) -> Vec<(&Axis, Vec<usize>)> {
+    model
+        .doc
+        .header
+        .axes
+        .iter()
+        .filter(|a| a.kind == AxisKind::Flag)
+        .map(|a| (a, items_with(model, &a.key, "")))
+        .filter(|(_, items)| !items.is_empty())
+        .collect()
 }
 
 /// The plan's declared matrices whose axes exist (the check refuses the
@@ -272,7 +332,7 @@ mod tests {
                 "how=見直し",
                 "theme=協働",
                 "theme=DX",
-                "key=重点"
+                "key=該当"
             ]
         );
     }

@@ -702,7 +702,32 @@ pub struct PlanDocument {
     pub indicator_values: Vec<crate::progress::IndicatorValue>,
 }
 
+/// Where a glossary term can be marked: a node's or a chapter's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkPlace<'a> {
+    Node(&'a str),
+    Chapter(&'a str),
+}
+
 impl PlanDocument {
+    /// The glossary terms marked in a node's or a chapter's text, as
+    /// (term's position in the glossary, term, mark), in glossary order.
+    pub fn marks_at(&self, at: MarkPlace) -> Vec<(usize, &GlossaryTerm, &TermMark)> {
+        let mut out = Vec::new();
+        for (i, t) in self.glossary.iter().enumerate() {
+            for m in &t.marks {
+                let here = match at {
+                    MarkPlace::Node(n) => m.node.as_deref() == Some(n),
+                    MarkPlace::Chapter(c) => m.chapter.as_deref() == Some(c),
+                };
+                if here {
+                    out.push((i, t, m));
+                }
+            }
+        }
+        out
+    }
+
     pub fn status(&self, code: &str) -> Option<&StatusLevel> {
         self.header.status_scale.iter().find(|s| s.code == code)
     }

@@ -181,6 +181,32 @@ pub fn period(lang: Lang, p: Period) -> String {
     }
 }
 
+/// Text with the language it is in: an English page shows the Japanese
+/// text where the plan gives no English one, and marks it `lang="ja"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub text: String,
+    pub lang: Lang,
+}
+
+impl Label {
+    pub fn new(text: impl Into<String>, lang: Lang) -> Label {
+        Label {
+            text: text.into(),
+            lang,
+        }
+    }
+}
+
+/// The text in `lang` where there is one, else the Japanese, as a
+/// [`Label`].
+pub fn label(lang: Lang, ja: &str, en: Option<&str>) -> Label {
+    match (lang, en) {
+        (Lang::En, Some(en)) if !en.is_empty() => Label::new(en, Lang::En),
+        _ => Label::new(ja, Lang::Ja),
+    }
+}
+
 /// A level's name, or where the plan leaves the level unnamed a neutral
 /// description of its place (第2階層, Level 2) — never a name the plan does
 /// not print.
@@ -192,12 +218,23 @@ pub fn level_name(lang: Lang, level: &crate::plan::Level, index: usize) -> Strin
     }
 }
 
-/// A plan's period, or 期間の定めなし for a standing plan that states none.
-pub fn period_or_standing(lang: Lang, p: Option<Period>) -> String {
-    match (p, lang) {
-        (Some(p), _) => period(lang, p),
-        (None, Lang::Ja) => "期間の定めなし".into(),
-        (None, Lang::En) => "No fixed period".into(),
+/// A plan's period; without one, 期間未定 for a draft (not fixed yet) and
+/// 期間の定めなし for an adopted plan (a standing plan).
+pub fn period_or_standing(lang: Lang, p: Option<Period>, draft: bool) -> String {
+    match (p, draft, lang) {
+        (Some(p), _, _) => period(lang, p),
+        (None, true, Lang::Ja) => "期間未定".into(),
+        (None, true, Lang::En) => "Not fixed yet".into(),
+        (None, false, Lang::Ja) => "期間の定めなし".into(),
+        (None, false, Lang::En) => "No fixed period".into(),
+    }
+}
+
+/// A flag an item carries (重点, チャレンジ), as its value: 該当, Marked.
+pub fn flag_mark(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => "該当",
+        Lang::En => "Marked",
     }
 }
 
@@ -568,6 +605,22 @@ mod tests {
     use crate::achievement::{Actual, BoundKind, Ratio, Unassessable};
     use crate::indicator::{Baseline, Target};
     use crate::numbers::Decimal;
+
+    #[test]
+    fn sdgs_periods_and_labels_read_as_printed() {
+        assert_eq!(sdg(Lang::Ja, 3), "目標3 すべての人に健康と福祉を");
+        assert_eq!(sdg(Lang::En, 17), "Goal 17: Partnerships for the goals");
+        // Out of range never panics (the plan check refuses such goals).
+        assert_eq!(sdg(Lang::Ja, 0), "目標0");
+        assert_eq!(sdg(Lang::En, 18), "Goal 18");
+        assert_eq!(draft_mark(Lang::Ja, true), "（案）");
+        assert_eq!(draft_mark(Lang::Ja, false), "");
+        assert_eq!(period_or_standing(Lang::Ja, None, false), "期間の定めなし");
+        assert_eq!(period_or_standing(Lang::En, None, true), "Not fixed yet");
+        assert_eq!(label(Lang::En, "守る", None).lang, Lang::Ja);
+        assert_eq!(label(Lang::En, "守る", Some("Keep")).text, "Keep");
+        assert_eq!(label(Lang::Ja, "守る", Some("Keep")).text, "守る");
+    }
 
     fn fy(y: i32) -> FiscalYear {
         FiscalYear::new(y).unwrap()

@@ -167,6 +167,21 @@ impl PlanModel {
         self.entry_at.get(id).map(|i| &self.outline[*i])
     }
 
+    /// A node's label with those of the nodes above it, as lists that
+    /// mix policies need it: 方針1 (1), 基本方針1 (1) ① — a (1) alone
+    /// repeats under every policy.
+    pub fn full_label(&self, e: &Entry) -> String {
+        let mut labels = vec![e.label.as_str()];
+        let mut up = e.parent.as_deref();
+        while let Some(p) = up.and_then(|id| self.entry(id)) {
+            labels.push(p.label.as_str());
+            up = p.parent.as_deref();
+        }
+        labels.retain(|l| !l.is_empty());
+        labels.reverse();
+        labels.join(" ")
+    }
+
     /// Outline position of a node (for sorting in reading order).
     pub fn position(&self, id: &str) -> usize {
         self.entry_at.get(id).copied().unwrap_or(usize::MAX)

@@ -2,10 +2,11 @@
 //! chapters, revisions and earlier plans, related plans, named numberings,
 //! matrices of two axes, and where the glossary's terms are marked.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+use gyokaku_domain::state::item_level;
 use gyokaku_domain::{
-    classify, walk_chapters, walk_nodes, AxisKind, Period, PlanDocument, PlanModel, Revision,
+    walk_chapters, walk_nodes, AxisKind, AxisMark, Node, Period, PlanDocument, Revision,
 };
 
 use crate::read::{GLOSSARY, NODES, PLAN};
@@ -17,6 +18,7 @@ pub(crate) fn check(cx: &mut Ctx, doc: &PlanDocument) {
     history(cx, doc);
     numberings(cx, doc);
     matrices(cx, doc);
+    single_values(cx, doc);
     term_marks(cx, doc);
 }
 
@@ -209,25 +211,16 @@ fn matrices(cx: &mut Ctx, doc: &PlanDocument) {
             usable.push(m);
         }
     }
-    if usable.is_empty() {
-        return;
-    }
     // Every item sits in one cell of each matrix: a value on both axes,
     // its own or inherited from the nodes above it.
-    let model = PlanModel::new(doc.clone());
-    for m in usable {
-        for it in &model.items {
+    for (item, marks) in item_marks(doc) {
+        for m in &usable {
             for key in [&m.rows, &m.columns] {
-                if !classify::placed_on(it, key) {
-                    let name = h
-                        .axes
-                        .iter()
-                        .find(|a| &a.key == key)
-                        .map(|a| a.name.as_str())
-                        .unwrap_or(key);
+                if !marks.contains_key(key.as_str()) {
+                    let name = axis_name(doc, key);
                     cx.err(
                         NODES,
-                        format!("[id={}].axes.{key}", it.id),
+                        format!("[id={}].axes.{key}", item.id),
                         format!(
                             "この取組にはマトリクスの軸「{name}」の値がありません（マトリクスのどのセルにも入りません）"
                         ),
@@ -236,6 +229,95 @@ fn matrices(cx: &mut Ctx, doc: &PlanDocument) {
                         ),
                     );
                 }
+            }
+        }
+    }
+}
+
+fn axis_name<'a>(doc: &'a PlanDocument, key: &'a str) -> &'a str {
+    doc.header
+        .axes
+        .iter()
+        .find(|a| a.key == key)
+        .map_or(key, |a| a.name.as_str())
+}
+
+/// Each item (a node at the item level) with the values it carries on
+/// each axis, its own and those of the nodes above it: (code, the node
+/// that marks it).
+/// An item's values by axis key: (code, the node that marks it); a flag
+/// has the empty code.
+type Marks<'a> = BTreeMap<&'a str, Vec<(&'a str, &'a str)>>;
+
+fn item_marks(doc: &PlanDocument) -> Vec<(&Node, Marks<'_>)> {
+    fn walk<'a>(
+        n: &'a Node,
+        item_level: &str,
+        above: &Marks<'a>,
+        out: &mut Vec<(&'a Node, Marks<'a>)>,
+    ) {
+        let mut marks = above.clone();
+        for (axis, mark) in &n.axes {
+            let codes: Vec<&str> = match mark {
+                AxisMark::Codes(c) => c.iter().map(String::as_str).collect(),
+                AxisMark::Flag(true) => vec![""],
+                AxisMark::Flag(false) => vec![],
+            };
+            for c in codes {
+                marks
+                    .entry(axis.as_str())
+                    .or_default()
+                    .push((c, n.id.as_str()));
+            }
+        }
+        if n.level == item_level {
+            out.push((n, marks.clone()));
+        }
+        for c in &n.children {
+            walk(c, item_level, &marks, out);
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(level) = item_level(&doc.header.levels, &doc.nodes) {
+        for n in &doc.nodes {
+            walk(n, &level.key, &BTreeMap::new(), &mut out);
+        }
+    }
+    out
+}
+
+/// One value per item on a single axis, counting those it inherits: a
+/// value on a node and another on a node above it are two.
+fn single_values(cx: &mut Ctx, doc: &PlanDocument) {
+    let single: Vec<&str> = doc
+        .header
+        .axes
+        .iter()
+        .filter(|a| a.kind == AxisKind::Single)
+        .map(|a| a.key.as_str())
+        .collect();
+    for (item, marks) in item_marks(doc) {
+        for (axis, values) in &marks {
+            let from: BTreeSet<&str> = values.iter().map(|(_, n)| *n).collect();
+            // Two codes on the item's own node are reported where they are
+            // written (check_nodes); here, those that meet by inheritance.
+            if single.contains(axis) && values.len() > 1 && from.len() > 1 {
+                let name = axis_name(doc, axis);
+                let list: Vec<String> = values.iter().map(|(c, n)| format!("{c}（{n}）")).collect();
+                cx.err(
+                    NODES,
+                    format!("[id={}].axes.{axis}", item.id),
+                    format!(
+                        "「{name}」は一つの値だけの分類ですが、この取組は上位の項目から受け継いだ値と合わせて {} 個の値を持ちます: {}",
+                        values.len(),
+                        list.join("、")
+                    ),
+                    format!(
+                        "'{name}' takes one value, but this item has {} with those inherited from the nodes above it: {}",
+                        values.len(),
+                        list.join(", ")
+                    ),
+                );
             }
         }
     }

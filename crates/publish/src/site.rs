@@ -19,7 +19,8 @@ use crate::charts::{bar_chart, esc, line_chart, Bar, RefLine};
 use crate::model::Publication;
 use crate::PublishError;
 
-mod printed;
+mod classes;
+mod plan_page;
 
 /// The site's two languages: the languages every output is written in.
 pub use gyokaku_domain::present::Lang;
@@ -239,6 +240,10 @@ struct PolicyPage {
     body: String,
     items: Vec<Link>,
     indicators: Vec<IndicatorBlock>,
+    /// The policy's numbers in the plan's other numberings.
+    numbers: Vec<(present::Label, String)>,
+    /// Glossary terms its text marks.
+    marks: Vec<plan_page::MarkLink>,
 }
 
 pub struct HistoryLine {
@@ -284,11 +289,11 @@ struct ItemPage {
     indicators: Vec<IndicatorBlock>,
     opinions: Vec<(String, String)>,
     /// Each axis with the item's values on it, then its SDGs.
-    classes: Vec<printed::ClassLine>,
+    classes: Vec<classes::ClassLine>,
     /// The item's numbers in the plan's other numberings.
-    numbers: Vec<(String, String)>,
-    /// Glossary terms its text marks, as (mark, term, link).
-    marks: Vec<(String, String, String)>,
+    numbers: Vec<(present::Label, String)>,
+    /// Glossary terms its text marks.
+    marks: Vec<plan_page::MarkLink>,
 }
 
 #[derive(Template)]
@@ -546,13 +551,18 @@ fn pages(
     Ok(out)
 }
 
+/// The anchor of the glossary's `i`-th term on the glossary page.
+fn term_anchor(i: usize) -> String {
+    format!("term-{}", i + 1)
+}
+
 /// The glossary's terms with their anchors on the glossary page, the
 /// longest term first (the order [`mark_terms`] needs).
 fn glossary_anchors(glossary: &[gyokaku_domain::GlossaryTerm]) -> Vec<(String, String)> {
     let mut terms: Vec<(String, String)> = glossary
         .iter()
         .enumerate()
-        .map(|(i, g)| (g.term.clone(), format!("term-{}", i + 1)))
+        .map(|(i, g)| (g.term.clone(), term_anchor(i)))
         .collect();
     terms.sort_by(|a, b| {
         b.0.chars()
@@ -608,7 +618,7 @@ impl Site<'_> {
                 "index.html",
             ),
             subtitle: h.plan.subtitle.clone().unwrap_or_default(),
-            period: present::period_or_standing(tr.lang, h.plan.period),
+            period: present::period_or_standing(tr.lang, h.plan.period, h.plan.draft),
             philosophy: self.marked(h.plan.philosophy.as_deref().unwrap_or(""), ""),
             status_cols,
             summary,
@@ -768,7 +778,7 @@ impl Site<'_> {
                 .map(|it| self.class_lines(it))
                 .unwrap_or_default(),
             numbers: self.other_numbers(n),
-            marks: self.node_marks(&n.id),
+            marks: self.marks_at(gyokaku_domain::MarkPlace::Node(&n.id), "../"),
         };
         page.render_page()
     }
@@ -866,6 +876,8 @@ impl Site<'_> {
             body: self.marked(n.body.as_deref().unwrap_or(""), "../"),
             items: self.policy_items(&e.id),
             indicators: self.indicators_of(&n.id, "../"),
+            numbers: self.other_numbers(n),
+            marks: self.marks_at(gyokaku_domain::MarkPlace::Node(&n.id), "../"),
         };
         page.render_page()
     }
@@ -1127,7 +1139,7 @@ impl Site<'_> {
                 .enumerate()
                 .map(|(i, g)| {
                     (
-                        format!("term-{}", i + 1),
+                        term_anchor(i),
                         g.term.clone(),
                         g.reading.clone().unwrap_or_default(),
                         g.description.clone(),

@@ -93,7 +93,7 @@ fn a_matrix_plan_shows_its_structure_everywhere() {
     for needle in [
         "第2次浜風市行財政改革実施計画",
         "期間の定めなし",
-        "第1章 大綱の趣旨",
+        "<span lang=\"ja\">第1章</span> <span lang=\"ja\">大綱の趣旨</span>",
         "id=\"ch-ch1-1\"",
         "第1次改訂",
         "令和7年3月24日",
@@ -108,6 +108,9 @@ fn a_matrix_plan_shows_its_structure_everywhere() {
     }
     let en = out.page("en/plan.html");
     assert!(en.contains("No fixed period") && en.contains("History of the plan"));
+    // A chapter's English title where the plan gives one, its printed
+    // number kept in Japanese.
+    assert!(en.contains("<span lang=\"ja\">第1章</span> <span lang=\"en\">Purpose of the outline</span>"));
 
     // Adopted: no draft mark anywhere.
     for rel in [
@@ -156,7 +159,13 @@ fn a_matrix_plan_shows_its_structure_everywhere() {
     ] {
         assert!(block.contains(needle), "item 1-1-1 lacks {needle}");
     }
-    assert!(item.contains("実施番号: <span lang=\"ja\">1-①</span>"));
+    assert!(item.contains("<span lang=\"ja\">実施番号</span>: <span lang=\"ja\">1-①</span>"));
+    // The English page prints the English names, marked as English, and
+    // Japanese where the plan gives no English.
+    let en_item = out.page("en/items/1-1-1.html");
+    assert!(en_item.contains("<dt lang=\"en\">Stance</dt>"), "{en_item}");
+    assert!(en_item.contains("lang=\"en\">(1) Keep</a>"));
+    assert!(en_item.contains("<span lang=\"en\">Implementation number</span>"));
 
     // Filters without JavaScript: one list per value, linked from the
     // item list and the item page.
@@ -189,7 +198,7 @@ fn a_matrix_plan_shows_its_structure_everywhere() {
             "stance=(1) 守る改革",
             "means=A デジタルの活用",
             "theme=健全な財政",
-            "priority=重点取組"
+            "priority=該当"
         ]
     );
     assert!(out
@@ -240,6 +249,13 @@ fn a_draft_plan_is_marked_as_one() {
         assert!(out.page(rel).contains("（案）"), "{rel} marks the draft");
     }
     assert!(out.page("en/plan.html").contains("(draft)"));
+    // A draft without a period has not fixed it yet (not a standing plan).
+    assert!(out.page("ja/plan.html").contains("期間未定"));
+    assert!(!out.page("ja/plan.html").contains("期間の定めなし"));
+    // Its only axes are flags: the classification page lists their items.
+    let cls = out.page("ja/classifications.html");
+    let flag = &cls[cls.find(">重点</h2>").expect("the 重点 flag's list")..];
+    assert!(flag[..flag.find("</ul>").unwrap()].contains("items/"));
     assert_eq!(out.csv("plan")[0]["draft"], "true");
     if let Some(pdf) = &out.pdf {
         assert!(squash(pdf).contains("（案）"));

@@ -5,6 +5,7 @@
 //! promotion bodies and members, meetings and the glossary with where the
 //! text marks its terms.
 
+use gyokaku_domain::present::{self, Lang};
 use gyokaku_domain::{
     classify, walk_chapters, walk_nodes, AxisKind, BodyKind, Period, PlanDate, Revision,
 };
@@ -52,6 +53,9 @@ pub(super) fn tables(p: &Publication, base: &Base) -> Vec<Table> {
         plan_table(p, base),
         parts(p, base),
         chapters(p, base),
+        axes(p, base),
+        matrices(p, base),
+        numberings(p, base),
         item_classifications(p, base),
         item_sdgs(p, base),
         item_numbers(p, base),
@@ -162,6 +166,12 @@ fn parts(p: &Publication, base: &Base) -> Table {
             "the part's position, from 1",
         )),
         req(f("title", "string", "名称", "the part's title as printed")),
+        f(
+            "title_en",
+            "string",
+            "名称（英語）",
+            "the part's title in English, where the plan gives one",
+        ),
         f("subtitle", "string", "副題", "subtitle"),
         f("generation", "string", "次数", "generation as printed"),
     ];
@@ -195,6 +205,7 @@ fn parts(p: &Publication, base: &Base) -> Table {
                 base.row(vec![
                     (i + 1).to_string(),
                     part.title.clone(),
+                    opt(part.title_en.as_deref()),
                     opt(part.subtitle.as_deref()),
                     opt(part.generation.as_deref()),
                     from,
@@ -224,6 +235,7 @@ fn chapters(p: &Publication, base: &Base) -> Table {
                 (rows.len() + 1).to_string(),
                 opt(c.number.as_deref()),
                 c.title.clone(),
+                opt(c.title_en.as_deref()),
                 opt(c.body.as_deref()),
                 b(c.outline),
                 opt(c.note.as_deref()),
@@ -244,6 +256,7 @@ fn chapters(p: &Publication, base: &Base) -> Table {
             req(f("position", "integer", "順序", "reading order, from 1")),
             f("number", "string", "番号", "the number as printed (第1章, 2, (3))"),
             req(f("title", "string", "見出し", "heading")),
+            f("title_en", "string", "見出し（英語）", "heading in English, where the plan gives one"),
             f("body", "string", "本文", "text"),
             req(f("holds_outline", "boolean", "体系を収める章か", "true where the chapter prints the plan's policies and items (items.csv)")),
             f("note", "string", "備考", "note on the transcription"),
@@ -262,6 +275,119 @@ fn axis_kind(k: AxisKind) -> &'static str {
     }
 }
 
+/// `axes`: the plan's classification axes with their values, one row per
+/// value (a flag axis: one row without a value).
+fn axes(p: &Publication, base: &Base) -> Table {
+    let mut rows = Vec::new();
+    for (i, a) in p.doc.header.axes.iter().enumerate() {
+        let head =
+            |rows: &mut Vec<Vec<String>>, pos: usize, v: Option<&gyokaku_domain::AxisValue>| {
+                rows.push(base.row(vec![
+                    a.key.clone(),
+                    (i + 1).to_string(),
+                    a.name.clone(),
+                    opt(a.name_en.as_deref()),
+                    axis_kind(a.kind).to_string(),
+                    pos.to_string(),
+                    opt(v.map(|v| v.code.as_str())),
+                    opt(v.and_then(|v| v.number.as_deref())),
+                    opt(v.map(|v| v.label.as_str())),
+                    opt(v.and_then(|v| v.label_en.as_deref())),
+                ]));
+            };
+        if a.values.is_empty() {
+            head(&mut rows, 1, None);
+        }
+        for (j, v) in a.values.iter().enumerate() {
+            head(&mut rows, j + 1, Some(v));
+        }
+    }
+    Table {
+        name: "axes",
+        title: "分類軸",
+        description: "The plan's classification axes and their values in the plan's order, with the numbers printed before the values; a flag axis (重点) has one row without a value. Item placements are in item_classifications.csv.",
+        fields: vec![
+            lg(),
+            plan(),
+            req(f("axis_key", "string", "分類軸キー", "the axis's key in the plan")),
+            req(f("axis_no", "integer", "分類軸の順", "the axis's position, from 1")),
+            req(f("axis_name", "string", "分類軸", "the axis's name")),
+            f("axis_name_en", "string", "分類軸（英語）", "the axis's name in English"),
+            super::one_of(
+                req(f("axis_kind", "string", "分類軸の種類", "single (one value per item), multi (several), flag (a mark)")),
+                vec!["single".into(), "multi".into(), "flag".into()],
+            ),
+            req(f("position", "integer", "順序", "the value's position on its axis, from 1")),
+            f("value_code", "string", "分類コード", "the value's code (empty for a flag)"),
+            f("value_number", "string", "分類の番号", "the number printed before the value ((1), ①)"),
+            f("value_label", "string", "分類", "the value's label"),
+            f("value_label_en", "string", "分類（英語）", "the value's label in English"),
+        ],
+        primary_key: vec!["lgcode", "plan_id", "axis_key", "position"],
+        foreign_keys: vec![],
+        rows,
+    }
+}
+
+/// `matrices`: the pairs of single axes the plan prints as a matrix.
+fn matrices(p: &Publication, base: &Base) -> Table {
+    Table {
+        name: "matrices",
+        title: "マトリクス",
+        description: "Two single axes the plan prints as a matrix: items in the cells of rows × columns (their values in item_classifications.csv).",
+        fields: vec![
+            lg(),
+            plan(),
+            req(f("matrix_no", "integer", "順序", "position, from 1")),
+            f("title", "string", "表題", "the matrix's title as printed"),
+            req(f("rows_axis_key", "string", "行の分類軸", "the axis of the rows (axes.csv)")),
+            req(f("columns_axis_key", "string", "列の分類軸", "the axis of the columns (axes.csv)")),
+        ],
+        primary_key: vec!["lgcode", "plan_id", "matrix_no"],
+        foreign_keys: vec![],
+        rows: p
+            .doc
+            .header
+            .matrices
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                base.row(vec![
+                    (i + 1).to_string(),
+                    opt(m.title.as_deref()),
+                    m.rows.clone(),
+                    m.columns.clone(),
+                ])
+            })
+            .collect(),
+    }
+}
+
+/// `numberings`: the plan's other ways of numbering its nodes.
+fn numberings(p: &Publication, base: &Base) -> Table {
+    Table {
+        name: "numberings",
+        title: "番号の種類",
+        description: "Numberings the plan prints beside its labels (実施番号); each node's numbers are in item_numbers.csv.",
+        fields: vec![
+            lg(),
+            plan(),
+            unique(req(f("numbering_key", "string", "番号の種類キー", "the numbering's key"))),
+            req(f("name", "string", "名称", "its name")),
+            f("name_en", "string", "名称（英語）", "its name in English"),
+        ],
+        primary_key: vec!["lgcode", "plan_id", "numbering_key"],
+        foreign_keys: vec![],
+        rows: p
+            .doc
+            .header
+            .numberings
+            .iter()
+            .map(|n| base.row(vec![n.key.clone(), n.name.clone(), opt(n.name_en.as_deref())]))
+            .collect(),
+    }
+}
+
 /// `item_classifications`: each item's values on the plan's axes.
 fn item_classifications(p: &Publication, base: &Base) -> Table {
     let mut rows = Vec::new();
@@ -275,9 +401,10 @@ fn item_classifications(p: &Publication, base: &Base) -> Table {
                 axis_kind(pl.axis.kind).to_string(),
                 opt(pl.value.map(|v| v.code.as_str())),
                 opt(pl.value.and_then(|v| v.number.as_deref())),
-                pl.value
-                    .map(|v| v.label.clone())
-                    .unwrap_or_else(|| pl.axis.name.clone()),
+                pl.value.map_or_else(
+                    || present::flag_mark(Lang::Ja).to_string(),
+                    |v| v.label.clone(),
+                ),
             ]));
         }
     }
@@ -298,7 +425,7 @@ fn item_classifications(p: &Publication, base: &Base) -> Table {
             ),
             f("value_code", "string", "分類コード", "the value's code (empty for a flag)"),
             f("value_number", "string", "分類の番号", "the number the plan prints before the value ((1), ①)"),
-            req(f("value_label", "string", "分類", "the value's label as printed (a flag: the axis's name)")),
+            req(f("value_label", "string", "分類", "the value's label as printed, without its number (a flag: 該当)")),
         ],
         primary_key: vec!["lgcode", "plan_id", "node_id", "position"],
         foreign_keys: vec![(vec!["node_id"], "items", vec!["node_id"])],

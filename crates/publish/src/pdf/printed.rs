@@ -1,13 +1,14 @@
 //! What the PDF shows of the plan's printed structure: each item's
-//! classification (the same placements the site and the open data show),
-//! the matrices and ○ tables, and the plan's own text and history as an
-//! appendix (parts, basic approach, chapters, revisions, earlier and related
-//! plans, bodies and members).
+//! classification (the same placements the site and the open data show,
+//! printed by `domain::classify`), the matrices, ○ tables, flags and SDGs,
+//! and the plan's own text and history as an appendix (parts, basic
+//! approach, chapters, revisions, earlier and related plans, bodies and
+//! members). The report is in Japanese.
 
 use serde::Serialize;
 
 use gyokaku_domain::classify;
-use gyokaku_domain::{present, walk_chapters, Item, Node, Revision};
+use gyokaku_domain::{present, walk_chapters, Item, MarkPlace, Node, Revision};
 
 use super::report::JA;
 use crate::model::Publication;
@@ -22,23 +23,17 @@ pub struct ClassRow {
 /// An item's classification block: its axes, then SDGs, then its other
 /// printed numbers.
 pub fn item_classes(p: &Publication, it: &Item, node: Option<&Node>) -> Vec<ClassRow> {
-    let mut out: Vec<ClassRow> = Vec::new();
-    for pl in classify::placements(&p.model, it) {
-        let value = match pl.value {
-            Some(v) => classify::printed_value(JA, v),
-            None => "該当".to_string(),
-        };
-        match out.last_mut() {
-            Some(r) if r.axis == pl.axis.name => {
-                r.values.push('、');
-                r.values.push_str(&value);
-            }
-            _ => out.push(ClassRow {
-                axis: pl.axis.name.clone(),
-                values: value,
-            }),
-        }
-    }
+    let mut out: Vec<ClassRow> = classify::by_axis(&p.model, it)
+        .into_iter()
+        .map(|(axis, placements)| ClassRow {
+            axis: axis.name.clone(),
+            values: placements
+                .iter()
+                .map(|pl| pl.printed(JA))
+                .collect::<Vec<_>>()
+                .join("、"),
+        })
+        .collect();
     if !it.sdgs.is_empty() {
         out.push(ClassRow {
             axis: "SDGs".into(),
@@ -83,68 +78,91 @@ pub struct MarkData {
 pub struct Classifications {
     matrices: Vec<MatrixData>,
     marks: Vec<MarkData>,
+    /// A flag axis (重点) or an SDG, with its items.
+    lists: Vec<(String, Vec<String>)>,
 }
 
+/// An item as the tables list it: its label with those above it (a (1)
+/// alone repeats under every policy), then its title.
 fn item_text(p: &Publication, i: usize) -> String {
-    p.model.item_entry(&p.model.items[i]).heading()
+    let e = p.model.item_entry(&p.model.items[i]);
+    format!("{} {}", p.model.full_label(e), e.title)
+        .trim()
+        .to_string()
+}
+
+fn item_texts(p: &Publication, items: &[usize]) -> Vec<String> {
+    items.iter().map(|&i| item_text(p, i)).collect()
+}
+
+fn matrix_data(p: &Publication, m: classify::MatrixTable) -> MatrixData {
+    MatrixData {
+        title: m.title(JA).text,
+        rows_axis: m.rows_axis.name.clone(),
+        columns: m
+            .columns_axis
+            .values
+            .iter()
+            .map(|v| classify::printed_value(JA, v))
+            .collect(),
+        rows: m
+            .rows_axis
+            .values
+            .iter()
+            .zip(&m.cells)
+            .map(|(v, cells)| {
+                let cells = cells.iter().map(|c| item_texts(p, c)).collect();
+                (classify::printed_value(JA, v), cells)
+            })
+            .collect(),
+    }
 }
 
 pub fn classifications(p: &Publication) -> Classifications {
+    let marks = classify::mark_tables(&p.model)
+        .into_iter()
+        .map(|a| MarkData {
+            axis: a.name.clone(),
+            values: a
+                .values
+                .iter()
+                .map(|v| classify::printed_value(JA, v))
+                .collect(),
+            rows: (0..p.model.items.len())
+                .map(|i| {
+                    let it = &p.model.items[i];
+                    let on = a
+                        .values
+                        .iter()
+                        .map(|v| classify::has(it, &a.key, &v.code))
+                        .collect();
+                    (item_text(p, i), on)
+                })
+                .collect(),
+        })
+        .collect();
+    let mut lists: Vec<(String, Vec<String>)> = classify::flag_lists(&p.model)
+        .into_iter()
+        .map(|(a, items)| (a.name.clone(), item_texts(p, &items)))
+        .collect();
+    for g in 1..=17u8 {
+        let items: Vec<usize> = (0..p.model.items.len())
+            .filter(|&i| p.model.items[i].sdgs.contains(&g))
+            .collect();
+        if !items.is_empty() {
+            lists.push((
+                format!("SDGs {}", present::sdg(JA, g)),
+                item_texts(p, &items),
+            ));
+        }
+    }
     Classifications {
         matrices: classify::matrices(&p.model)
             .into_iter()
-            .map(|m| MatrixData {
-                title: m
-                    .matrix
-                    .title
-                    .clone()
-                    .unwrap_or_else(|| format!("{} × {}", m.rows_axis.name, m.columns_axis.name)),
-                rows_axis: m.rows_axis.name.clone(),
-                columns: m
-                    .columns_axis
-                    .values
-                    .iter()
-                    .map(|v| classify::printed_value(JA, v))
-                    .collect(),
-                rows: m
-                    .rows_axis
-                    .values
-                    .iter()
-                    .zip(&m.cells)
-                    .map(|(v, cells)| {
-                        (
-                            classify::printed_value(JA, v),
-                            cells
-                                .iter()
-                                .map(|c| c.iter().map(|&i| item_text(p, i)).collect())
-                                .collect(),
-                        )
-                    })
-                    .collect(),
-            })
+            .map(|m| matrix_data(p, m))
             .collect(),
-        marks: classify::mark_tables(&p.model)
-            .into_iter()
-            .map(|a| MarkData {
-                axis: a.name.clone(),
-                values: a
-                    .values
-                    .iter()
-                    .map(|v| classify::printed_value(JA, v))
-                    .collect(),
-                rows: (0..p.model.items.len())
-                    .map(|i| {
-                        (
-                            item_text(p, i),
-                            a.values
-                                .iter()
-                                .map(|v| classify::has(&p.model.items[i], &a.key, &v.code))
-                                .collect(),
-                        )
-                    })
-                    .collect(),
-            })
-            .collect(),
+        marks,
+        lists,
     }
 }
 
@@ -156,8 +174,9 @@ struct ChapterData {
     body: Option<String>,
     /// The chapter prints the outline (shown in the policies' chapters).
     outline: bool,
-    /// 注: ※ 用語, …
+    /// ※ 用語、…
     marks: String,
+    note: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -165,6 +184,7 @@ struct RevisionData {
     date: String,
     kind: String,
     detail: String,
+    note: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -177,6 +197,22 @@ struct PredecessorData {
 }
 
 #[derive(Debug, Serialize)]
+struct RelatedData {
+    title: String,
+    detail: String,
+    note: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct PartData {
+    title: String,
+    subtitle: Option<String>,
+    /// Period (or 期間の定めなし), date, the levels it lists.
+    detail: String,
+    note: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
 struct BodyData {
     name: String,
     role: Option<String>,
@@ -186,13 +222,24 @@ struct BodyData {
 /// The plan's own text and history, for the appendix.
 #[derive(Debug, Serialize)]
 pub struct PlanText {
-    parts: Vec<(String, String)>,
+    parts: Vec<PartData>,
     philosophy: Option<String>,
     chapters: Vec<ChapterData>,
     revisions: Vec<RevisionData>,
     predecessors: Vec<PredecessorData>,
-    related: Vec<(String, String)>,
+    related: Vec<RelatedData>,
     bodies: Vec<BodyData>,
+}
+
+/// Sentences joined with 。, none doubled where a part already ends
+/// with one.
+fn sentences(parts: Vec<String>) -> String {
+    parts
+        .iter()
+        .map(|s| s.trim().trim_end_matches('。'))
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("{s}。"))
+        .collect()
 }
 
 fn revision(r: &Revision) -> RevisionData {
@@ -212,58 +259,110 @@ fn revision(r: &Revision) -> RevisionData {
     if let Some(t) = &r.decided_by {
         detail.push(format!("決定: {t}"));
     }
-    if let Some(t) = &r.note {
-        detail.push(t.clone());
-    }
     RevisionData {
         date: r
             .date
             .map(|d| present::date(JA, d))
             .unwrap_or_else(|| present::NONE.into()),
         kind: r.kind.clone(),
-        detail: detail.join("。"),
+        detail: sentences(detail),
+        note: r.note.clone(),
     }
 }
 
 /// The glossary terms a chapter's or a node's text marks, as printed
 /// beside the text: ※1 RPA、24 MaaS.
-pub fn marks_in(p: &Publication, chapter: Option<&str>, node: Option<&str>) -> String {
+pub fn marks_at(p: &Publication, at: MarkPlace) -> String {
     p.doc
-        .glossary
-        .iter()
-        .flat_map(|t| {
-            t.marks
-                .iter()
-                .filter(move |m| match (chapter, node) {
-                    (Some(c), _) => m.chapter.as_deref() == Some(c),
-                    (_, Some(n)) => m.node.as_deref() == Some(n),
-                    _ => false,
-                })
-                .map(move |m| format!("{} {}", m.mark.as_deref().unwrap_or("※"), t.term))
-        })
+        .marks_at(at)
+        .into_iter()
+        .map(|(_, t, m)| format!("{} {}", m.mark.as_deref().unwrap_or("※"), t.term))
         .collect::<Vec<_>>()
         .join("、")
 }
 
+fn parts(p: &Publication) -> Vec<PartData> {
+    let h = &p.doc.header;
+    h.plan
+        .parts
+        .iter()
+        .map(|pt| {
+            let mut detail = vec![present::period_or_standing(JA, pt.period, h.plan.draft)];
+            if let Some(d) = pt.published {
+                detail.push(present::date(JA, d));
+            }
+            let levels: Vec<String> = pt
+                .levels
+                .iter()
+                .filter_map(|k| h.levels.iter().position(|l| &l.key == k))
+                .map(|i| present::level_name(JA, &h.levels[i], i))
+                .collect();
+            if !levels.is_empty() {
+                detail.push(format!("収める階層: {}", levels.join("、")));
+            }
+            PartData {
+                title: pt.title.clone(),
+                subtitle: pt.subtitle.clone(),
+                detail: detail.join("　"),
+                note: pt.note.clone(),
+            }
+        })
+        .collect()
+}
+
+fn predecessors(p: &Publication) -> Vec<PredecessorData> {
+    p.doc
+        .header
+        .predecessors
+        .iter()
+        .map(|pr| {
+            let mut detail = Vec::new();
+            if let Some(pd) = pr.period {
+                detail.push(format!("期間 {}", present::period(JA, pd)));
+            }
+            if let Some(d) = pr.adopted {
+                detail.push(format!("{}策定", present::date(JA, d)));
+            }
+            PredecessorData {
+                title: pr.title.clone(),
+                detail: detail.join("　"),
+                summary: pr.summary.clone(),
+                note: pr.note.clone(),
+                revisions: pr.revisions.iter().map(revision).collect(),
+            }
+        })
+        .collect()
+}
+
+fn related(p: &Publication) -> Vec<RelatedData> {
+    p.doc
+        .header
+        .related_plans
+        .iter()
+        .map(|r| {
+            let mut detail = Vec::new();
+            if let Some(t) = &r.relation {
+                detail.push(t.clone());
+            }
+            if let Some(pd) = r.period {
+                detail.push(present::period(JA, pd));
+            }
+            if let Some(d) = r.adopted {
+                detail.push(format!("{}策定", present::date(JA, d)));
+            }
+            RelatedData {
+                title: r.title.clone(),
+                detail: detail.join("　"),
+                note: r.note.clone(),
+            }
+        })
+        .collect()
+}
+
 pub fn plan_text(p: &Publication) -> PlanText {
     let h = &p.doc.header;
-    let marks_of = |chapter: &str| marks_in(p, Some(chapter), None);
     PlanText {
-        parts: h
-            .plan
-            .parts
-            .iter()
-            .map(|pt| {
-                let mut detail = Vec::new();
-                if let Some(pd) = pt.period {
-                    detail.push(present::period(JA, pd));
-                }
-                if let Some(d) = pt.published {
-                    detail.push(present::date(JA, d));
-                }
-                (pt.title.clone(), detail.join("　"))
-            })
-            .collect(),
+        parts: parts(p),
         philosophy: h.plan.philosophy.clone(),
         chapters: walk_chapters(&h.chapters)
             .into_iter()
@@ -272,50 +371,13 @@ pub fn plan_text(p: &Publication) -> PlanText {
                 heading: c.heading(),
                 body: c.body.clone(),
                 outline: c.outline,
-                marks: marks_of(&c.id),
+                marks: marks_at(p, MarkPlace::Chapter(&c.id)),
+                note: c.note.clone(),
             })
             .collect(),
         revisions: h.revisions.iter().map(revision).collect(),
-        predecessors: h
-            .predecessors
-            .iter()
-            .map(|pr| {
-                let mut detail = Vec::new();
-                if let Some(pd) = pr.period {
-                    detail.push(format!("期間 {}", present::period(JA, pd)));
-                }
-                if let Some(d) = pr.adopted {
-                    detail.push(format!("{}策定", present::date(JA, d)));
-                }
-                PredecessorData {
-                    title: pr.title.clone(),
-                    detail: detail.join("　"),
-                    summary: pr.summary.clone(),
-                    note: pr.note.clone(),
-                    revisions: pr.revisions.iter().map(revision).collect(),
-                }
-            })
-            .collect(),
-        related: h
-            .related_plans
-            .iter()
-            .map(|r| {
-                let mut detail = Vec::new();
-                if let Some(t) = &r.relation {
-                    detail.push(t.clone());
-                }
-                if let Some(pd) = r.period {
-                    detail.push(present::period(JA, pd));
-                }
-                if let Some(d) = r.adopted {
-                    detail.push(format!("{}策定", present::date(JA, d)));
-                }
-                if let Some(t) = &r.note {
-                    detail.push(t.clone());
-                }
-                (r.title.clone(), detail.join("　"))
-            })
-            .collect(),
+        predecessors: predecessors(p),
+        related: related(p),
         bodies: h
             .bodies
             .iter()
@@ -325,5 +387,22 @@ pub fn plan_text(p: &Publication) -> PlanText {
                 members: b.members.iter().map(|m| m.cells()).collect(),
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentences;
+
+    #[test]
+    fn sentences_end_in_one_maru() {
+        assert_eq!(
+            sentences(vec![
+                "第1次改訂".into(),
+                "追加するため。".into(),
+                " ".into()
+            ]),
+            "第1次改訂。追加するため。"
+        );
     }
 }

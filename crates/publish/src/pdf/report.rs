@@ -399,7 +399,7 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
                     .item(&e.id)
                     .map(|it| super::printed::item_classes(p, it, node))
                     .unwrap_or_default(),
-                marks: super::printed::marks_in(p, None, Some(&e.id)),
+                marks: super::printed::marks_at(p, gyokaku_domain::MarkPlace::Node(&e.id)),
                 plan_for_year: node.and_then(|n| n.schedule.get(&p.fy).cloned()),
                 status: level.map(|l| l.label.clone()),
                 status_color: status.and_then(color_of),
@@ -532,7 +532,7 @@ pub fn build(p: &Publication, fonts: &[String]) -> Report {
             subtitle: h.plan.subtitle.clone(),
             generation: h.plan.generation.clone(),
             draft: h.plan.draft,
-            period: present::period_or_standing(JA, h.plan.period),
+            period: present::period_or_standing(JA, h.plan.period, h.plan.draft),
             managing_office: h.plan.managing_office.clone(),
             fy: present::fiscal_year(JA, p.fy),
             fy_short: p.fy.short(),
