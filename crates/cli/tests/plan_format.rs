@@ -139,6 +139,12 @@ fn the_matrix_plan_uses_every_addition() {
         "a chapter holding the outline"
     );
     assert!(h.related_plans.iter().any(|r| r.adopted.is_some()));
+    assert!(
+        h.related_plans
+            .iter()
+            .any(|r| r.period.is_some_and(|s| s.to.is_none())),
+        "a related plan open at its end"
+    );
     let earlier = &h.predecessors[0];
     assert!(earlier.adopted.is_some() && earlier.note.is_some());
     assert!(earlier.revisions.iter().any(|r| r.period.is_some()));

@@ -37,6 +37,17 @@ impl Period {
     }
 }
 
+/// A period another plan states, perhaps open at one end: 平成29年度～
+/// (no end given), 令和3年度まで (no start given).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Span {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<FiscalYear>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<FiscalYear>,
+}
+
 /// 大綱 / プラン / 実施計画: the descriptive part.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -160,8 +171,9 @@ pub struct RelatedPlan {
     /// How the plan relates to it, as written: 上位計画, 関連計画, 個別計画.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<String>,
+    /// As the plan states it; either end may be missing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period: Option<Period>,
+    pub period: Option<Span>,
     /// 策定日 (第3次安中市総合計画, 令和6年3月)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adopted: Option<PlanDate>,
@@ -375,8 +387,9 @@ pub struct Meeting {
 #[serde(deny_unknown_fields)]
 pub struct Predecessor {
     pub title: String,
+    /// As the plan states it; either end may be missing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period: Option<Period>,
+    pub period: Option<Span>,
     /// 策定日
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adopted: Option<PlanDate>,

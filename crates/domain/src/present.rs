@@ -218,6 +218,28 @@ pub fn level_name(lang: Lang, level: &crate::plan::Level, index: usize) -> Strin
     }
 }
 
+/// A period open at one end as plans print it: 平成29年度～, ～令和3年度
+/// (FY2017 (H29)–, –FY2021 (R3)); both ends as [`period`]; nothing for
+/// neither.
+pub fn span(lang: Lang, s: crate::plan::Span) -> String {
+    let year = |fy: crate::wareki::FiscalYear| match lang {
+        Lang::Ja => fy.wareki(),
+        Lang::En => format!("FY{} ({})", fy.year(), fy.short()),
+    };
+    match (s.from, s.to) {
+        (Some(from), Some(to)) => period(lang, Period { from, to }),
+        (Some(from), None) => match lang {
+            Lang::Ja => format!("{}～", year(from)),
+            Lang::En => format!("{}–", year(from)),
+        },
+        (None, Some(to)) => match lang {
+            Lang::Ja => format!("～{}", year(to)),
+            Lang::En => format!("–{}", year(to)),
+        },
+        (None, None) => String::new(),
+    }
+}
+
 /// A plan's period; without one, 期間未定 for a draft (not fixed yet) and
 /// 期間の定めなし for an adopted plan (a standing plan).
 pub fn period_or_standing(lang: Lang, p: Option<Period>, draft: bool) -> String {
@@ -620,6 +642,15 @@ mod tests {
         assert_eq!(label(Lang::En, "守る", None).lang, Lang::Ja);
         assert_eq!(label(Lang::En, "守る", Some("Keep")).text, "Keep");
         assert_eq!(label(Lang::Ja, "守る", Some("Keep")).text, "守る");
+        let fy = |y| crate::wareki::FiscalYear::new(y).unwrap();
+        let open = |from, to| crate::plan::Span { from, to };
+        assert_eq!(span(Lang::Ja, open(Some(fy(2017)), None)), "平成29年度～");
+        assert_eq!(span(Lang::Ja, open(None, Some(fy(2021)))), "～令和3年度");
+        assert_eq!(span(Lang::En, open(None, Some(fy(2021)))), "–FY2021 (R3)");
+        assert_eq!(
+            span(Lang::Ja, open(Some(fy(2019)), Some(fy(2021)))),
+            "令和元年度～令和3年度"
+        );
     }
 
     fn fy(y: i32) -> FiscalYear {

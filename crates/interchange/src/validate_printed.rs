@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use gyokaku_domain::state::item_level;
 use gyokaku_domain::{
-    walk_chapters, walk_nodes, AxisKind, AxisMark, Node, Period, PlanDocument, Revision,
+    walk_chapters, walk_nodes, AxisKind, AxisMark, Node, Period, PlanDocument, Revision, Span,
 };
 
 use crate::read::{GLOSSARY, NODES, PLAN};
@@ -40,6 +40,26 @@ pub(crate) fn period(cx: &mut Ctx, file: &str, path: String, p: Option<Period>) 
                 ),
             );
         }
+    }
+}
+
+/// Another plan's period: one end or both, the start not after the end.
+fn span(cx: &mut Ctx, path: String, s: Option<Span>) {
+    match s {
+        Some(Span {
+            from: Some(from),
+            to: Some(to),
+        }) => period(cx, PLAN, path, Some(Period { from, to })),
+        Some(Span {
+            from: None,
+            to: None,
+        }) => cx.err(
+            PLAN,
+            path,
+            "期間には from（始期）か to（終期）の少なくとも一方を書きます",
+            "a period needs from (first year) or to (last year), or both",
+        ),
+        _ => {}
     }
 }
 
@@ -120,12 +140,12 @@ fn history(cx: &mut Ctx, doc: &PlanDocument) {
     revisions(cx, "revisions", &h.revisions);
     for (i, p) in h.predecessors.iter().enumerate() {
         not_empty(cx, PLAN, format!("predecessors[{i}].title"), &p.title);
-        period(cx, PLAN, format!("predecessors[{i}].period"), p.period);
+        span(cx, format!("predecessors[{i}].period"), p.period);
         revisions(cx, &format!("predecessors[{i}].revisions"), &p.revisions);
     }
     for (i, r) in h.related_plans.iter().enumerate() {
         not_empty(cx, PLAN, format!("related_plans[{i}].title"), &r.title);
-        period(cx, PLAN, format!("related_plans[{i}].period"), r.period);
+        span(cx, format!("related_plans[{i}].period"), r.period);
     }
 }
 

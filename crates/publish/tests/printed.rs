@@ -103,6 +103,8 @@ fn a_matrix_plan_shows_its_structure_everywhere() {
         "class=\"outline-link\"",
         "策定日: 令和4年3月",
         "延長後の期間は延長の決定文書による。",
+        // A related plan that states only its first year.
+        "期間: 令和5年度～",
     ] {
         assert!(ja.contains(needle), "ja/plan.html lacks {needle}");
     }
@@ -110,7 +112,9 @@ fn a_matrix_plan_shows_its_structure_everywhere() {
     assert!(en.contains("No fixed period") && en.contains("History of the plan"));
     // A chapter's English title where the plan gives one, its printed
     // number kept in Japanese.
-    assert!(en.contains("<span lang=\"ja\">第1章</span> <span lang=\"en\">Purpose of the outline</span>"));
+    assert!(en.contains(
+        "<span lang=\"ja\">第1章</span> <span lang=\"en\">Purpose of the outline</span>"
+    ));
 
     // Adopted: no draft mark anywhere.
     for rel in [

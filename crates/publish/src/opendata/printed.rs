@@ -7,7 +7,7 @@
 
 use gyokaku_domain::present::{self, Lang};
 use gyokaku_domain::{
-    classify, walk_chapters, walk_nodes, AxisKind, BodyKind, Period, PlanDate, Revision,
+    classify, walk_chapters, walk_nodes, AxisKind, BodyKind, Period, PlanDate, Revision, Span,
 };
 
 use super::{b, f, lg, opt, plan, req, unique, Base, Table, KEY3};
@@ -28,6 +28,14 @@ fn date(d: Option<PlanDate>) -> String {
 
 fn period(p: Option<Period>) -> [String; 2] {
     [opt(p.map(|p| p.from.year())), opt(p.map(|p| p.to.year()))]
+}
+
+/// Another plan's period, either end perhaps missing.
+fn span(s: Option<Span>) -> [String; 2] {
+    [
+        opt(s.and_then(|s| s.from).map(|y| y.year())),
+        opt(s.and_then(|s| s.to).map(|y| y.year())),
+    ]
 }
 
 fn period_fields() -> [super::Field; 2] {
@@ -538,7 +546,7 @@ fn predecessors(p: &Publication, base: &Base) -> Table {
             .iter()
             .enumerate()
             .map(|(i, pr)| {
-                let [from, to] = period(pr.period);
+                let [from, to] = span(pr.period);
                 base.row(vec![
                     (i + 1).to_string(),
                     pr.title.clone(),
@@ -677,7 +685,7 @@ fn related_plans(p: &Publication, base: &Base) -> Table {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                let [from, to] = period(r.period);
+                let [from, to] = span(r.period);
                 base.row(vec![
                     (i + 1).to_string(),
                     r.title.clone(),

@@ -317,8 +317,8 @@ fn predecessors(p: &Publication) -> Vec<PredecessorData> {
         .iter()
         .map(|pr| {
             let mut detail = Vec::new();
-            if let Some(pd) = pr.period {
-                detail.push(format!("期間 {}", present::period(JA, pd)));
+            if let Some(s) = pr.period {
+                detail.push(format!("期間 {}", present::span(JA, s)));
             }
             if let Some(d) = pr.adopted {
                 detail.push(format!("{}策定", present::date(JA, d)));
@@ -344,8 +344,8 @@ fn related(p: &Publication) -> Vec<RelatedData> {
             if let Some(t) = &r.relation {
                 detail.push(t.clone());
             }
-            if let Some(pd) = r.period {
-                detail.push(present::period(JA, pd));
+            if let Some(s) = r.period {
+                detail.push(present::span(JA, s));
             }
             if let Some(d) = r.adopted {
                 detail.push(format!("{}策定", present::date(JA, d)));

@@ -196,7 +196,10 @@ impl Site<'_> {
             .map(|(i, pr)| PredecessorBlock {
                 title: pr.title.clone(),
                 adopted: self.date_text(pr.adopted),
-                period: self.period_text(pr.period),
+                period: pr
+                    .period
+                    .map(|s| present::span(self.lang(), s))
+                    .unwrap_or_default(),
                 summary: text(&pr.summary),
                 note: text(&pr.note),
                 revisions: pr.revisions.iter().map(|r| self.revision_line(r)).collect(),
@@ -214,7 +217,10 @@ impl Site<'_> {
             .map(|r| RelatedLine {
                 title: r.title.clone(),
                 relation: text(&r.relation),
-                period: self.period_text(r.period),
+                period: r
+                    .period
+                    .map(|s| present::span(self.lang(), s))
+                    .unwrap_or_default(),
                 adopted: self.date_text(r.adopted),
                 note: text(&r.note),
             })
