@@ -138,6 +138,19 @@ fn the_matrix_plan_uses_every_addition() {
         h.chapters.iter().any(|c| c.outline),
         "a chapter holding the outline"
     );
+    assert!(
+        walk_chapters(&h.chapters)
+            .iter()
+            .any(|(c, _)| c.title.is_none() && c.number.is_none()),
+        "an untitled section"
+    );
+    assert!(
+        h.axes
+            .iter()
+            .flat_map(|a| &a.values)
+            .any(|v| v.description.is_some()),
+        "an axis value with its description"
+    );
     assert!(h.related_plans.iter().any(|r| r.adopted.is_some()));
     assert!(
         h.related_plans

@@ -288,6 +288,7 @@ mod tests {
                         number: n.map(str::to_string),
                         label: l.to_string(),
                         label_en: None,
+                        description: None,
                     })
                     .collect(),
             };

@@ -125,7 +125,10 @@ pub struct Chapter {
     /// The number as printed: 第1章, 1, (2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    pub title: String,
+    /// The heading as printed; absent for a section the plan prints without
+    /// one (a numbered paragraph, the text after a chapter's sections).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_en: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -141,12 +144,14 @@ pub struct Chapter {
 }
 
 impl Chapter {
-    /// 第1章 策定の趣旨 / 策定の趣旨
+    /// 第1章 策定の趣旨 / 策定の趣旨 / (2); empty for an untitled,
+    /// unnumbered section.
     pub fn heading(&self) -> String {
-        match &self.number {
-            Some(n) => format!("{n} {}", self.title),
-            None => self.title.clone(),
-        }
+        [self.number.as_deref(), self.title.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -281,6 +286,9 @@ pub struct AxisValue {
     pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_en: Option<String>,
+    /// What the plan says the value means (苫小牧's text for each theme).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// A plan-defined classification axis.

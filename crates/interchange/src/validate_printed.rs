@@ -116,7 +116,16 @@ fn chapters(cx: &mut Ctx, doc: &PlanDocument) {
                 ),
             );
         }
-        not_empty(cx, PLAN, format!("chapters[id={}].title", c.id), &c.title);
+        match (&c.title, &c.number, &c.body) {
+            (Some(t), _, _) => not_empty(cx, PLAN, format!("chapters[id={}].title", c.id), t),
+            (None, None, None) if c.children.is_empty() => cx.err(
+                PLAN,
+                format!("chapters[id={}]", c.id),
+                "見出しも番号も本文もない章です（title・number・body のいずれかを書きます）",
+                "a chapter with no heading, number or text (give title, number or body)",
+            ),
+            _ => {}
+        }
     }
 }
 

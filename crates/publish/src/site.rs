@@ -1228,6 +1228,9 @@ fn search_index(p: &Publication, lang: Lang) -> String {
         ]));
     }
     for (c, _) in gyokaku_domain::walk_chapters(&p.doc.header.chapters) {
+        if c.heading().is_empty() {
+            continue;
+        }
         entries.push(serde_json::json!([
             c.heading(),
             format!("plan.html#ch-{}", slug(&c.id)),

@@ -105,6 +105,8 @@ fn a_matrix_plan_shows_its_structure_everywhere() {
         "延長後の期間は延長の決定文書による。",
         // A related plan that states only its first year.
         "期間: 令和5年度～",
+        // An untitled section after the chapter's numbered one.
+        "各取組の担当課は、毎年度の実績を行革推進課へ報告します。",
     ] {
         assert!(ja.contains(needle), "ja/plan.html lacks {needle}");
     }
@@ -146,6 +148,7 @@ fn a_matrix_plan_shows_its_structure_everywhere() {
     assert!(!cells[1].contains("items/1-1-1.html"), "{row}");
     assert!(matrix.contains("該当なし"), "an empty cell is marked");
     assert!(cls.contains("class=\"marks-table\"") && cls.contains("○"));
+    assert!(cls.contains("今ある市民サービスの水準を、限られた財源で守る取組。"));
 
     // An item page: each axis with its printed values, SDGs, its other
     // number, and the term its text marks.

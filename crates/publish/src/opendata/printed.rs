@@ -242,7 +242,7 @@ fn chapters(p: &Publication, base: &Base) -> Table {
                 opt(parent),
                 (rows.len() + 1).to_string(),
                 opt(c.number.as_deref()),
-                c.title.clone(),
+                opt(c.title.as_deref()),
                 opt(c.title_en.as_deref()),
                 opt(c.body.as_deref()),
                 b(c.outline),
@@ -263,7 +263,7 @@ fn chapters(p: &Publication, base: &Base) -> Table {
             f("parent_id", "string", "親の章ID", "the enclosing chapter (empty at the top)"),
             req(f("position", "integer", "順序", "reading order, from 1")),
             f("number", "string", "番号", "the number as printed (第1章, 2, (3))"),
-            req(f("title", "string", "見出し", "heading")),
+            f("title", "string", "見出し", "heading (empty for a section printed without one)"),
             f("title_en", "string", "見出し（英語）", "heading in English, where the plan gives one"),
             f("body", "string", "本文", "text"),
             req(f("holds_outline", "boolean", "体系を収める章か", "true where the chapter prints the plan's policies and items (items.csv)")),
@@ -301,6 +301,7 @@ fn axes(p: &Publication, base: &Base) -> Table {
                     opt(v.and_then(|v| v.number.as_deref())),
                     opt(v.map(|v| v.label.as_str())),
                     opt(v.and_then(|v| v.label_en.as_deref())),
+                    opt(v.and_then(|v| v.description.as_deref())),
                 ]));
             };
         if a.values.is_empty() {
@@ -330,6 +331,7 @@ fn axes(p: &Publication, base: &Base) -> Table {
             f("value_number", "string", "分類の番号", "the number printed before the value ((1), ①)"),
             f("value_label", "string", "分類", "the value's label"),
             f("value_label_en", "string", "分類（英語）", "the value's label in English"),
+            f("value_description", "string", "分類の説明", "what the plan says the value means"),
         ],
         primary_key: vec!["lgcode", "plan_id", "axis_key", "position"],
         foreign_keys: vec![],

@@ -80,6 +80,8 @@ pub struct Classifications {
     marks: Vec<MarkData>,
     /// A flag axis (重点) or an SDG, with its items.
     lists: Vec<(String, Vec<String>)>,
+    /// Axes whose values the plan explains: (axis, [(value, text)]).
+    explained: Vec<(String, Vec<(String, String)>)>,
 }
 
 /// An item as the tables list it: its label with those above it (a (1)
@@ -163,6 +165,21 @@ pub fn classifications(p: &Publication) -> Classifications {
             .collect(),
         marks,
         lists,
+        explained: p
+            .doc
+            .header
+            .axes
+            .iter()
+            .filter(|a| a.values.iter().any(|v| v.description.is_some()))
+            .map(|a| {
+                let values = a
+                    .values
+                    .iter()
+                    .filter_map(|v| Some((classify::printed_value(JA, v), v.description.clone()?)))
+                    .collect();
+                (a.name.clone(), values)
+            })
+            .collect(),
     }
 }
 

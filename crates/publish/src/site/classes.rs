@@ -42,6 +42,8 @@ struct ItemsPage {
     heading: String,
     /// The axis and value of a filtered list; none on the whole list.
     filtered_by: Option<(Label, Label)>,
+    /// What the plan says the value means.
+    description: String,
     filters: Vec<Filter>,
     items: Vec<ItemLink>,
 }
@@ -69,6 +71,8 @@ struct ClassificationsPage {
     marks: Vec<MarkTable>,
     flags: Vec<(Label, Vec<ItemLink>)>,
     sdgs: Vec<(String, Vec<ItemLink>)>,
+    /// Axes whose values the plan explains: (axis, [(value, text)]).
+    explained: Vec<(Label, Vec<(Label, String)>)>,
 }
 
 /// The file of an axis value's item list, under the language folder. A
@@ -147,6 +151,7 @@ impl Site<'_> {
                 f: self.frame(tr.s("item_list").to_string(), "", "items.html"),
                 heading: tr.s("item_list").to_string(),
                 filtered_by: None,
+                description: String::new(),
                 filters: self.filters("", None),
                 items: self.item_links(&all, ""),
             }
@@ -165,6 +170,12 @@ impl Site<'_> {
                     f: self.frame(title, "../../", &path),
                     heading: tr.s("item_list").to_string(),
                     filtered_by: Some((axis, label)),
+                    description: a
+                        .values
+                        .iter()
+                        .find(|v| v.code == code)
+                        .and_then(|v| v.description.clone())
+                        .unwrap_or_default(),
                     filters: self.filters("../../", Some((&a.key, &code))),
                     items: self.item_links(&members, "../../"),
                 };
@@ -258,6 +269,24 @@ impl Site<'_> {
             marks: self.mark_tables(),
             flags,
             sdgs,
+            explained: p
+                .doc
+                .header
+                .axes
+                .iter()
+                .filter(|a| a.values.iter().any(|v| v.description.is_some()))
+                .map(|a| {
+                    let values = a
+                        .values
+                        .iter()
+                        .filter_map(|v| {
+                            let d = v.description.clone()?;
+                            Some((classify::value_label(tr.lang, v), d))
+                        })
+                        .collect();
+                    (classify::axis_name(tr.lang, a), values)
+                })
+                .collect(),
         }
         .render_page()
     }

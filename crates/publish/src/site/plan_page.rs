@@ -40,6 +40,13 @@ pub struct ChapterBlock {
     pub marks: Vec<MarkLink>,
 }
 
+impl ChapterBlock {
+    /// The plan prints a heading (a number, a title or both).
+    pub fn titled(&self) -> bool {
+        !self.number.is_empty() || !self.title.text.is_empty()
+    }
+}
+
 pub struct RevisionLine {
     pub date: String,
     pub kind: String,
@@ -177,7 +184,11 @@ impl Site<'_> {
                 anchor: format!("ch-{}", slug(&c.id)),
                 level: (depth + 3).min(6),
                 number: text(&c.number),
-                title: present::label(self.lang(), &c.title, c.title_en.as_deref()),
+                title: present::label(
+                    self.lang(),
+                    c.title.as_deref().unwrap_or(""),
+                    c.title_en.as_deref(),
+                ),
                 body: self.marked(c.body.as_deref().unwrap_or(""), ""),
                 note: text(&c.note),
                 outline: c.outline,
