@@ -1019,3 +1019,76 @@ async fn every_output_agrees_on_postgres() {
     let store = SqlStore::connect(&db).await.unwrap();
     every_output_agrees(store, db).await;
 }
+
+/// Every example plan, imported and published as it is: each item's axis
+/// values, flags, SDGs and other numbers are the same on its page, in
+/// `item_classifications.csv`, in `tables.xlsx` and in the PDF; 苫小牧's
+/// 7 themes are a ○ table (items × themes) on the classification page.
+#[test]
+fn every_example_shows_where_its_items_sit() {
+    let work = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", work.path().join("examples.sqlite").display());
+    let no_expectations = Expected {
+        whole: c(0, 0, "—"),
+        policies: vec![],
+        departments: vec![],
+        off_scale: None,
+        classes: vec![],
+    };
+    for (name, city, plan, fy) in [
+        ("annaka", "102113", "taiko-4", "2025"),
+        ("annaka-3", "102113", "taiko-3", "2024"),
+        ("ishioka", "082058", "challenge", "2024"),
+        ("tomakomai", "012131", "", "2020"),
+    ] {
+        gyokaku(&db, &["import", example(name).to_str().unwrap()]);
+        let plan = if plan.is_empty() {
+            read(name).header.plan.id
+        } else {
+            plan.to_string()
+        };
+        let out = work.path().join(name);
+        gyokaku(
+            &db,
+            &[
+                "publish",
+                "--city",
+                city,
+                "--plan",
+                &plan,
+                "--fy",
+                fy,
+                "--date",
+                "2026-06-30",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        let pdf = Command::new("pdftotext")
+            .args(["-layout", "-enc", "UTF-8"])
+            .arg(out.join("report.pdf"))
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils; scripts/test installs it)");
+        classes_agree(
+            name,
+            &out,
+            &String::from_utf8(pdf.stdout).unwrap(),
+            &no_expectations,
+        );
+        if name == "tomakomai" {
+            let cls = std::fs::read_to_string(out.join("ja/classifications.html")).unwrap();
+            let table = &cls[cls.find("class=\"marks-table\"").expect("a ○ table")..];
+            let head = &table[..table.find("</thead>").unwrap()];
+            assert_eq!(
+                head.matches("<th scope=\"col\"").count(),
+                1 + 7,
+                "items × 7 themes"
+            );
+            assert!(
+                head.contains("1. 健全な財政運営"),
+                "themes with their printed numbers"
+            );
+        }
+    }
+}
