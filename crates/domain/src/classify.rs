@@ -199,7 +199,7 @@ pub fn matrices(model: &PlanModel) -> Vec<MatrixTable<'_>> {
 
 /// The multi-valued axes (苫小牧's 7 themes), printed as a ○ table of
 /// items × values; axes no item uses are left out.
-pub fn mark_tables(model: &PlanModel) -> Vec<&Axis> {
+pub fn mark_tables(model: &PlanModel) -> Vec<MarkTable<'_>> {
     model
         .doc
         .header
@@ -207,6 +207,47 @@ pub fn mark_tables(model: &PlanModel) -> Vec<&Axis> {
         .iter()
         .filter(|a| a.kind == AxisKind::Multi)
         .filter(|a| model.items.iter().any(|it| placed_on(it, &a.key)))
+        .map(|axis| MarkTable {
+            axis,
+            marks: model
+                .items
+                .iter()
+                .map(|it| {
+                    axis.values
+                        .iter()
+                        .map(|v| has(it, &axis.key, &v.code))
+                        .collect()
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// A ○ table: per item (in `model.items` order), per value of the axis,
+/// whether the item is marked.
+#[derive(Debug, Clone)]
+pub struct MarkTable<'a> {
+    pub axis: &'a Axis,
+    pub marks: Vec<Vec<bool>>,
+}
+
+/// The axes whose values the plan explains, each with those values.
+pub fn explained(model: &PlanModel) -> Vec<(&Axis, Vec<&AxisValue>)> {
+    model
+        .doc
+        .header
+        .axes
+        .iter()
+        .map(|a| {
+            (
+                a,
+                a.values
+                    .iter()
+                    .filter(|v| v.description.is_some())
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(_, values)| !values.is_empty())
         .collect()
 }
 

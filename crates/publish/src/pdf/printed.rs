@@ -123,23 +123,19 @@ fn matrix_data(p: &Publication, m: classify::MatrixTable) -> MatrixData {
 pub fn classifications(p: &Publication) -> Classifications {
     let marks = classify::mark_tables(&p.model)
         .into_iter()
-        .map(|a| MarkData {
-            axis: a.name.clone(),
-            values: a
+        .map(|t| MarkData {
+            axis: t.axis.name.clone(),
+            values: t
+                .axis
                 .values
                 .iter()
                 .map(|v| classify::printed_value(JA, v))
                 .collect(),
-            rows: (0..p.model.items.len())
-                .map(|i| {
-                    let it = &p.model.items[i];
-                    let on = a
-                        .values
-                        .iter()
-                        .map(|v| classify::has(it, &a.key, &v.code))
-                        .collect();
-                    (item_text(p, i), on)
-                })
+            rows: t
+                .marks
+                .into_iter()
+                .enumerate()
+                .map(|(i, on)| (item_text(p, i), on))
                 .collect(),
         })
         .collect();
@@ -165,17 +161,15 @@ pub fn classifications(p: &Publication) -> Classifications {
             .collect(),
         marks,
         lists,
-        explained: p
-            .doc
-            .header
-            .axes
-            .iter()
-            .filter(|a| a.values.iter().any(|v| v.description.is_some()))
-            .map(|a| {
-                let values = a
-                    .values
-                    .iter()
-                    .filter_map(|v| Some((classify::printed_value(JA, v), v.description.clone()?)))
+        explained: classify::explained(&p.model)
+            .into_iter()
+            .map(|(a, values)| {
+                let values = values
+                    .into_iter()
+                    .map(|v| {
+                        let text = v.description.clone().unwrap_or_default();
+                        (classify::printed_value(JA, v), text)
+                    })
                     .collect();
                 (a.name.clone(), values)
             })

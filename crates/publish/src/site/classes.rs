@@ -222,23 +222,19 @@ impl Site<'_> {
         let (p, lang) = (self.p, self.tr.lang);
         classify::mark_tables(&p.model)
             .into_iter()
-            .map(|a| MarkTable {
-                axis: classify::axis_name(lang, a),
-                values: a
+            .map(|t| MarkTable {
+                axis: classify::axis_name(lang, t.axis),
+                values: t
+                    .axis
                     .values
                     .iter()
                     .map(|v| classify::value_label(lang, v))
                     .collect(),
-                rows: (0..p.model.items.len())
-                    .map(|i| {
-                        let it = &p.model.items[i];
-                        let marks = a
-                            .values
-                            .iter()
-                            .map(|v| classify::has(it, &a.key, &v.code))
-                            .collect();
-                        (self.item_link(i, ""), marks)
-                    })
+                rows: t
+                    .marks
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, marks)| (self.item_link(i, ""), marks))
                     .collect(),
             })
             .collect()
@@ -269,19 +265,14 @@ impl Site<'_> {
             marks: self.mark_tables(),
             flags,
             sdgs,
-            explained: p
-                .doc
-                .header
-                .axes
-                .iter()
-                .filter(|a| a.values.iter().any(|v| v.description.is_some()))
-                .map(|a| {
-                    let values = a
-                        .values
-                        .iter()
-                        .filter_map(|v| {
-                            let d = v.description.clone()?;
-                            Some((classify::value_label(tr.lang, v), d))
+            explained: classify::explained(&p.model)
+                .into_iter()
+                .map(|(a, values)| {
+                    let values = values
+                        .into_iter()
+                        .map(|v| {
+                            let text = v.description.clone().unwrap_or_default();
+                            (classify::value_label(tr.lang, v), text)
                         })
                         .collect();
                     (classify::axis_name(tr.lang, a), values)
