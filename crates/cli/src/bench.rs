@@ -260,7 +260,7 @@ pub async fn run(
         let store = SqlStore::connect(&url).await?;
         let start = Instant::now();
         store
-            .import_plan(&doc, OnExisting::Replace, "bench")
+            .import_plan(&doc, OnExisting::DiscardHistory, "bench")
             .await?;
         let secs = start.elapsed().as_secs_f64();
         store.close().await;

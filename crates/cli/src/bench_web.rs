@@ -204,7 +204,7 @@ pub async fn run(
         .max()
         .context("no years")?;
     let plan = store
-        .import_plan(&doc, OnExisting::Replace, "bench")
+        .import_plan(&doc, OnExisting::DiscardHistory, "bench")
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     store

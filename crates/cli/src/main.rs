@@ -5,6 +5,7 @@ mod bench;
 mod bench_publish;
 mod bench_web;
 mod demo;
+mod import;
 mod report;
 
 use std::io::IsTerminal;
@@ -60,9 +61,19 @@ enum Command {
         /// One or more plan folders.
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
-        /// Replace a plan that is already stored.
+        /// Replace a plan that is already stored. Refused while the plan
+        /// has yearly work on record (cycles, reviews, reports not yet
+        /// accepted), unless --discard-history is given too.
         #[arg(long)]
         replace: bool,
+        /// With --replace: discard the plan's yearly work. A backup (the
+        /// plan folder with every report, and history.json with cycles,
+        /// report states and reviews) is written first.
+        #[arg(long, requires = "replace")]
+        discard_history: bool,
+        /// Where the backup folder goes (default: the current folder).
+        #[arg(long, requires = "discard_history")]
+        backup_dir: Option<PathBuf>,
     },
     /// 計画をフォルダへ書き出す / Export a stored plan as a plan folder.
     ///
@@ -288,7 +299,7 @@ fn city_code(s: &str) -> anyhow::Result<LocalGovCode> {
 }
 
 /// A spinner on a terminal, nothing when piped.
-fn spinner(msg: String) -> Option<indicatif::ProgressBar> {
+pub(crate) fn spinner(msg: String) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;
     }
@@ -296,42 +307,6 @@ fn spinner(msg: String) -> Option<indicatif::ProgressBar> {
     pb.set_message(msg);
     pb.enable_steady_tick(std::time::Duration::from_millis(100));
     Some(pb)
-}
-
-async fn import(store: &SqlStore, dirs: &[PathBuf], replace: bool) -> anyhow::Result<()> {
-    let bar = (dirs.len() > 1 && std::io::stderr().is_terminal())
-        .then(|| indicatif::ProgressBar::new(dirs.len() as u64));
-    for dir in dirs {
-        let pb = spinner(format!("{} を取り込み中 / importing", dir.display()));
-        let doc = gyokaku_interchange::read_plan_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let on = if replace {
-            OnExisting::Replace
-        } else {
-            OnExisting::Refuse
-        };
-        let plan = store
-            .import_plan(&doc, on, "cli")
-            .await
-            .map_err(|e| anyhow::anyhow!(e.both()))?;
-        if let Some(pb) = pb {
-            pb.finish_and_clear();
-        }
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
-        println!(
-            "取り込みました / imported: {} {} ({}/{}, {} rows)",
-            doc.header.city.name,
-            doc.header.plan.title,
-            plan.city,
-            plan.plan,
-            doc.count_rows()
-        );
-    }
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    Ok(())
 }
 
 async fn pick_plan(
@@ -383,7 +358,7 @@ async fn demo(db: &Option<String>, bind: &str, no_serve: bool) -> anyhow::Result
         let all_years = demo::demo_years(&doc);
         let staged = demo::split_last_year(&mut doc);
         let plan = store
-            .import_plan(&doc, OnExisting::Replace, "demo")
+            .import_plan(&doc, OnExisting::DiscardHistory, "demo")
             .await
             .map_err(|e| anyhow::anyhow!(e.both()))?;
         let last = staged.first().map(|p| p.fy);
@@ -580,9 +555,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             gyokaku_interchange::write_plan_dir(&doc, &dir)?;
             Ok(())
         }
-        Command::Import { dirs, replace } => {
+        Command::Import {
+            dirs,
+            replace,
+            discard_history,
+            backup_dir,
+        } => {
             let store = open(&cli.db).await?;
-            let r = import(&store, &dirs, replace).await;
+            let mode = match (replace, discard_history) {
+                (_, true) => import::Mode::DiscardHistory,
+                (true, false) => import::Mode::Replace,
+                (false, false) => import::Mode::Refuse,
+            };
+            let r = import::import(&store, &dirs, mode, backup_dir.as_deref()).await;
             store.close().await;
             r
         }

@@ -149,9 +149,91 @@ fn import_then_export_gives_the_same_bytes() {
             std::fs::read_dir(example(name)).unwrap().count()
         );
     }
+    // The same folder again imports nothing, and says so.
     let again = gyokaku(&db, &["import", example("annaka").to_str().unwrap()]);
-    assert!(!again.status.success());
-    assert!(text(&again.stderr).contains("すでに登録されています"));
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(text(&again.stdout).contains("変更はありません"));
+}
+
+/// Importing over a stored plan never loses yearly work silently: a changed
+/// folder is refused without --replace; --replace refuses a plan with
+/// cycles, reviews or unaccepted reports; --discard-history writes a backup
+/// (the plan folder with every report, history.json with cycles, report
+/// states and reviews) before replacing; then the same folder is a no-op.
+#[test]
+fn importing_over_a_plan_keeps_its_yearly_work_unless_told_otherwise() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sqlite_url(tmp.path());
+    let demo = gyokaku(&db, &["demo", "--no-serve"]);
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    let ishioka = example("ishioka");
+    let folder = ishioka.to_str().unwrap();
+    let status = |db: &str| {
+        let out = gyokaku(
+            db,
+            &[
+                "report", "status", "--city", "082058", "--fy", "R6", "--format", "json",
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let before = status(&db);
+
+    let plain = gyokaku(&db, &["import", folder]);
+    assert!(!plain.status.success());
+    assert!(text(&plain.stderr).contains("すでに登録されています"));
+
+    let replace = gyokaku(&db, &["import", "--replace", folder]);
+    assert!(
+        !replace.status.success(),
+        "a plan with history is not replaced"
+    );
+    let err = text(&replace.stderr);
+    assert!(
+        err.contains("年度の作業記録があります") && err.contains("--discard-history"),
+        "{err}"
+    );
+    assert_eq!(status(&db), before, "nothing was written");
+
+    let backups = tmp.path().join("backups");
+    std::fs::create_dir(&backups).unwrap();
+    let discard = gyokaku(
+        &db,
+        &[
+            "import",
+            "--replace",
+            "--discard-history",
+            "--backup-dir",
+            backups.to_str().unwrap(),
+            folder,
+        ],
+    );
+    assert!(discard.status.success(), "{}", text(&discard.stderr));
+    let backup = std::fs::read_dir(&backups)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert!(backup.join("plan/plan.yaml").exists() && backup.join("plan/progress.csv").exists());
+    let history: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(backup.join("history.json")).unwrap()).unwrap();
+    assert!(
+        !history["cycles"].as_array().unwrap().is_empty(),
+        "cycles kept in the backup"
+    );
+    let states: Vec<&str> = history["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["state"].as_str())
+        .collect();
+    assert!(states.contains(&"accepted") && states.iter().any(|s| *s != "accepted"));
+
+    let same = gyokaku(&db, &["import", folder]);
+    assert!(same.status.success(), "{}", text(&same.stderr));
+    assert!(text(&same.stdout).contains("変更はありません"));
 }
 
 /// The report agrees with a count made independently from the exported

@@ -78,5 +78,13 @@ pub struct AuditEntry {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OnExisting {
     Refuse,
+    /// Replace a plan that holds nothing but what a plan folder holds: no
+    /// yearly cycle, no review or opinion, no report other than an accepted
+    /// one. A plan with workflow history is refused (nothing a user entered
+    /// is destroyed by an import).
     Replace,
+    /// Replace it with everything hanging from it, history included. The
+    /// caller backs it up first (the CLI's `--discard-history`; the demo and
+    /// the benchmarks, which rebuild their own databases).
+    DiscardHistory,
 }

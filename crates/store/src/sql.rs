@@ -458,6 +458,54 @@ pub(crate) fn indicator_value_from_row(r: &AnyRow) -> Result<IndicatorValue> {
     })
 }
 
+/// What of a plan's yearly work a replacing import would destroy.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct WorkflowHistory {
+    pub cycles: i64,
+    pub reviews: i64,
+    /// Reports in a state other than accepted (draft, submitted, returned).
+    pub open_reports: i64,
+}
+
+impl WorkflowHistory {
+    pub fn is_empty(&self) -> bool {
+        *self == WorkflowHistory::default()
+    }
+
+    fn refusal(&self, code: &str, plan: &str) -> Message {
+        Message::new(
+            format!(
+                "計画 {code}/{plan} には年度の作業記録があります（年度サイクル {} 件、確認・意見 {} 件、未確定の報告 {} 件）。置き換えるとこれらが失われるため取り込みません。記録を捨てて置き換える場合は --replace --discard-history を指定してください（先にバックアップを書き出します）",
+                self.cycles, self.reviews, self.open_reports
+            ),
+            format!(
+                "plan {code}/{plan} has yearly work on record ({} cycles, {} reviews and opinions, {} reports not yet accepted); replacing it would lose them, so nothing was imported. To discard that history and replace the plan, give --replace --discard-history (a backup is written first)",
+                self.cycles, self.reviews, self.open_reports
+            ),
+        )
+    }
+}
+
+/// Counts a plan's workflow history inside the caller's transaction.
+pub(crate) async fn workflow_history(tx: &mut Tx, plan_id: i64) -> Result<WorkflowHistory> {
+    let count = |sql: &'static str| sqlx::query(sql).bind(plan_id);
+    let one = |r: AnyRow| r.try_get::<i64, _>(0);
+    Ok(WorkflowHistory {
+        cycles: one(count("SELECT COUNT(*) FROM cycles WHERE plan_id = $1")
+            .fetch_one(&mut **tx)
+            .await?)?,
+        reviews: one(count("SELECT COUNT(*) FROM reviews WHERE plan_id = $1")
+            .fetch_one(&mut **tx)
+            .await?)?,
+        open_reports: one(count(
+            "SELECT COUNT(*) FROM progress g JOIN nodes n ON n.id = g.node_id \
+                 WHERE n.plan_id = $1 AND g.state <> 'accepted'",
+        )
+        .fetch_one(&mut **tx)
+        .await?)?,
+    })
+}
+
 /// A whole plan as stored, read inside a transaction the caller owns.
 pub(crate) async fn export_in(tx: &mut Tx, plan_id: i64) -> Result<PlanDocument> {
     let row = sqlx::query("SELECT header_json, organisation_json FROM plans WHERE id = $1")
@@ -738,8 +786,14 @@ impl SqlStore {
                         h.plan.id
                     )));
                 }
-                OnExisting::Replace => {
+                OnExisting::Replace | OnExisting::DiscardHistory => {
                     let id: i64 = row.try_get(0)?;
+                    if on_existing == OnExisting::Replace {
+                        let history = workflow_history(&mut tx, id).await?;
+                        if !history.is_empty() {
+                            return Err(StoreError::Invalid(history.refusal(&code, &h.plan.id)));
+                        }
+                    }
                     sqlx::query("DELETE FROM plans WHERE id = $1")
                         .bind(id)
                         .execute(&mut *tx)
@@ -974,10 +1028,10 @@ impl SqlStore {
                 .await?;
         }
         let summary = json!({"title": h.plan.title, "rows": doc.count_rows()}).to_string();
-        let action = if on_existing == OnExisting::Replace {
-            "import_plan_replace"
-        } else {
-            "import_plan"
+        let action = match on_existing {
+            OnExisting::Refuse => "import_plan",
+            OnExisting::Replace => "import_plan_replace",
+            OnExisting::DiscardHistory => "import_plan_discard_history",
         };
         let change = Change {
             entity: "plan",

@@ -186,6 +186,25 @@ async fn existing_plan_refused_or_replaced(store: &SqlStore) {
         "差し替え後の方針"
     );
     assert_eq!(store.list_plans().await.unwrap().len(), 1);
+
+    // Once the plan has a yearly cycle, a plain replace is refused inside
+    // the transaction (the cycle survives); discarding history replaces.
+    let fy = FiscalYear::new(2025).unwrap();
+    store.open_cycle(&plan, fy, None, "office").await.unwrap();
+    let refused = store.import_plan(&doc, OnExisting::Replace, "test").await;
+    match refused {
+        Err(StoreError::Invalid(m)) => assert!(
+            m.ja.contains("年度サイクル 1 件") && m.en.contains("1 cycles"),
+            "{m:?}"
+        ),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(store.snapshot(&plan).await.unwrap().cycles.len(), 1);
+    store
+        .import_plan(&doc, OnExisting::DiscardHistory, "test")
+        .await
+        .unwrap();
+    assert!(store.snapshot(&plan).await.unwrap().cycles.is_empty());
 }
 
 fn report(node: &str, fy: i32, status: &str, result: &str) -> Progress {

@@ -1,0 +1,157 @@
+//! `gyokaku import`: plan folders into the store, all or nothing per
+//! folder. A folder that says what the stored plan already says imports
+//! nothing (export → import is a no-op). Replacing a stored plan never
+//! destroys yearly work silently: the store refuses a plan with cycles,
+//! reviews or unaccepted reports unless history is discarded on purpose,
+//! and then this command writes a backup first.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use gyokaku_domain::{Bilingual, PlanDocument};
+use gyokaku_interchange::PlanFiles;
+use gyokaku_store::{OnExisting, PlanRef, SqlStore, StoreError};
+
+/// What to do with a plan that is already stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Refuse it (unless the folder is the same as the stored plan).
+    Refuse,
+    /// Replace it while it has no workflow history.
+    Replace,
+    /// Replace it with its history, after writing a backup.
+    DiscardHistory,
+}
+
+pub async fn import(
+    store: &SqlStore,
+    dirs: &[PathBuf],
+    mode: Mode,
+    backup_root: Option<&Path>,
+) -> anyhow::Result<()> {
+    let bar = (dirs.len() > 1 && std::io::stderr().is_terminal())
+        .then(|| indicatif::ProgressBar::new(dirs.len() as u64));
+    for dir in dirs {
+        let pb = crate::spinner(format!("{} を取り込み中 / importing", dir.display()));
+        let doc = gyokaku_interchange::read_plan_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let plan = PlanRef {
+            city: doc.header.city.code,
+            plan: doc.header.plan.id.clone(),
+        };
+        let stored = match store.export_plan(&plan).await {
+            Ok(stored) => Some(stored),
+            Err(StoreError::NotFound(_)) => None,
+            Err(e) => anyhow::bail!(e.both()),
+        };
+        if let Some(stored) = &stored {
+            if same(stored, &doc)? {
+                if let Some(pb) = pb {
+                    pb.finish_and_clear();
+                }
+                println!(
+                    "変更はありません（取り込みなし） / unchanged, nothing imported: {} {} ({}/{})",
+                    doc.header.city.name, doc.header.plan.title, plan.city, plan.plan
+                );
+                continue;
+            }
+        }
+        let on = match mode {
+            Mode::Refuse => OnExisting::Refuse,
+            Mode::Replace => OnExisting::Replace,
+            Mode::DiscardHistory => OnExisting::DiscardHistory,
+        };
+        if mode == Mode::DiscardHistory && stored.is_some() {
+            let at = backup(store, &plan, backup_root).await?;
+            eprintln!(
+                "バックアップを書き出しました / backed up to: {}",
+                at.display()
+            );
+        }
+        store
+            .import_plan(&doc, on, "cli")
+            .await
+            .map_err(|e| anyhow::anyhow!(e.both()))?;
+        if let Some(pb) = pb {
+            pb.finish_and_clear();
+        }
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+        println!(
+            "取り込みました / imported: {} {} ({}/{}, {} rows)",
+            doc.header.city.name,
+            doc.header.plan.title,
+            plan.city,
+            plan.plan,
+            doc.count_rows()
+        );
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    Ok(())
+}
+
+/// Whether two plans write the same canonical files.
+fn same(a: &PlanDocument, b: &PlanDocument) -> anyhow::Result<bool> {
+    Ok(PlanFiles::render(a)?.0 == PlanFiles::render(b)?.0)
+}
+
+/// Writes the stored plan (as a plan folder, every report included) and its
+/// history (cycles, reports with their states, the review threads) into a
+/// new folder `gyokaku-backup-CITY-PLAN-UTCSTAMP` under `root` (default:
+/// the current folder); returns the folder.
+async fn backup(store: &SqlStore, plan: &PlanRef, root: Option<&Path>) -> anyhow::Result<PathBuf> {
+    // 2026-12-03T14:05:09Z → 20261203T140509Z: a file name everywhere.
+    let stamp: String = gyokaku_store::now_iso()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let dir = root.unwrap_or(Path::new(".")).join(format!(
+        "gyokaku-backup-{}-{}-{stamp}",
+        plan.city, plan.plan
+    ));
+    anyhow::ensure!(!dir.exists(), "{} exists already", dir.display());
+    let doc = store
+        .export_plan(plan)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.both()))?;
+    let snap = store
+        .snapshot(plan)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.both()))?;
+    gyokaku_interchange::write_plan_dir(&doc, &dir.join("plan"))?;
+    let reports: Vec<serde_json::Value> = snap
+        .reports
+        .iter()
+        .map(|r| {
+            let g = &r.progress;
+            serde_json::json!({
+                "node": g.node,
+                "fy": g.fy.year(),
+                "state": r.state.key(),
+                "status": g.status,
+                "result": g.result,
+                "self_evaluation": g.self_evaluation,
+                "direction": g.direction.map(|d| d.ja()),
+                "spending_cut_yen": g.spending_cut.map(|y| y.0),
+                "revenue_yen": g.revenue.map(|y| y.0),
+                "demo": g.demo,
+            })
+        })
+        .collect();
+    let history = serde_json::json!({
+        "plan": format!("{}/{}", plan.city, plan.plan),
+        "written_at": stamp,
+        "cycles": snap.cycles,
+        "reports": reports,
+        "reviews": snap.reviews,
+    });
+    std::fs::write(
+        dir.join("history.json"),
+        serde_json::to_string_pretty(&history)? + "\n",
+    )
+    .with_context(|| format!("cannot write {}", dir.display()))?;
+    Ok(dir)
+}
