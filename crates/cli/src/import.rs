@@ -155,3 +155,70 @@ async fn backup(store: &SqlStore, plan: &PlanRef, root: Option<&Path>) -> anyhow
     .with_context(|| format!("cannot write {}", dir.display()))?;
     Ok(dir)
 }
+
+/// `import --dry-run`: each folder checked and compared with the stored
+/// plan; nothing written.
+pub async fn dry_run(store: &SqlStore, dirs: &[PathBuf]) -> anyhow::Result<()> {
+    for dir in dirs {
+        let doc = gyokaku_interchange::read_plan_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let plan = PlanRef {
+            city: doc.header.city.code,
+            plan: doc.header.plan.id.clone(),
+        };
+        match store.export_plan(&plan).await {
+            Ok(stored) => {
+                println!(
+                    "{} ({}/{}): 保存済みの計画との違い / against the stored plan",
+                    dir.display(),
+                    plan.city,
+                    plan.plan
+                );
+                print_diff(&stored, &doc, gyokaku_domain::present::Lang::Ja, false)?;
+            }
+            Err(StoreError::NotFound(_)) => println!(
+                "{} ({}/{}): 新しい計画として取り込まれます（{} 行） / would be imported as a new plan ({} rows)",
+                dir.display(),
+                plan.city,
+                plan.plan,
+                doc.count_rows(),
+                doc.count_rows()
+            ),
+            Err(e) => anyhow::bail!(e.both()),
+        }
+    }
+    println!("書き込みはしていません / nothing was written (--dry-run)");
+    Ok(())
+}
+
+/// Prints the changes from `old` to `new`: one line each, or JSON.
+pub fn print_diff(
+    old: &PlanDocument,
+    new: &PlanDocument,
+    lang: gyokaku_domain::present::Lang,
+    json: bool,
+) -> anyhow::Result<()> {
+    let changes = gyokaku_domain::diff::diff(old, new);
+    if json {
+        let rows: Vec<serde_json::Value> = changes
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "kind": c.kind.key(),
+                    "subject": c.subject.label(gyokaku_domain::present::Lang::En),
+                    "field": c.field,
+                    "before": c.before,
+                    "after": c.after,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else if changes.is_empty() {
+        println!("変更はありません / no changes");
+    } else {
+        for c in &changes {
+            println!("{}", c.line(lang));
+        }
+        println!("{} 件の変更 / {} change(s)", changes.len(), changes.len());
+    }
+    Ok(())
+}

@@ -74,6 +74,33 @@ enum Command {
         /// Where the backup folder goes (default: the current folder).
         #[arg(long, requires = "discard_history")]
         backup_dir: Option<PathBuf>,
+        /// Check the folders and print what would change against the
+        /// stored plans; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// 計画の変更点を示す / What changed between two versions of a plan.
+    ///
+    /// Nodes and indicators are matched by id: added, removed, moved,
+    /// renumbered, changed field by field (targets before → after).
+    ///
+    /// Example: gyokaku diff examples/annaka /tmp/annaka-revised
+    ///          gyokaku diff --city 102113 --plan taiko-4 /tmp/annaka-revised
+    Diff {
+        /// The old folder, then the new one; with --city and --plan, only
+        /// the new folder (compared with the stored plan).
+        #[arg(required = true, num_args = 1..=2)]
+        dirs: Vec<PathBuf>,
+        #[arg(long, requires = "plan")]
+        city: Option<String>,
+        #[arg(long, requires = "city")]
+        plan: Option<String>,
+        /// ja or en for the labels (the plan's own text stays as written).
+        #[arg(long, default_value = "ja")]
+        lang: String,
+        /// table (one line per change) or json.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
     },
     /// 計画をフォルダへ書き出す / Export a stored plan as a plan folder.
     ///
@@ -557,9 +584,53 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import {
             dirs,
+            dry_run: true,
+            ..
+        } => {
+            let store = open(&cli.db).await?;
+            let r = import::dry_run(&store, &dirs).await;
+            store.close().await;
+            r
+        }
+        Command::Diff {
+            dirs,
+            city,
+            plan,
+            lang,
+            format,
+        } => {
+            let lang = match lang.as_str() {
+                "ja" => gyokaku_domain::present::Lang::Ja,
+                "en" => gyokaku_domain::present::Lang::En,
+                other => bail!("--lang は ja か en です / --lang is ja or en (found: {other})"),
+            };
+            let read = |d: &PathBuf| {
+                gyokaku_interchange::read_plan_dir(d).map_err(|e| anyhow::anyhow!("{e}"))
+            };
+            let (old, new) = match (city, plan, dirs.as_slice()) {
+                (Some(city), Some(plan), [new]) => {
+                    let store = open(&cli.db).await?;
+                    let plan = PlanRef {
+                        city: city_code(&city)?,
+                        plan,
+                    };
+                    let old = store.export_plan(&plan).await.map_err(|e| anyhow::anyhow!(e.both()));
+                    store.close().await;
+                    (old?, read(new)?)
+                }
+                (None, None, [old, new]) => (read(old)?, read(new)?),
+                _ => bail!(
+                    "二つのフォルダか、--city と --plan と一つのフォルダを指定してください / give two folders, or --city, --plan and one folder"
+                ),
+            };
+            import::print_diff(&old, &new, lang, matches!(format, Format::Json))
+        }
+        Command::Import {
+            dirs,
             replace,
             discard_history,
             backup_dir,
+            dry_run: false,
         } => {
             let store = open(&cli.db).await?;
             let mode = match (replace, discard_history) {

@@ -565,3 +565,68 @@ fn actuals_from_a_workbook_are_located_by_cell() {
     assert!(values.contains("r1-1,2022,25,集計,"), "{values}");
     assert!(values.contains("r1-1,2023,28.5,,"), "{values}");
 }
+
+/// `diff` tells a rename, a renumbering and a move apart, between two
+/// folders or against the stored plan; `import --dry-run` prints the same
+/// and writes nothing.
+#[test]
+fn diff_and_dry_run_show_what_an_import_would_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = sqlite_url(tmp.path());
+    let revised = tmp.path().join("revised");
+    copy_dir(&example("annaka"), &revised);
+    let nodes = std::fs::read_to_string(revised.join("nodes.yaml")).unwrap();
+    let renamed = nodes.replacen(
+        "    title: 市民ニーズに応じたわかりやすい情報の発信\n",
+        "    title: 市民ニーズに応じた情報の発信\n",
+        1,
+    );
+    assert_ne!(renamed, nodes, "the fixture text is in nodes.yaml");
+    std::fs::write(revised.join("nodes.yaml"), renamed).unwrap();
+
+    let out = gyokaku(
+        &db,
+        &[
+            "diff",
+            example("annaka").to_str().unwrap(),
+            revised.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.contains("変更 項目 1-1 title: 市民ニーズに応じたわかりやすい情報の発信 → 市民ニーズに応じた情報の発信"),
+        "{said}"
+    );
+    assert!(said.contains("1 件の変更"), "{said}");
+
+    let import = gyokaku(&db, &["import", example("annaka").to_str().unwrap()]);
+    assert!(import.status.success(), "{}", text(&import.stderr));
+    let out = gyokaku(
+        &db,
+        &[
+            "diff",
+            "--city",
+            "102113",
+            "--plan",
+            "taiko-4",
+            "--format",
+            "json",
+            revised.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
+    assert_eq!(rows[0]["kind"], "changed");
+    assert_eq!(rows[0]["subject"], "node 1-1");
+
+    let dry = gyokaku(&db, &["import", "--dry-run", revised.to_str().unwrap()]);
+    assert!(dry.status.success(), "{}", text(&dry.stderr));
+    assert!(text(&dry.stdout).contains("変更 項目 1-1 title"));
+    let same = gyokaku(&db, &["import", example("annaka").to_str().unwrap()]);
+    assert!(
+        text(&same.stdout).contains("変更はありません"),
+        "the dry run wrote nothing"
+    );
+}

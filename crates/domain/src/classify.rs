@@ -252,11 +252,13 @@ pub fn explained(model: &PlanModel) -> Vec<(&Axis, Vec<&AxisValue>)> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::plan::*;
 
-    fn doc() -> PlanDocument {
+    /// A policy with three items on a matrix of two axes, a multi axis
+    /// and a flag (also used by the diff's tests).
+    pub(crate) fn doc() -> PlanDocument {
         let header = header();
         let item = |id: &str, n: u32, axes: &[(&str, AxisMark)]| Node {
             id: id.into(),

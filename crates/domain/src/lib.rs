@@ -4,6 +4,7 @@
 
 pub mod achievement;
 pub mod classify;
+pub mod diff;
 pub mod fiscal;
 pub mod fiscal_health;
 pub mod indicator;
