@@ -231,23 +231,37 @@ pub struct MarkTable<'a> {
     pub marks: Vec<Vec<bool>>,
 }
 
-/// The axes whose values the plan explains, each with those values.
-pub fn explained(model: &PlanModel) -> Vec<(&Axis, Vec<&AxisValue>)> {
+/// The axes whose values the plan explains, each with those values and
+/// what the plan says they mean.
+pub fn explained(model: &PlanModel) -> Vec<(&Axis, Vec<(&AxisValue, &str)>)> {
     model
         .doc
         .header
         .axes
         .iter()
         .map(|a| {
-            (
-                a,
-                a.values
-                    .iter()
-                    .filter(|v| v.description.is_some())
-                    .collect::<Vec<_>>(),
-            )
+            let values = a
+                .values
+                .iter()
+                .filter_map(|v| Some((v, v.description.as_deref()?)))
+                .collect::<Vec<_>>();
+            (a, values)
         })
         .filter(|(_, values)| !values.is_empty())
+        .collect()
+}
+
+/// Each SDG some item relates to (1–17, in order), with its items
+/// (indices into `model.items`, in reading order).
+pub fn sdg_lists(model: &PlanModel) -> Vec<(u8, Vec<usize>)> {
+    (1..=17u8)
+        .map(|g| {
+            let items = (0..model.items.len())
+                .filter(|&i| model.items[i].sdgs.contains(&g))
+                .collect::<Vec<_>>();
+            (g, items)
+        })
+        .filter(|(_, items)| !items.is_empty())
         .collect()
 }
 

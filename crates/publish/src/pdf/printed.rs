@@ -143,16 +143,11 @@ pub fn classifications(p: &Publication) -> Classifications {
         .into_iter()
         .map(|(a, items)| (a.name.clone(), item_texts(p, &items)))
         .collect();
-    for g in 1..=17u8 {
-        let items: Vec<usize> = (0..p.model.items.len())
-            .filter(|&i| p.model.items[i].sdgs.contains(&g))
-            .collect();
-        if !items.is_empty() {
-            lists.push((
-                format!("SDGs {}", present::sdg(JA, g)),
-                item_texts(p, &items),
-            ));
-        }
+    for (g, items) in classify::sdg_lists(&p.model) {
+        lists.push((
+            format!("SDGs {}", present::sdg(JA, g)),
+            item_texts(p, &items),
+        ));
     }
     Classifications {
         matrices: classify::matrices(&p.model)
@@ -166,10 +161,7 @@ pub fn classifications(p: &Publication) -> Classifications {
             .map(|(a, values)| {
                 let values = values
                     .into_iter()
-                    .map(|v| {
-                        let text = v.description.clone().unwrap_or_default();
-                        (classify::printed_value(JA, v), text)
-                    })
+                    .map(|(v, text)| (classify::printed_value(JA, v), text.to_string()))
                     .collect();
                 (a.name.clone(), values)
             })

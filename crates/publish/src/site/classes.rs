@@ -246,14 +246,9 @@ impl Site<'_> {
             .into_iter()
             .map(|(a, items)| (classify::axis_name(tr.lang, a), self.item_links(&items, "")))
             .collect();
-        let sdgs = (1..=17u8)
-            .filter_map(|g| {
-                let members: Vec<usize> = (0..p.model.items.len())
-                    .filter(|&i| p.model.items[i].sdgs.contains(&g))
-                    .collect();
-                (!members.is_empty())
-                    .then(|| (present::sdg(tr.lang, g), self.item_links(&members, "")))
-            })
+        let sdgs = classify::sdg_lists(&p.model)
+            .into_iter()
+            .map(|(g, items)| (present::sdg(tr.lang, g), self.item_links(&items, "")))
             .collect();
         ClassificationsPage {
             f: self.frame(
@@ -270,10 +265,7 @@ impl Site<'_> {
                 .map(|(a, values)| {
                     let values = values
                         .into_iter()
-                        .map(|v| {
-                            let text = v.description.clone().unwrap_or_default();
-                            (classify::value_label(tr.lang, v), text)
-                        })
+                        .map(|(v, text)| (classify::value_label(tr.lang, v), text.to_string()))
                         .collect();
                     (classify::axis_name(tr.lang, a), values)
                 })
