@@ -465,6 +465,10 @@ pub struct WorkflowHistory {
     pub reviews: i64,
     /// Reports in a state other than accepted (draft, submitted, returned).
     pub open_reports: i64,
+    /// Records stored for the plan that the new folder does not carry: a
+    /// year's report, an indicator actual, a fiscal ratio (entered or
+    /// imported after the plan was).
+    pub dropped: i64,
 }
 
 impl WorkflowHistory {
@@ -475,22 +479,54 @@ impl WorkflowHistory {
     fn refusal(&self, code: &str, plan: &str) -> Message {
         Message::new(
             format!(
-                "計画 {code}/{plan} には年度の作業記録があります（年度サイクル {} 件、確認・意見 {} 件、未確定の報告 {} 件）。置き換えるとこれらが失われるため取り込みません。記録を捨てて置き換える場合は --replace --discard-history を指定してください（先にバックアップを書き出します）",
-                self.cycles, self.reviews, self.open_reports
+                "計画 {code}/{plan} には年度の作業記録があります（年度サイクル {} 件、確認・意見 {} 件、未確定の報告 {} 件、取り込むフォルダにない報告・実績・財政指標 {} 件）。置き換えるとこれらが失われるため取り込みません。記録を捨てて置き換える場合は --replace --discard-history を指定してください（先にバックアップを書き出します）",
+                self.cycles, self.reviews, self.open_reports, self.dropped
             ),
             format!(
-                "plan {code}/{plan} has yearly work on record ({} cycles, {} reviews and opinions, {} reports not yet accepted); replacing it would lose them, so nothing was imported. To discard that history and replace the plan, give --replace --discard-history (a backup is written first)",
-                self.cycles, self.reviews, self.open_reports
+                "plan {code}/{plan} has yearly work on record ({} cycles, {} reviews and opinions, {} reports not yet accepted, {} reports, actuals and fiscal ratios the folder does not carry); replacing it would lose them, so nothing was imported. To discard that history and replace the plan, give --replace --discard-history (a backup is written first)",
+                self.cycles, self.reviews, self.open_reports, self.dropped
             ),
         )
     }
 }
 
-/// Counts a plan's workflow history inside the caller's transaction.
-pub(crate) async fn workflow_history(tx: &mut Tx, plan_id: i64) -> Result<WorkflowHistory> {
+/// Counts inside the caller's transaction what replacing a plan with
+/// `new` would destroy.
+pub(crate) async fn workflow_history(
+    tx: &mut Tx,
+    plan_id: i64,
+    new: &PlanDocument,
+) -> Result<WorkflowHistory> {
+    let stored = export_in(tx, plan_id).await?;
+    let missing = |stored: Vec<String>, kept: Vec<String>| -> i64 {
+        let kept: std::collections::HashSet<String> = kept.into_iter().collect();
+        stored.iter().filter(|k| !kept.contains(*k)).count() as i64
+    };
+    let reports = |d: &PlanDocument| {
+        d.progress
+            .iter()
+            .map(|g| format!("{}/{}", g.node, g.fy.year()))
+            .collect()
+    };
+    let actuals = |d: &PlanDocument| {
+        d.indicator_values
+            .iter()
+            .map(|v| format!("{}/{}", v.indicator, v.fy.year()))
+            .collect()
+    };
+    let ratios = |d: &PlanDocument| {
+        d.fiscal
+            .iter()
+            .map(|o| format!("{}/{}/{}", o.lgcode, o.fy.year(), o.ratio.key()))
+            .collect()
+    };
+    let dropped = missing(reports(&stored), reports(new))
+        + missing(actuals(&stored), actuals(new))
+        + missing(ratios(&stored), ratios(new));
     let count = |sql: &'static str| sqlx::query(sql).bind(plan_id);
     let one = |r: AnyRow| r.try_get::<i64, _>(0);
     Ok(WorkflowHistory {
+        dropped,
         cycles: one(count("SELECT COUNT(*) FROM cycles WHERE plan_id = $1")
             .fetch_one(&mut **tx)
             .await?)?,
@@ -789,7 +825,7 @@ impl SqlStore {
                 OnExisting::Replace | OnExisting::DiscardHistory => {
                     let id: i64 = row.try_get(0)?;
                     if on_existing == OnExisting::Replace {
-                        let history = workflow_history(&mut tx, id).await?;
+                        let history = workflow_history(&mut tx, id, doc).await?;
                         if !history.is_empty() {
                             return Err(StoreError::Invalid(history.refusal(&code, &h.plan.id)));
                         }

@@ -187,6 +187,25 @@ async fn existing_plan_refused_or_replaced(store: &SqlStore) {
     );
     assert_eq!(store.list_plans().await.unwrap().len(), 1);
 
+    // A folder without the plan's fiscal ratios would drop them: refused.
+    let mut fewer = doc.clone();
+    fewer.fiscal.clear();
+    assert!(!doc.fiscal.is_empty());
+    match store.import_plan(&fewer, OnExisting::Replace, "test").await {
+        Err(StoreError::Invalid(m)) => assert!(
+            m.en.contains(&format!(
+                "{} reports, actuals and fiscal ratios the folder does not carry",
+                doc.fiscal.len()
+            )),
+            "{m:?}"
+        ),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(
+        store.export_plan(&plan).await.unwrap().fiscal.len(),
+        doc.fiscal.len()
+    );
+
     // Once the plan has a yearly cycle, a plain replace is refused inside
     // the transaction (the cycle survives); discarding history replaces.
     let fy = FiscalYear::new(2025).unwrap();
