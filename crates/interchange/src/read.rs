@@ -62,6 +62,32 @@ pub fn read_plan_dir(dir: &Path) -> Result<PlanDocument, ImportErrors> {
     }
 }
 
+/// The most a plan folder's file may hold: far above any plan (石岡's
+/// largest file is under 100 KiB), far below what would strain memory.
+pub(crate) const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a whole file, refusing one larger than [`MAX_FILE_BYTES`] before
+/// reading more than that (the size is checked while reading, not trusted
+/// from the file system).
+pub(crate) fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "ファイルが大きすぎます（上限 {} MiB） / the file is larger than {} MiB",
+                MAX_FILE_BYTES >> 20,
+                MAX_FILE_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
 /// Parses one YAML file; `None` (with an error recorded) when it is missing
 /// and required, or does not parse. A missing optional file is `None`
 /// without an error.
@@ -72,7 +98,9 @@ fn yaml_file<T: DeserializeOwned>(
     errors: &mut Vec<ImportError>,
 ) -> Option<T> {
     let path: PathBuf = dir.join(name);
-    let text = match std::fs::read_to_string(&path) {
+    let text = match read_bounded(&path).and_then(|b| {
+        String::from_utf8(b).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    }) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if required {
@@ -120,5 +148,29 @@ fn yaml_file<T: DeserializeOwned>(
             ));
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_over_the_bound_is_refused_without_reading_it_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.yaml");
+        let f = std::fs::File::create(&path).unwrap();
+        // Sparse: no disk used, but the reader sees 64 MiB + 1 byte.
+        f.set_len(MAX_FILE_BYTES + 1).unwrap();
+        let err = read_bounded(&path).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+        assert!(err.to_string().contains("larger than 64 MiB"), "{err}");
+        let mut errors = Vec::new();
+        let none: Option<serde_norway::Value> =
+            yaml_file(dir.path(), "plan.yaml", true, &mut errors);
+        assert!(none.is_none());
+        assert!(errors[0].to_string().contains("64 MiB"), "{}", errors[0]);
+        f.set_len(10).unwrap();
+        assert_eq!(read_bounded(&path).unwrap().len(), 10);
     }
 }

@@ -134,7 +134,7 @@ fn read_table(
     errors: &mut Vec<ImportError>,
     each: impl FnMut(&Row, &mut Vec<ImportError>),
 ) {
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::read::read_bounded(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
         Err(e) => {
@@ -585,7 +585,7 @@ fn not_found(path: &Path) -> crate::ImportErrors {
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, crate::ImportErrors> {
-    std::fs::read(path).map_err(|e| {
+    crate::read::read_bounded(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             not_found(path)
         } else {
