@@ -30,6 +30,7 @@ pub fn synthetic_plan(items: usize, years: usize, indicators: usize) -> PlanDocu
     let policies = 20;
     let mut nodes: Vec<Node> = (0..policies)
         .map(|p| Node {
+            retired: None,
             id: format!("{}", p + 1),
             level: "policy".into(),
             number: Some(p as u32 + 1),
@@ -54,6 +55,7 @@ pub fn synthetic_plan(items: usize, years: usize, indicators: usize) -> PlanDocu
         let p = i % policies;
         let id = format!("{}-{}", p + 1, i / policies + 1);
         nodes[p].children.push(Node {
+            retired: None,
             id: id.clone(),
             level: "item".into(),
             number: Some((i / policies) as u32 + 1),
@@ -86,6 +88,7 @@ pub fn synthetic_plan(items: usize, years: usize, indicators: usize) -> PlanDocu
         for k in 0..indicators {
             let ind = format!("{id}-i{k}");
             inds.push(Indicator {
+                retired: None,
                 id: ind.clone(),
                 node: Some(id.clone()),
                 kind: IndicatorKind::Reference,

@@ -1,23 +1,27 @@
 //! `gyokaku import`: plan folders into the store, all or nothing per
-//! folder. A folder that says what the stored plan already says imports
-//! nothing (export → import is a no-op). Replacing a stored plan never
-//! destroys yearly work silently: the store refuses a plan with cycles,
-//! reviews or unaccepted reports unless history is discarded on purpose,
-//! and then this command writes a backup first.
+//! folder. A folder of a plan already stored becomes the plan's next
+//! revision (見直し), merged by node and indicator id: nodes it no longer
+//! lists are retired, and every report, review, cycle and actual stays. A
+//! folder that says what the stored plan already says imports nothing
+//! (export → import is a no-op). Replacing a stored plan is an explicit,
+//! destructive option: the store refuses a plan with cycles, reviews or
+//! unaccepted reports unless history is discarded on purpose, and then this
+//! command writes a backup first.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use gyokaku_domain::revision::{self, RevisionOptions};
 use gyokaku_domain::{Bilingual, PlanDocument};
 use gyokaku_interchange::PlanFiles;
 use gyokaku_store::{OnExisting, PlanRef, SqlStore, StoreError};
 
 /// What to do with a plan that is already stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
-    /// Refuse it (unless the folder is the same as the stored plan).
-    Refuse,
+    /// Make the folder its next revision, with what the options say of it.
+    Revise(RevisionOptions),
     /// Replace it while it has no workflow history.
     Replace,
     /// Replace it with its history, after writing a backup.
@@ -29,6 +33,7 @@ pub async fn import(
     dirs: &[PathBuf],
     mode: Mode,
     backup_root: Option<&Path>,
+    base: Option<u32>,
 ) -> anyhow::Result<()> {
     let bar = (dirs.len() > 1 && std::io::stderr().is_terminal())
         .then(|| indicatif::ProgressBar::new(dirs.len() as u64));
@@ -56,8 +61,24 @@ pub async fn import(
                 continue;
             }
         }
-        let on = match mode {
-            Mode::Refuse => OnExisting::Refuse,
+        let on = match &mode {
+            Mode::Revise(options) => {
+                if stored.is_some() {
+                    let r = store
+                        .revise_plan(&doc, options, base, "cli")
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{}: {}", dir.display(), e.both()))?;
+                    if let Some(pb) = pb {
+                        pb.finish_and_clear();
+                    }
+                    if let Some(b) = &bar {
+                        b.inc(1);
+                    }
+                    report_revision(&doc, &plan, &r);
+                    continue;
+                }
+                OnExisting::Refuse
+            }
             Mode::Replace => OnExisting::Replace,
             Mode::DiscardHistory => OnExisting::DiscardHistory,
         };
@@ -91,6 +112,37 @@ pub async fn import(
         b.finish_and_clear();
     }
     Ok(())
+}
+
+/// Says what an import of an existing plan did.
+fn report_revision(doc: &PlanDocument, plan: &PlanRef, r: &gyokaku_store::Revised) {
+    match r {
+        gyokaku_store::Revised::Unchanged => println!(
+            "変更はありません（改訂なし） / unchanged, no revision: {} {} ({}/{})",
+            doc.header.city.name, doc.header.plan.title, plan.city, plan.plan
+        ),
+        gyokaku_store::Revised::Revision {
+            number,
+            entry,
+            changes,
+        } => {
+            for c in changes {
+                println!("{}", c.line(gyokaku_domain::present::Lang::Ja));
+            }
+            let from = entry.applies_from.map(|y| y.wareki()).unwrap_or_default();
+            println!(
+                "改訂 {number}（{}、{from}から）を記録しました（{} 件の変更） / recorded revision {number} ({}, from {}; {} change(s)): {} ({}/{})",
+                entry.kind,
+                changes.len(),
+                entry.kind,
+                entry.applies_from.map(|y| y.english()).unwrap_or_default(),
+                changes.len(),
+                doc.header.plan.title,
+                plan.city,
+                plan.plan
+            );
+        }
+    }
 }
 
 /// Whether two plans write the same canonical files.
@@ -158,7 +210,11 @@ async fn backup(store: &SqlStore, plan: &PlanRef, root: Option<&Path>) -> anyhow
 
 /// `import --dry-run`: each folder checked and compared with the stored
 /// plan; nothing written.
-pub async fn dry_run(store: &SqlStore, dirs: &[PathBuf]) -> anyhow::Result<()> {
+pub async fn dry_run(
+    store: &SqlStore,
+    dirs: &[PathBuf],
+    options: &RevisionOptions,
+) -> anyhow::Result<()> {
     for dir in dirs {
         let doc = gyokaku_interchange::read_plan_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?;
         let plan = PlanRef {
@@ -173,7 +229,21 @@ pub async fn dry_run(store: &SqlStore, dirs: &[PathBuf]) -> anyhow::Result<()> {
                     plan.city,
                     plan.plan
                 );
-                print_diff(&stored, &doc, gyokaku_domain::present::Lang::Ja, false)?;
+                let (a, b) = (revision::structure(&stored), revision::structure(&doc));
+                if revision::same_structure(&a, &b) {
+                    println!("変更はありません（改訂なし） / unchanged, no revision");
+                    continue;
+                }
+                let (next, entry) = revision::prepare(&stored, &doc, options)
+                    .map_err(|m| anyhow::anyhow!("{}: {}", dir.display(), m.both()))?;
+                print_diff(&a, &next, gyokaku_domain::present::Lang::Ja, false)?;
+                println!(
+                    "改訂として記録されます: {}、{}から / would be recorded as a revision: {}, from {}",
+                    entry.kind,
+                    entry.applies_from.map(|y| y.wareki()).unwrap_or_default(),
+                    entry.kind,
+                    entry.applies_from.map(|y| y.english()).unwrap_or_default()
+                );
             }
             Err(StoreError::NotFound(_)) => println!(
                 "{} ({}/{}): 新しい計画として取り込まれます（{} 行） / would be imported as a new plan ({} rows)",

@@ -56,11 +56,37 @@ enum Command {
     Check { dir: PathBuf },
     /// 計画フォルダを取り込む（全部か無か） / Import a plan folder, all or nothing.
     ///
-    /// Example: gyokaku import examples/annaka [--replace]
+    /// A plan already stored is revised (見直し): the folder becomes its
+    /// next revision, merged by node and indicator id; nodes it no longer
+    /// lists are retired, never dropped; every report, review and cycle
+    /// stays. The revision's kind, date and first year come from the one
+    /// step the folder adds to plan.yaml's revisions, or from the options.
+    ///
+    /// Example: gyokaku import examples/annaka
+    ///          gyokaku import /tmp/annaka --kind 見直し --first-year 令和8年度
     Import {
         /// One or more plan folders.
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
+        /// Kind of the revision (見直し, 一部改訂, 改訂 …).
+        #[arg(long, conflicts_with = "replace")]
+        kind: Option<String>,
+        /// The date it was decided (2026-03-25, 令和8年3月25日).
+        #[arg(long, conflicts_with = "replace")]
+        date: Option<String>,
+        /// The first fiscal year it applies to (令和8年度, R8, 2026).
+        #[arg(long, conflicts_with = "replace")]
+        first_year: Option<String>,
+        /// Why the plan was revised.
+        #[arg(long, conflicts_with = "replace")]
+        reason: Option<String>,
+        /// The body or meeting that decided it.
+        #[arg(long, conflicts_with = "replace")]
+        decided_by: Option<String>,
+        /// The revision the folder was made from (see `gyokaku revisions`):
+        /// if another was stored meanwhile, nothing is written.
+        #[arg(long, conflicts_with = "replace")]
+        base_revision: Option<u32>,
         /// Replace a plan that is already stored. Refused while the plan
         /// has yearly work on record (cycles, reviews, reports not yet
         /// accepted), unless --discard-history is given too.
@@ -102,10 +128,22 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
+    /// 計画の改訂履歴 / A stored plan's revisions.
+    ///
+    /// Example: gyokaku revisions --city 102113 --plan taiko-4
+    Revisions {
+        #[arg(long)]
+        city: String,
+        #[arg(long)]
+        plan: String,
+    },
     /// 計画をフォルダへ書き出す / Export a stored plan as a plan folder.
     ///
     /// Example: gyokaku export --city 102113 --plan taiko-4 --out /tmp/annaka
     Export {
+        /// The revision to write (default: the latest).
+        #[arg(long)]
+        revision: Option<u32>,
         /// 全国地方公共団体コード (6 digits)
         #[arg(long)]
         city: String,
@@ -309,6 +347,33 @@ fn default_db(file: &str) -> anyhow::Result<String> {
         .join("gyokaku");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     Ok(format!("sqlite://{}", dir.join(file).display()))
+}
+
+/// The options of `import` that describe a revision, parsed.
+fn revision_options(
+    kind: Option<String>,
+    date: Option<String>,
+    first_year: Option<String>,
+    reason: Option<String>,
+    decided_by: Option<String>,
+) -> anyhow::Result<gyokaku_domain::revision::RevisionOptions> {
+    Ok(gyokaku_domain::revision::RevisionOptions {
+        kind,
+        date: date
+            .map(|d| {
+                gyokaku_domain::PlanDate::parse(&d)
+                    .map_err(|e| anyhow::anyhow!("--date: {}", e.both()))
+            })
+            .transpose()?,
+        first_year: first_year
+            .map(|y| {
+                gyokaku_domain::FiscalYear::parse(&y)
+                    .map_err(|e| anyhow::anyhow!("--first-year: {}", e.both()))
+            })
+            .transpose()?,
+        reason,
+        decided_by,
+    })
 }
 
 async fn open(db: &Option<String>) -> anyhow::Result<SqlStore> {
@@ -585,10 +650,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import {
             dirs,
             dry_run: true,
+            kind,
+            date,
+            first_year,
+            reason,
+            decided_by,
             ..
         } => {
+            let options = revision_options(kind, date, first_year, reason, decided_by)?;
             let store = open(&cli.db).await?;
-            let r = import::dry_run(&store, &dirs).await;
+            let r = import::dry_run(&store, &dirs, &options).await;
             store.close().await;
             r
         }
@@ -631,28 +702,66 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             discard_history,
             backup_dir,
             dry_run: false,
+            kind,
+            date,
+            first_year,
+            reason,
+            decided_by,
+            base_revision,
         } => {
+            let options = revision_options(kind, date, first_year, reason, decided_by)?;
             let store = open(&cli.db).await?;
             let mode = match (replace, discard_history) {
                 (_, true) => import::Mode::DiscardHistory,
                 (true, false) => import::Mode::Replace,
-                (false, false) => import::Mode::Refuse,
+                (false, false) => import::Mode::Revise(options),
             };
-            let r = import::import(&store, &dirs, mode, backup_dir.as_deref()).await;
+            let r = import::import(&store, &dirs, mode, backup_dir.as_deref(), base_revision).await;
             store.close().await;
             r
         }
-        Command::Export { city, plan, out } => {
+        Command::Revisions { city, plan } => {
+            let store = open(&cli.db).await?;
+            let plan = PlanRef {
+                city: city_code(&city)?,
+                plan,
+            };
+            let revisions = store
+                .revisions(&plan)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.both()));
+            store.close().await;
+            for r in revisions? {
+                let e = &r.entry;
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    r.number,
+                    e.kind,
+                    e.date.map(|d| d.to_string()).unwrap_or_default(),
+                    e.applies_from.map(|y| y.wareki()).unwrap_or_default(),
+                    e.reason.as_deref().unwrap_or(""),
+                    r.created_at
+                );
+            }
+            Ok(())
+        }
+        Command::Export {
+            city,
+            plan,
+            out,
+            revision,
+        } => {
             let store = open(&cli.db).await?;
             let plan = PlanRef {
                 city: city_code(&city)?,
                 plan,
             };
             let pb = spinner("書き出し中 / exporting".into());
-            let doc = store
-                .export_plan(&plan)
-                .await
-                .map_err(|e| anyhow::anyhow!(e.both()))?;
+            let doc = match revision {
+                Some(n) => store.export_revision(&plan, n).await,
+                None => store.export_plan(&plan).await,
+            }
+            .map_err(|e| anyhow::anyhow!(e.both()))?;
             write_out(&doc, &out)?;
             if let Some(pb) = pb {
                 pb.finish_and_clear();

@@ -1027,6 +1027,7 @@ mod tests {
         target: (Option<i32>, TargetKind, Option<&str>),
     ) -> Indicator {
         Indicator {
+            retired: None,
             id: id.into(),
             node: None,
             kind: IndicatorKind::Reference,

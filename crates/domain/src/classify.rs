@@ -275,6 +275,7 @@ pub(crate) mod tests {
     pub(crate) fn doc() -> PlanDocument {
         let header = header();
         let item = |id: &str, n: u32, axes: &[(&str, AxisMark)]| Node {
+            retired: None,
             id: id.into(),
             level: "item".into(),
             number: Some(n),

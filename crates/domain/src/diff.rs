@@ -20,6 +20,8 @@ pub enum ChangeKind {
     Moved,
     Renumbered,
     Changed,
+    /// Kept, but no longer reported on (完了, 統合, 廃止).
+    Retired,
 }
 
 impl ChangeKind {
@@ -30,11 +32,13 @@ impl ChangeKind {
             (ChangeKind::Moved, Lang::Ja) => "移動",
             (ChangeKind::Renumbered, Lang::Ja) => "番号変更",
             (ChangeKind::Changed, Lang::Ja) => "変更",
+            (ChangeKind::Retired, Lang::Ja) => "廃止・統合",
             (ChangeKind::Added, Lang::En) => "added",
             (ChangeKind::Removed, Lang::En) => "removed",
             (ChangeKind::Moved, Lang::En) => "moved",
             (ChangeKind::Renumbered, Lang::En) => "renumbered",
             (ChangeKind::Changed, Lang::En) => "changed",
+            (ChangeKind::Retired, Lang::En) => "retired",
         }
     }
 
@@ -414,6 +418,55 @@ fn node_fields(out: &mut Vec<Change>, subject: &Subject, a: &Node, b: &Node) {
     field(out, subject, "note", a.note.clone(), b.note.clone());
 }
 
+/// A retirement as one text: `統合 → 2-3（令和6年度まで）`.
+pub fn retirement_text(r: &crate::plan::Retirement, lang: Lang) -> String {
+    let mut s = match (r.reason, lang) {
+        (Some(x), Lang::Ja) => x.ja().to_string(),
+        (Some(x), Lang::En) => x.en().to_string(),
+        (None, Lang::Ja) => "廃止・統合".to_string(),
+        (None, Lang::En) => "retired".to_string(),
+    };
+    if let Some(into) = &r.into {
+        s.push_str(&format!(" → {into}"));
+    }
+    if let Some(y) = r.last_year {
+        s.push_str(&match lang {
+            Lang::Ja => format!("（{}まで）", y.wareki()),
+            Lang::En => format!(" (last year {})", y.english()),
+        });
+    }
+    if let Some(n) = &r.note {
+        s.push_str(&format!(" {n}"));
+    }
+    s
+}
+
+/// A retirement as a change: retired in `b`, not in `a`; or its facts
+/// changed.
+fn retirement(
+    out: &mut Vec<Change>,
+    subject: &Subject,
+    a: Option<&crate::plan::Retirement>,
+    b: Option<&crate::plan::Retirement>,
+) {
+    match (a, b) {
+        (None, Some(r)) => out.push(Change {
+            subject: subject.clone(),
+            kind: ChangeKind::Retired,
+            field: None,
+            before: None,
+            after: Some(retirement_text(r, Lang::Ja)),
+        }),
+        (a, b) => field(
+            out,
+            subject,
+            "retired",
+            a.map(|r| retirement_text(r, Lang::Ja)),
+            b.map(|r| retirement_text(r, Lang::Ja)),
+        ),
+    }
+}
+
 fn nodes(old: &PlanDocument, new: &PlanDocument, out: &mut Vec<Change>) {
     let before: HashMap<&str, (&Node, Option<&str>)> = walk_nodes(&old.nodes)
         .into_iter()
@@ -445,6 +498,7 @@ fn nodes(old: &PlanDocument, new: &PlanDocument, out: &mut Vec<Change>) {
                     });
                 }
                 node_fields(out, &subject, o, n);
+                retirement(out, &subject, o.retired.as_ref(), n.retired.as_ref());
             }
         }
     }
@@ -514,7 +568,10 @@ fn indicators(old: &PlanDocument, new: &PlanDocument, out: &mut Vec<Change>) {
         let subject = Subject::Indicator(i.id.clone());
         match old.indicators.iter().find(|o| o.id == i.id) {
             None => whole(out, subject, ChangeKind::Added, i.name.clone()),
-            Some(o) => indicator_fields(out, &subject, o, i),
+            Some(o) => {
+                indicator_fields(out, &subject, o, i);
+                retirement(out, &subject, o.retired.as_ref(), i.retired.as_ref());
+            }
         }
     }
     for i in &old.indicators {

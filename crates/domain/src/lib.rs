@@ -13,6 +13,7 @@ pub mod numbers;
 pub mod plan;
 pub mod present;
 pub mod progress;
+pub mod revision;
 pub mod state;
 pub mod status;
 pub mod text;

@@ -585,8 +585,58 @@ pub struct Node {
     pub schedule: BTreeMap<FiscalYear, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Set when a revision retired the node: it is kept (its reports and
+    /// reviews stay), but no longer reported on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retired: Option<Retirement>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Node>,
+}
+
+/// Why a node or an indicator was retired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RetireReason {
+    /// 完了: done.
+    Completed,
+    /// 統合: merged into another node (`into`).
+    Merged,
+    /// 廃止: abolished.
+    Abolished,
+}
+
+impl RetireReason {
+    pub fn ja(self) -> &'static str {
+        match self {
+            RetireReason::Completed => "完了",
+            RetireReason::Merged => "統合",
+            RetireReason::Abolished => "廃止",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            RetireReason::Completed => "completed",
+            RetireReason::Merged => "merged",
+            RetireReason::Abolished => "abolished",
+        }
+    }
+}
+
+/// A node or indicator a revision retired: the last fiscal year it was
+/// reported on, why, and for a merger the node it went into.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retirement {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_year: Option<FiscalYear>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<RetireReason>,
+    /// The node it was merged into (統合先).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub into: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Node {
@@ -668,6 +718,9 @@ pub struct Indicator {
     pub target: Option<Target>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Set when a revision retired the indicator (its actuals stay).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retired: Option<Retirement>,
 }
 
 /// 用語解説

@@ -667,6 +667,7 @@ mod tests {
 
     fn indicator(baseline: Option<Baseline>, target: Option<Target>) -> Indicator {
         Indicator {
+            retired: None,
             id: "o2-1".into(),
             node: Some("2".into()),
             kind: IndicatorKind::Outcome,

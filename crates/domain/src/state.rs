@@ -118,6 +118,9 @@ pub struct PlanModel {
     paths: HashMap<String, Vec<usize>>,
     /// Department names by id.
     pub dept_names: HashMap<String, String>,
+    /// Nodes and indicators this revision retired: kept for lists of what
+    /// changed, never counted.
+    pub retired: crate::revision::Retired,
 }
 
 impl PlanModel {
@@ -126,6 +129,7 @@ impl PlanModel {
     pub fn new(mut doc: PlanDocument) -> PlanModel {
         doc.progress = Vec::new();
         doc.indicator_values = Vec::new();
+        let retired = crate::revision::strip_retired(&mut doc);
         let item_level = item_level(&doc.header.levels, &doc.nodes).map(|l| l.key.clone());
         let outline = outline(&doc, item_level.as_deref());
         let entry_at: HashMap<String, usize> = outline
@@ -160,7 +164,14 @@ impl PlanModel {
             item_at,
             paths,
             dept_names,
+            retired,
         }
+    }
+
+    /// Whether this revision retired the node (its reports of earlier
+    /// years are history, not errors).
+    pub fn is_retired(&self, id: &str) -> bool {
+        self.retired.nodes.iter().any(|r| r.node.id == id)
     }
 
     pub fn entry(&self, id: &str) -> Option<&Entry> {
@@ -497,6 +508,9 @@ impl PlanState {
         let mut errors = Vec::new();
         for r in reports.iter().filter(|r| r.state.counts()) {
             let p = &r.progress;
+            if model.is_retired(&p.node) {
+                continue;
+            }
             if model.item(&p.node).is_none() {
                 errors.push(DataError::NotAnItem {
                     node: p.node.clone(),

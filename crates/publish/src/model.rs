@@ -32,6 +32,9 @@ pub struct Publication {
     /// Council opinions of years up to `fy` (`node` is `None` for the
     /// whole plan).
     pub opinions: Vec<ReviewEntry>,
+    /// The plan's revisions up to the one in force for `fy`, each with
+    /// what changed (改訂履歴); empty for a plan never stored.
+    pub history: Vec<gyokaku_domain::revision::Step>,
     index: Index,
 }
 
@@ -73,18 +76,16 @@ impl Publication {
         {
             return Err(PublishError::Open(fy));
         }
+        let history = snap.history(fy);
+        let doc = snap.doc_for(fy);
         let opinions = snap
             .reviews
             .into_iter()
             .filter(|r| r.kind == ReviewKind::Opinion && r.fy <= fy)
             .collect();
-        Ok(Publication::build(
-            snap.doc,
-            snap.reports,
-            fy,
-            published_on,
-            opinions,
-        ))
+        let mut publication = Publication::build(doc, snap.reports, fy, published_on, opinions);
+        publication.history = history;
+        Ok(publication)
     }
 
     /// A publication of a document already in hand (tests, benchmarks):
@@ -116,6 +117,15 @@ impl Publication {
         doc.fiscal.retain(|o| o.fy <= fy);
         let values = std::mem::take(&mut doc.indicator_values);
         let model = PlanModel::new(doc.clone());
+        // What this revision retired is not published as part of the plan.
+        doc.nodes = model.doc.nodes.clone();
+        doc.indicators = model.doc.indicators.clone();
+        let kept: std::collections::HashSet<&str> =
+            doc.indicators.iter().map(|i| i.id.as_str()).collect();
+        let values: Vec<IndicatorValue> = values
+            .into_iter()
+            .filter(|v| kept.contains(v.indicator.as_str()))
+            .collect();
         let state = PlanState::build(&model, reports, &values, fy);
         doc.progress = state.accepted_reports().cloned().collect();
         doc.indicator_values = values;
@@ -140,6 +150,7 @@ impl Publication {
             fy,
             published_on: published_on.to_string(),
             opinions,
+            history: Vec::new(),
             index,
         }
     }

@@ -390,6 +390,7 @@ fn synthetic(items: usize) -> Publication {
     let dept = doc.organisation.flatten()[0].0.id.clone();
     doc.nodes = (1..=policies)
         .map(|p| Node {
+            retired: None,
             id: format!("p{p}"),
             level: "policy".into(),
             number: Some(p as u32),
@@ -406,6 +407,7 @@ fn synthetic(items: usize) -> Publication {
             note: None,
             children: (1..=per)
                 .map(|i| Node {
+                    retired: None,
                     id: format!("p{p}-{i}"),
                     level: "item".into(),
                     number: Some(i as u32),
@@ -451,6 +453,7 @@ fn synthetic(items: usize) -> Publication {
             for j in 1..=3 {
                 let ind = format!("{id}-i{j}");
                 doc.indicators.push(Indicator {
+                    retired: None,
                     id: ind.clone(),
                     node: Some(id.clone()),
                     kind: IndicatorKind::Outcome,

@@ -12,6 +12,7 @@ mod error;
 mod imports;
 mod migrate;
 mod pages;
+mod revisions;
 mod snapshot;
 mod sql;
 
@@ -25,6 +26,7 @@ pub use error::{Result, StoreError};
 pub use gyokaku_domain::{Actor, DeptRef, ReportState, Role};
 pub use imports::ValueEntry;
 pub use pages::{PlanStamp, StoredValue};
+pub use revisions::{Revised, StoredRevision};
 pub use snapshot::Snapshot;
 pub use sql::{Backend, SqlStore};
 

@@ -33,6 +33,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_printed.sql"),
         postgres: include_str!("../migrations/postgres/0004_printed.sql"),
     },
+    Migration {
+        version: 5,
+        sqlite: include_str!("../migrations/sqlite/0005_revisions.sql"),
+        postgres: include_str!("../migrations/postgres/0005_revisions.sql"),
+    },
 ];
 
 /// Splits a migration file into statements. Migration files keep each

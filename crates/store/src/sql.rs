@@ -8,7 +8,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Row, Transaction};
 
 use gyokaku_domain::{
-    walk_nodes, AxisKind, AxisMark, Baseline, Decimal, Department, DepartmentKind, Direction,
+    AxisKind, AxisMark, Baseline, Decimal, Department, DepartmentKind, Direction,
     FiscalObservation, FiscalRatio, FiscalYear, GlossaryTerm, Indicator, IndicatorKind,
     IndicatorValue, LocalGovCode, Message, Node, Organisation, Period, PlanDate, PlanDocument,
     PlanHeader, Progress, RatioValue, StatusLevel, Target, Yen,
@@ -45,7 +45,7 @@ fn opt_date(v: Option<String>) -> Result<Option<PlanDate>> {
     v.map(|s| PlanDate::parse(&s).map_err(corrupt)).transpose()
 }
 
-fn enum_key<T: serde::Serialize>(v: &T) -> String {
+pub(crate) fn enum_key<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
@@ -80,7 +80,9 @@ impl SqlStore {
             .connect(&url)
             .await?;
         crate::migrate::run(&pool, backend).await?;
-        Ok(SqlStore { pool, backend })
+        let store = SqlStore { pool, backend };
+        crate::revisions::backfill(&store).await?;
+        Ok(store)
     }
 
     /// A transaction that will write. On SQLite it takes the write lock at
@@ -216,7 +218,7 @@ pub(crate) fn audit_from_row(r: &AnyRow) -> Result<AuditEntry> {
     })
 }
 
-async fn insert_returning_id<'q>(
+pub(crate) async fn insert_returning_id<'q>(
     tx: &mut Tx,
     q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
 ) -> Result<i64> {
@@ -239,7 +241,7 @@ fn progress_json(p: &Progress, state: ReportState) -> String {
     .to_string()
 }
 
-async fn insert_progress(
+pub(crate) async fn insert_progress(
     tx: &mut Tx,
     node_id: i64,
     p: &Progress,
@@ -649,7 +651,7 @@ pub(crate) async fn export_in(tx: &mut Tx, plan_id: i64) -> Result<PlanDocument>
     }
 
     let rows = sqlx::query(
-        "SELECT id, parent_id, node_key, level_key, number, title, title_en, body, sections_json, schedule_json, period_from, period_to, note, numbers_json \
+        "SELECT id, parent_id, node_key, level_key, number, title, title_en, body, sections_json, schedule_json, period_from, period_to, note, numbers_json, retired_json \
          FROM nodes WHERE plan_id = $1 ORDER BY position",
     )
     .bind(plan_id)
@@ -684,6 +686,11 @@ pub(crate) async fn export_in(tx: &mut Tx, plan_id: i64) -> Result<PlanDocument>
             period,
             schedule: serde_json::from_str(&r.try_get::<String, _>(9)?).map_err(corrupt)?,
             note: r.try_get(12)?,
+            retired: r
+                .try_get::<Option<String>, _>(14)?
+                .map(|j| serde_json::from_str(&j))
+                .transpose()
+                .map_err(corrupt)?,
             children: Vec::new(),
         };
         node_keys.insert(id, n.id.clone());
@@ -695,7 +702,7 @@ pub(crate) async fn export_in(tx: &mut Tx, plan_id: i64) -> Result<PlanDocument>
     let nodes = build_tree(None, &mut node_children, |n, c| n.children = c);
 
     let indicators = sqlx::query(
-        "SELECT indicator_key, node_id, kind, name, definition, unit, source, cumulative, challenge, baseline_json, target_json, note \
+        "SELECT indicator_key, node_id, kind, name, definition, unit, source, cumulative, challenge, baseline_json, target_json, note, retired_json \
          FROM indicators WHERE plan_id = $1 ORDER BY position",
     )
     .bind(plan_id)
@@ -719,6 +726,11 @@ pub(crate) async fn export_in(tx: &mut Tx, plan_id: i64) -> Result<PlanDocument>
             baseline: baseline.map(|b| serde_json::from_str::<Baseline>(&b)).transpose().map_err(corrupt)?,
             target: target.map(|t| serde_json::from_str::<Target>(&t)).transpose().map_err(corrupt)?,
             note: r.try_get(11)?,
+            retired: r
+                .try_get::<Option<String>, _>(12)?
+                .map(|j| serde_json::from_str(&j))
+                .transpose()
+                .map_err(corrupt)?,
         })
     })
     .collect::<Result<Vec<_>>>()?;
@@ -847,222 +859,30 @@ impl SqlStore {
         .execute(&mut *tx)
         .await?;
 
-        let mut header = h.clone();
-        header.status_scale.clear();
-        let header_json = serde_json::to_string(&header).map_err(corrupt)?;
-        let org_json = serde_json::to_string(&Organisation {
-            departments: Vec::new(),
-            ..doc.organisation.clone()
-        })
-        .map_err(corrupt)?;
-        let now = now_iso();
         let plan_id = insert_returning_id(
             &mut tx,
             sqlx::query(
-                "INSERT INTO plans (city_code, plan_key, title, draft, period_from, period_to, header_json, organisation_json, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+                "INSERT INTO plans (city_code, plan_key, title, draft, header_json, organisation_json, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, '{}', '{}', $5, $5) RETURNING id",
             )
             .bind(&code)
             .bind(&h.plan.id)
             .bind(&h.plan.title)
             .bind(h.plan.draft as i64)
-            .bind(h.plan.period.map(|p| p.from.year() as i64))
-            .bind(h.plan.period.map(|p| p.to.year() as i64))
-            .bind(header_json)
-            .bind(org_json)
-            .bind(now),
+            .bind(now_iso()),
         )
         .await?;
-
-        for (i, s) in h.status_scale.iter().enumerate() {
-            sqlx::query("INSERT INTO status_levels (plan_id, position, code, label, label_en, achieved) VALUES ($1, $2, $3, $4, $5, $6)")
-                .bind(plan_id)
-                .bind(i as i64)
-                .bind(&s.code)
-                .bind(&s.label)
-                .bind(s.label_en.clone())
-                .bind(s.achieved as i64)
-                .execute(&mut *tx)
-                .await?;
-        }
-
-        let mut dept_ids: HashMap<&str, i64> = HashMap::new();
-        for (i, (d, parent)) in doc.organisation.flatten().into_iter().enumerate() {
-            let parent_id = parent.and_then(|p| dept_ids.get(p).copied());
-            let id = insert_returning_id(
-                &mut tx,
-                sqlx::query(
-                    "INSERT INTO departments (plan_id, dept_key, parent_id, position, name, abbreviation, kind, valid_from, valid_to, successor_key, note) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-                )
-                .bind(plan_id)
-                .bind(&d.id)
-                .bind(parent_id)
-                .bind(i as i64)
-                .bind(&d.name)
-                .bind(d.abbreviation.clone())
-                .bind(enum_key(&d.kind))
-                .bind(d.valid_from.map(|v| v.to_string()))
-                .bind(d.valid_to.map(|v| v.to_string()))
-                .bind(d.successor.clone())
-                .bind(d.note.clone()),
-            )
-            .await?;
-            dept_ids.insert(&d.id, id);
-        }
-
-        let mut node_ids: HashMap<&str, i64> = HashMap::new();
-        for (i, (n, _depth, parent)) in walk_nodes(&doc.nodes).into_iter().enumerate() {
-            let parent_id = parent.and_then(|p| node_ids.get(p.id.as_str()).copied());
-            let id = insert_returning_id(
-                &mut tx,
-                sqlx::query(
-                    "INSERT INTO nodes (plan_id, node_key, parent_id, position, level_key, number, title, title_en, body, sections_json, schedule_json, period_from, period_to, note, numbers_json) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
-                )
-                .bind(plan_id)
-                .bind(&n.id)
-                .bind(parent_id)
-                .bind(i as i64)
-                .bind(&n.level)
-                .bind(n.number.map(|v| v as i64))
-                .bind(&n.title)
-                .bind(n.title_en.clone())
-                .bind(n.body.clone())
-                .bind(serde_json::to_string(&n.sections).map_err(corrupt)?)
-                .bind(serde_json::to_string(&n.schedule).map_err(corrupt)?)
-                .bind(n.period.map(|p| p.from.year() as i64))
-                .bind(n.period.map(|p| p.to.year() as i64))
-                .bind(n.note.clone())
-                .bind(serde_json::to_string(&n.numbers).map_err(corrupt)?),
-            )
-            .await?;
-            node_ids.insert(&n.id, id);
-            for (j, d) in n.departments.iter().enumerate() {
-                let dept = dept_ids.get(d.as_str()).copied().ok_or_else(|| {
-                    StoreError::Invalid(Message::new(
-                        format!("部署「{d}」はこの計画にありません"),
-                        format!("unknown department {d}"),
-                    ))
-                })?;
-                sqlx::query("INSERT INTO node_departments (node_id, department_id, position) VALUES ($1, $2, $3)")
-                    .bind(id)
-                    .bind(dept)
-                    .bind(j as i64)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            for (axis, mark) in &n.axes {
-                let codes: Vec<String> = match mark {
-                    AxisMark::Flag(b) => vec![b.to_string()],
-                    AxisMark::Codes(c) => c.clone(),
-                };
-                for (j, c) in codes.iter().enumerate() {
-                    sqlx::query("INSERT INTO node_tags (node_id, axis_key, value_code, position) VALUES ($1, $2, $3, $4)")
-                        .bind(id)
-                        .bind(axis)
-                        .bind(c)
-                        .bind(j as i64)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
-            for (j, g) in n.sdgs.iter().enumerate() {
-                sqlx::query("INSERT INTO node_sdgs (node_id, goal, position) VALUES ($1, $2, $3)")
-                    .bind(id)
-                    .bind(*g as i64)
-                    .bind(j as i64)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-
-        let mut ind_ids: HashMap<&str, i64> = HashMap::new();
-        for (i, ind) in doc.indicators.iter().enumerate() {
-            let node_id = match &ind.node {
-                Some(k) => Some(node_ids.get(k.as_str()).copied().ok_or_else(|| {
-                    StoreError::Invalid(Message::new(
-                        format!("取組「{k}」はこの計画にありません"),
-                        format!("unknown node {k}"),
-                    ))
-                })?),
-                None => None,
-            };
-            let id = insert_returning_id(
-                &mut tx,
-                sqlx::query(
-                    "INSERT INTO indicators (plan_id, indicator_key, node_id, position, kind, name, definition, unit, source, cumulative, challenge, baseline_json, target_json, note) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-                )
-                .bind(plan_id)
-                .bind(&ind.id)
-                .bind(node_id)
-                .bind(i as i64)
-                .bind(ind.kind.key())
-                .bind(&ind.name)
-                .bind(ind.definition.clone())
-                .bind(ind.unit.clone())
-                .bind(ind.source.clone())
-                .bind(ind.cumulative as i64)
-                .bind(ind.challenge as i64)
-                .bind(ind.baseline.as_ref().map(serde_json::to_string).transpose().map_err(corrupt)?)
-                .bind(ind.target.as_ref().map(serde_json::to_string).transpose().map_err(corrupt)?)
-                .bind(ind.note.clone()),
-            )
-            .await?;
-            ind_ids.insert(&ind.id, id);
-        }
-        let now = now_iso();
-        for v in &doc.indicator_values {
-            let id = ind_ids.get(v.indicator.as_str()).copied().ok_or_else(|| {
-                StoreError::Invalid(Message::new(
-                    format!("指標「{}」はこの計画にありません", v.indicator),
-                    format!("unknown indicator {}", v.indicator),
-                ))
-            })?;
-            sqlx::query("INSERT INTO indicator_values (indicator_id, fy, value, note, demo, version, updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6)")
-                .bind(id)
-                .bind(v.fy.year() as i64)
-                .bind(v.value.to_string())
-                .bind(v.note.clone())
-                .bind(v.demo as i64)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?;
-        }
-        for p in &doc.progress {
-            let id = node_ids.get(p.node.as_str()).copied().ok_or_else(|| {
-                StoreError::Invalid(Message::new(
-                    format!("取組「{}」はこの計画にありません", p.node),
-                    format!("unknown node {}", p.node),
-                ))
-            })?;
-            insert_progress(&mut tx, id, p, ReportState::Accepted, actor).await?;
-        }
-        for f in &doc.fiscal {
-            sqlx::query("INSERT INTO fiscal_ratios (plan_id, lgcode, city_name, fy, ratio, value, source) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .bind(plan_id)
-                .bind(f.lgcode.to_string())
-                .bind(&f.city)
-                .bind(f.fy.year() as i64)
-                .bind(f.ratio.key())
-                .bind(f.value.to_string())
-                .bind(f.source.clone())
-                .execute(&mut *tx)
-                .await?;
-        }
-        for (i, g) in doc.glossary.iter().enumerate() {
-            sqlx::query("INSERT INTO glossary_terms (plan_id, position, term, reading, description, note, marks_json) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .bind(plan_id)
-                .bind(i as i64)
-                .bind(&g.term)
-                .bind(g.reading.clone())
-                .bind(&g.description)
-                .bind(g.note.clone())
-                .bind(serde_json::to_string(&g.marks).map_err(corrupt)?)
-                .execute(&mut *tx)
-                .await?;
-        }
+        crate::revisions::write_structure(&mut tx, plan_id, doc).await?;
+        crate::revisions::add_records(&mut tx, plan_id, doc, actor).await?;
+        crate::revisions::insert_revision(
+            &mut tx,
+            plan_id,
+            1,
+            &gyokaku_domain::revision::first_entry(doc),
+            doc,
+            actor,
+        )
+        .await?;
         let summary = json!({"title": h.plan.title, "rows": doc.count_rows()}).to_string();
         let action = match on_existing {
             OnExisting::Refuse => "import_plan",

@@ -380,6 +380,7 @@ async fn store_enforces_rights(store: &SqlStore) {
         ("i-plan", None),
     ] {
         doc.indicators.push(gyokaku_domain::Indicator {
+            retired: None,
             id: id.into(),
             node: node.map(str::to_string),
             kind: gyokaku_domain::IndicatorKind::Outcome,
@@ -660,6 +661,7 @@ async fn batch_all_or_nothing(store: &SqlStore) {
 
     let mut doc = read_plan_dir(&example("annaka")).unwrap();
     doc.indicators.push(Indicator {
+        retired: None,
         id: "i-1-1".into(),
         node: Some("1-1".into()),
         kind: IndicatorKind::Outcome,

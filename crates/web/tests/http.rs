@@ -68,6 +68,7 @@ fn ishioka() -> PlanDocument {
     .collect();
     // An indicator of 総務課's item 1-1 itself (石岡's hang off policies).
     doc.indicators.push(gyokaku_domain::Indicator {
+        retired: None,
         id: "t1".into(),
         node: Some("1-1".into()),
         kind: gyokaku_domain::IndicatorKind::Reference,

@@ -51,6 +51,7 @@ async fn app() -> App {
         level("C", "遅れ"),
     ];
     doc.indicators.push(Indicator {
+        retired: None,
         id: "i-2-3".into(),
         node: Some("2-3".into()),
         kind: IndicatorKind::Outcome,
