@@ -11,6 +11,10 @@ pub enum StoreError {
     /// the caller can show both and lose nothing.
     #[error("{}", self.both())]
     Conflict { expected: i64, current: i64 },
+    /// A revision made from one that is no longer the latest: another was
+    /// stored meanwhile.
+    #[error("{}", self.both())]
+    RevisionConflict { base: u32, current: u32 },
     /// Bad input, in Japanese and English kept apart.
     #[error("{}", self.both())]
     Invalid(Message),
@@ -34,6 +38,9 @@ impl Bilingual for StoreError {
             StoreError::Conflict { expected, current } => format!(
                 "他の人が先に更新しました（編集の基にした版 {expected}、現在の版 {current}）。入力内容は失われていません。最新の内容と比べてから保存し直してください"
             ),
+            StoreError::RevisionConflict { base, current } => format!(
+                "競合: このフォルダは改訂 {base} を基にしていますが、その後に改訂 {current} が記録されました。何も書き込んでいません。改訂 {current} を書き出して変更をやり直してください"
+            ),
             StoreError::Invalid(m) => m.ja.clone(),
             StoreError::Refused(r) => r.message().ja,
             other => other.en(),
@@ -45,6 +52,9 @@ impl Bilingual for StoreError {
             StoreError::AlreadyExists(what) => format!("{what} already exists (use --replace to replace it)"),
             StoreError::Conflict { expected, current } => format!(
                 "someone saved first (your edit was based on version {expected}, the current version is {current}); nothing you typed is lost: compare and save again"
+            ),
+            StoreError::RevisionConflict { base, current } => format!(
+                "conflict: this folder was made from revision {base}, and revision {current} was recorded since; nothing was written. Export revision {current} and make the changes again"
             ),
             StoreError::Invalid(m) => m.en.clone(),
             StoreError::Refused(r) => r.message().en,

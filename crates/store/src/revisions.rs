@@ -665,9 +665,9 @@ impl SqlStore {
         let current_number = latest.map_or(1, |r| r.number);
         if let Some(b) = base {
             if b != current_number {
-                return Err(StoreError::Conflict {
-                    expected: b as i64,
-                    current: current_number as i64,
+                return Err(StoreError::RevisionConflict {
+                    base: b,
+                    current: current_number,
                 });
             }
         }

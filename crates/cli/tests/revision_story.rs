@@ -1,0 +1,645 @@
+//! A plan revised mid-period keeps every year's history. 安中 第4次 is
+//! imported, FY2025 is played through the cycle (submitted, returned and
+//! accepted reports, council opinions) and closed, FY2026 is opened, and
+//! the plan is revised through `gyokaku import`: one item renamed, one
+//! renumbered, one moved under another policy, one retired as 統合, one
+//! dropped from the folder (retired, not deleted), one added, two 課
+//! merged into one, an indicator's target changed, first year FY2026.
+//! Afterwards every report keeps its state, every review, opinion and
+//! cycle is intact, FY2025's publication is byte for byte what it was, the
+//! open year reports on the new structure, and FY2026's publication shows
+//! the revision history with what changed.
+//!
+//! Runs on a SQLite file and, where GYOKAKU_TEST_POSTGRES_URL is set (as
+//! scripts/test sets it), on PostgreSQL.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use gyokaku_domain::{
+    Actor, Department, DepartmentKind, FiscalYear, Indicator, IndicatorKind, PlanDocument,
+    Progress, RetireReason, Retirement, Role, Target,
+};
+use gyokaku_store::{ItemEdit, OnExisting, PlanRef, ReportState, SqlStore};
+
+const CITY: &str = "102113";
+const PLAN: &str = "taiko-4";
+const SEISAKU: &str = "企画政策部/政策・デジタル推進課";
+const KIKAKU: &str = "企画政策部/企画課";
+
+fn fy(y: i32) -> FiscalYear {
+    FiscalYear::new(y).unwrap()
+}
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
+}
+
+fn run(db: &str, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gyokaku"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(db: &str, args: &[&str]) -> String {
+    let out = run(db, args);
+    assert!(
+        out.status.success(),
+        "gyokaku {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn refused(db: &str, args: &[&str]) -> String {
+    let out = run(db, args);
+    assert!(!out.status.success(), "gyokaku {args:?} should fail");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+fn report(node: &str, year: i32, status: &str) -> Progress {
+    Progress {
+        node: node.into(),
+        fy: fy(year),
+        status: Some(status.into()),
+        result: Some("実施した".into()),
+        self_evaluation: None,
+        direction: None,
+        spending_cut: None,
+        revenue: None,
+        demo: false,
+    }
+}
+
+fn find<'a>(nodes: &'a mut [gyokaku_domain::Node], id: &str) -> &'a mut gyokaku_domain::Node {
+    fn go<'a>(
+        nodes: &'a mut [gyokaku_domain::Node],
+        id: &str,
+    ) -> Option<&'a mut gyokaku_domain::Node> {
+        for n in nodes {
+            if n.id == id {
+                return Some(n);
+            }
+            if let Some(f) = go(&mut n.children, id) {
+                return Some(f);
+            }
+        }
+        None
+    }
+    go(nodes, id).unwrap_or_else(|| panic!("no node {id}"))
+}
+
+/// 安中 第4次 with departments on some items (the plan names none) and
+/// one indicator, as the office first stores it.
+fn first_version() -> PlanDocument {
+    let mut doc = gyokaku_interchange::read_plan_dir(&example("annaka")).unwrap();
+    doc.organisation.departments[0].children.push(Department {
+        id: KIKAKU.into(),
+        name: "企画課".into(),
+        abbreviation: None,
+        kind: DepartmentKind::Division,
+        valid_from: None,
+        valid_to: None,
+        successor: None,
+        note: None,
+        children: vec![],
+    });
+    find(&mut doc.nodes, "1-1").departments = vec![SEISAKU.into()];
+    find(&mut doc.nodes, "1-2").departments = vec![KIKAKU.into()];
+    find(&mut doc.nodes, "2-1").departments = vec!["財政課".into()];
+    doc.indicators.push(Indicator {
+        id: "web-visits".into(),
+        node: Some("1-1".into()),
+        kind: IndicatorKind::Outcome,
+        name: "市ウェブサイトの閲覧数".into(),
+        definition: None,
+        unit: Some("件".into()),
+        source: None,
+        cumulative: false,
+        challenge: false,
+        baseline: None,
+        target: Some(target("100000")),
+        note: None,
+        retired: None,
+    });
+    doc
+}
+
+fn target(value: &str) -> Target {
+    serde_json::from_value(serde_json::json!({"fy": 2026, "kind": "at_least", "value": value}))
+        .unwrap()
+}
+
+/// The revised folder: what the office changes for FY2026 on.
+fn revised(mut doc: PlanDocument) -> PlanDocument {
+    find(&mut doc.nodes, "2-2").title = "コンプライアンスを徹底した組織の確立と内部統制".into();
+    find(&mut doc.nodes, "2-6").number = Some(7);
+    // 3-6 moves under policy 4, as its 4th item.
+    let p3 = find(&mut doc.nodes, "3");
+    let at = p3.children.iter().position(|n| n.id == "3-6").unwrap();
+    let mut moved = p3.children.remove(at);
+    moved.number = Some(4);
+    find(&mut doc.nodes, "4").children.push(moved);
+    // 5-6 goes into 5-5; 3-5 is simply left out of the folder.
+    find(&mut doc.nodes, "5-6").retired = Some(Retirement {
+        last_year: Some(fy(2025)),
+        reason: Some(RetireReason::Merged),
+        into: Some("5-5".into()),
+        note: None,
+    });
+    let p3 = find(&mut doc.nodes, "3");
+    p3.children.retain(|n| n.id != "3-5");
+    doc.progress.retain(|p| p.node != "3-5");
+    for term in &mut doc.glossary {
+        term.marks.retain(|m| m.node.as_deref() != Some("3-5"));
+    }
+    // A new item.
+    let mut added = find(&mut doc.nodes, "1-3").clone();
+    added.id = "1-4".into();
+    added.number = Some(4);
+    added.title = "オープンデータの推進".into();
+    added.body = None;
+    added.departments = vec![SEISAKU.into()];
+    find(&mut doc.nodes, "1").children.push(added);
+    // 企画課 merges into 政策・デジタル推進課; its item follows.
+    doc.organisation.departments[0]
+        .children
+        .retain(|d| d.id != KIKAKU);
+    find(&mut doc.nodes, "1-2").departments = vec![SEISAKU.into()];
+    doc.indicators[0].target = Some(target("150000"));
+    doc
+}
+
+/// Every file under `dir` with its bytes, by relative path.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().display().to_string();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn publish(db: &str, year: &str, out: &Path) {
+    ok(
+        db,
+        &[
+            "publish",
+            "--city",
+            CITY,
+            "--plan",
+            PLAN,
+            "--fy",
+            year,
+            "--date",
+            "2027-06-01",
+            "--no-pdf",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+}
+
+async fn story(store: SqlStore, db: String) {
+    let work = tempfile::tempdir().unwrap();
+    let plan = store
+        .import_plan(&first_version(), OnExisting::Refuse, "office")
+        .await
+        .unwrap();
+    assert_eq!(
+        plan,
+        PlanRef {
+            city: CITY.parse().unwrap(),
+            plan: PLAN.into()
+        }
+    );
+    let office = Actor::office("office");
+    let council = Actor {
+        login: "council".into(),
+        role: Role::Council,
+        departments: vec![],
+    };
+    let edit = |node: &str, year: i32, status: &str| ItemEdit {
+        progress: report(node, year, status),
+        indicator_values: vec![],
+    };
+
+    // FY2025 through the cycle.
+    store
+        .open_cycle(&plan, fy(2025), None, "office")
+        .await
+        .unwrap();
+    let submit = |node: &'static str, status: &'static str| {
+        let (store, plan, office) = (&store, &plan, &office);
+        async move {
+            store
+                .save_item(plan, &edit(node, 2025, status), None, true, office)
+                .await
+                .unwrap()
+        }
+    };
+    let v = submit("1-1", "全体の目標達成").await;
+    store
+        .review_item(&plan, "1-1", fy(2025), true, "", v, &office)
+        .await
+        .unwrap();
+    submit("1-2", "年度目標達成").await;
+    let v = submit("2-1", "目標に向け実施中").await;
+    store
+        .review_item(
+            &plan,
+            "2-1",
+            fy(2025),
+            false,
+            "根拠を追記してください",
+            v,
+            &office,
+        )
+        .await
+        .unwrap();
+    for node in ["2-2", "3-5", "3-6", "5-6"] {
+        let v = submit(node, "年度目標達成").await;
+        store
+            .review_item(&plan, node, fy(2025), true, "", v, &office)
+            .await
+            .unwrap();
+    }
+    store
+        .save_item(
+            &plan,
+            &edit("1-3", 2025, "目標に向け実施中"),
+            None,
+            false,
+            &office,
+        )
+        .await
+        .unwrap();
+    store
+        .add_opinion(
+            &plan,
+            None,
+            fy(2025),
+            "全体として着実に進んでいる。",
+            &council,
+        )
+        .await
+        .unwrap();
+    store
+        .add_opinion(
+            &plan,
+            Some("5-6"),
+            fy(2025),
+            "5-5 と一体で進めるべき。",
+            &council,
+        )
+        .await
+        .unwrap();
+    store.close_cycle(&plan, fy(2025), "office").await.unwrap();
+    let closed_before = work.path().join("fy2025-before");
+    publish(&db, "2025", &closed_before);
+
+    // FY2026 opens under the first revision; a draft for 1-1.
+    store
+        .open_cycle(&plan, fy(2026), None, "office")
+        .await
+        .unwrap();
+    store
+        .save_item(
+            &plan,
+            &edit("1-1", 2026, "目標に向け実施中"),
+            None,
+            false,
+            &office,
+        )
+        .await
+        .unwrap();
+
+    let reports_before = store.reports(&plan, None).await.unwrap();
+    let reviews_before = store.reviews(&plan, None, None).await.unwrap();
+    let cycles_before = store.cycles(&plan).await.unwrap();
+    let audit_before = store.audit_log(&plan, 10_000).await.unwrap();
+
+    // The office revises through import, first year FY2026.
+    let folder = work.path().join("revised");
+    let current = store.export_plan(&plan).await.unwrap();
+    gyokaku_interchange::write_plan_dir(&revised(current), &folder).unwrap();
+    let dry = ok(
+        &db,
+        &[
+            "import",
+            "--dry-run",
+            "--kind",
+            "見直し",
+            "--first-year",
+            "令和8年度",
+            folder.to_str().unwrap(),
+        ],
+    );
+    assert!(dry.contains("番号変更 項目 2-6"), "{dry}");
+    assert_eq!(
+        store.revisions(&plan).await.unwrap().len(),
+        1,
+        "dry run wrote"
+    );
+    let said = ok(
+        &db,
+        &[
+            "import",
+            "--kind",
+            "見直し",
+            "--first-year",
+            "令和8年度",
+            "--date",
+            "2026-03-25",
+            "--reason",
+            "実施計画の年次見直し",
+            "--decided-by",
+            "行政改革推進本部",
+            "--base-revision",
+            "1",
+            folder.to_str().unwrap(),
+        ],
+    );
+    for line in [
+        "変更 項目 2-2 title: コンプライアンスを徹底した組織の確立 → コンプライアンスを徹底した組織の確立と内部統制",
+        "番号変更 項目 2-6 number: 6 → 7",
+        "移動 項目 3-6 parent: 3 → 4",
+        "廃止・統合 項目 5-6: 統合 → 5-5（令和7年度まで）",
+        "廃止・統合 項目 3-5: 廃止・統合（令和7年度まで）",
+        "追加 項目 1-4: オープンデータの推進",
+        "削除 部署 企画政策部/企画課: 企画課",
+        "変更 項目 1-2 departments: 企画政策部/企画課 → 企画政策部/政策・デジタル推進課",
+        "改訂 2（見直し、令和8年度から）を記録しました",
+    ] {
+        assert!(said.contains(line), "missing «{line}» in:\n{said}");
+    }
+    assert!(
+        said.lines()
+            .any(|l| l.starts_with("変更 指標 web-visits target:") && l.contains("150000")),
+        "{said}"
+    );
+
+    // Nothing of the year's work was lost or changed.
+    assert_eq!(store.reports(&plan, None).await.unwrap(), reports_before);
+    assert_eq!(
+        store.reviews(&plan, None, None).await.unwrap(),
+        reviews_before
+    );
+    assert_eq!(store.cycles(&plan).await.unwrap(), cycles_before);
+    let audit_after = store.audit_log(&plan, 10_000).await.unwrap();
+    assert_eq!(audit_after.len(), audit_before.len() + 1);
+    assert_eq!(audit_after[0].action, "revise_plan");
+    let states: BTreeMap<(String, i32), ReportState> = reports_before
+        .iter()
+        .map(|r| ((r.progress.node.clone(), r.progress.fy.year()), r.state))
+        .collect();
+    assert_eq!(states[&("1-2".into(), 2025)], ReportState::Submitted);
+    assert_eq!(states[&("2-1".into(), 2025)], ReportState::Returned);
+    assert_eq!(states[&("1-3".into(), 2025)], ReportState::Draft);
+    assert_eq!(states[&("1-1".into(), 2026)], ReportState::Draft);
+
+    let revisions = store.revisions(&plan).await.unwrap();
+    assert_eq!(revisions.len(), 2);
+    assert_eq!(revisions[1].entry.kind, "見直し");
+    assert_eq!(revisions[1].entry.applies_from, Some(fy(2026)));
+    assert_eq!(
+        revisions[1].entry.decided_by.as_deref(),
+        Some("行政改革推進本部")
+    );
+
+    // The closed year is published as it was, byte for byte.
+    let closed_after = work.path().join("fy2025-after");
+    publish(&db, "2025", &closed_after);
+    let (a, b) = (tree(&closed_before), tree(&closed_after));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (name, bytes) in &a {
+        assert!(b[name] == *bytes, "{name} changed after the revision");
+    }
+
+    // The open year reports on the new structure.
+    let snap = store.snapshot(&plan).await.unwrap();
+    assert_eq!(snap.in_force(fy(2025)), Some(1));
+    assert_eq!(snap.in_force(fy(2026)), Some(2));
+    let m2025 = gyokaku_domain::PlanModel::new(snap.doc_for(fy(2025)));
+    let m2026 = gyokaku_domain::PlanModel::new(snap.doc_for(fy(2026)));
+    assert_eq!(m2025.items.len(), 24);
+    assert_eq!(m2026.items.len(), 23, "one added, two retired");
+    assert!(m2026.item("1-4").is_some() && m2026.item("5-6").is_none());
+    assert!(m2026.item("3-5").is_none() && m2025.item("3-5").is_some());
+    assert!(m2026.is_retired("3-5") && m2026.is_retired("5-6"));
+    let policy = |m: &gyokaku_domain::PlanModel, id: &str| {
+        m.item(id)
+            .and_then(|i| i.policy)
+            .map(|p| m.policies[p].key.clone())
+    };
+    assert_eq!(policy(&m2025, "3-6").as_deref(), Some("3"));
+    assert_eq!(policy(&m2026, "3-6").as_deref(), Some("4"));
+    // The merged 課 answers for its old item; a new item takes reports.
+    let ka = Actor {
+        login: "ka".into(),
+        role: Role::Editor,
+        departments: vec![gyokaku_domain::DeptRef {
+            city: plan.city,
+            dept: SEISAKU.into(),
+        }],
+    };
+    store
+        .save_item(
+            &plan,
+            &edit("1-2", 2026, "目標に向け実施中"),
+            None,
+            true,
+            &ka,
+        )
+        .await
+        .unwrap();
+    store
+        .save_item(
+            &plan,
+            &edit("1-4", 2026, "目標に向け実施中"),
+            None,
+            true,
+            &ka,
+        )
+        .await
+        .unwrap();
+
+    // Export → import of the revised plan is a no-op.
+    let again = work.path().join("again");
+    ok(
+        &db,
+        &[
+            "export",
+            "--city",
+            CITY,
+            "--plan",
+            PLAN,
+            "--out",
+            again.to_str().unwrap(),
+        ],
+    );
+    let said = ok(&db, &["import", again.to_str().unwrap()]);
+    assert!(said.contains("変更はありません"), "{said}");
+    assert_eq!(store.revisions(&plan).await.unwrap().len(), 2);
+    // Revision 1 is still there to export.
+    let first = work.path().join("first");
+    ok(
+        &db,
+        &[
+            "export",
+            "--city",
+            CITY,
+            "--plan",
+            PLAN,
+            "--revision",
+            "1",
+            "--out",
+            first.to_str().unwrap(),
+        ],
+    );
+    let first = gyokaku_interchange::read_plan_dir(&first).unwrap();
+    assert!(first
+        .organisation
+        .flatten()
+        .iter()
+        .any(|(d, _)| d.id == KIKAKU));
+
+    // A revision may not reach back into the closed year, nor start from a
+    // revision that is no longer the latest; nothing is written.
+    let later = work.path().join("later");
+    let mut doc = store.export_plan(&plan).await.unwrap();
+    find(&mut doc.nodes, "4-1").title = "さらに変えた".into();
+    gyokaku_interchange::write_plan_dir(&doc, &later).unwrap();
+    let err = refused(
+        &db,
+        &[
+            "import",
+            "--kind",
+            "改訂",
+            "--first-year",
+            "2025",
+            later.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("令和7年度は締め切られています"), "{err}");
+    assert!(err.contains("FY2025 is closed"), "{err}");
+    let err = refused(
+        &db,
+        &[
+            "import",
+            "--kind",
+            "改訂",
+            "--first-year",
+            "2026",
+            "--base-revision",
+            "1",
+            later.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        err.contains("改訂 1 を基にしていますが、その後に改訂 2"),
+        "{err}"
+    );
+    assert!(
+        err.contains("conflict: this folder was made from revision 1"),
+        "{err}"
+    );
+    // Retiring an item with a submitted FY2026 report from FY2026 is refused.
+    let mut doc = store.export_plan(&plan).await.unwrap();
+    find(&mut doc.nodes, "1-4").retired = Some(Retirement {
+        last_year: Some(fy(2025)),
+        reason: Some(RetireReason::Abolished),
+        into: None,
+        note: None,
+    });
+    let gone = work.path().join("gone");
+    gyokaku_interchange::write_plan_dir(&doc, &gone).unwrap();
+    let err = refused(
+        &db,
+        &[
+            "import",
+            "--kind",
+            "改訂",
+            "--first-year",
+            "2026",
+            gone.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("項目 1-4 は令和8年度の報告"), "{err}");
+    assert_eq!(store.revisions(&plan).await.unwrap().len(), 2);
+
+    // FY2026 closed and published: its site shows the revision history.
+    store.close_cycle(&plan, fy(2026), "office").await.unwrap();
+    let open_year = work.path().join("fy2026");
+    publish(&db, "2026", &open_year);
+    let page = std::fs::read_to_string(open_year.join("ja/revisions.html")).unwrap();
+    for text in [
+        "見直し",
+        "令和8年度から",
+        "実施計画の年次見直し",
+        "5-6",
+        "統合",
+        "150,000",
+    ] {
+        assert!(page.contains(text), "revisions.html lacks {text}");
+    }
+    let csv = std::fs::read_to_string(open_year.join("data/revision_changes.csv")).unwrap();
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("2,") && l.contains("3-6")),
+        "{csv}"
+    );
+    let closed_page = std::fs::read_to_string(closed_after.join("ja/revisions.html")).unwrap();
+    assert!(
+        !closed_page.contains("見直し"),
+        "FY2025 lists a later revision"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revision_keeps_every_year_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("revise.sqlite").display());
+    let store = SqlStore::connect(&db).await.unwrap();
+    story(store, db).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revision_keeps_every_year_on_postgres() {
+    use sqlx::Connection;
+    let Ok(admin) = std::env::var("GYOKAKU_TEST_POSTGRES_URL") else {
+        if std::env::var("GYOKAKU_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+            panic!("GYOKAKU_REQUIRE_POSTGRES=1 but GYOKAKU_TEST_POSTGRES_URL is not set");
+        }
+        eprintln!("SKIPPED on PostgreSQL: set GYOKAKU_TEST_POSTGRES_URL (scripts/test does)");
+        return;
+    };
+    let name = format!("gyokaku_revise_{}", std::process::id());
+    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let (base, _) = admin.rsplit_once('/').unwrap();
+    let db = format!("{base}/{name}");
+    let store = SqlStore::connect(&db).await.unwrap();
+    story(store, db).await;
+}
