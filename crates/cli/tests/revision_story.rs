@@ -589,23 +589,27 @@ async fn story(store: SqlStore, db: String) {
     let page = std::fs::read_to_string(open_year.join("ja/revisions.html")).unwrap();
     for text in [
         "見直し",
-        "令和8年度から",
+        "令和8(2026)年度から",
         "実施計画の年次見直し",
         "5-6",
         "統合",
-        "150,000",
+        "150000",
     ] {
         assert!(page.contains(text), "revisions.html lacks {text}");
     }
     let csv = std::fs::read_to_string(open_year.join("data/revision_changes.csv")).unwrap();
     assert!(
         csv.lines()
-            .any(|l| l.starts_with("2,") && l.contains("3-6")),
+            .any(|l| l.starts_with("102113,taiko-4,2,") && l.contains(",moved,node,3-6,parent,3,4")),
         "{csv}"
     );
     let closed_page = std::fs::read_to_string(closed_after.join("ja/revisions.html")).unwrap();
     assert!(
-        !closed_page.contains("見直し"),
+        closed_page.contains("id=\"stored-revisions\""),
+        "{closed_page}"
+    );
+    assert!(
+        !closed_page.contains("実施計画の年次見直し") && !closed_page.contains("rev-2"),
         "FY2025 lists a later revision"
     );
 }

@@ -59,6 +59,30 @@ pub enum Subject {
 }
 
 impl Subject {
+    /// What kind of thing, as open data names it.
+    pub fn kind_key(&self) -> &'static str {
+        match self {
+            Subject::Plan => "plan",
+            Subject::Node(_) => "node",
+            Subject::Indicator(_) => "indicator",
+            Subject::Department(_) => "department",
+            Subject::StatusLevel(_) => "status",
+            Subject::Axis(_) => "axis",
+        }
+    }
+
+    /// The thing's id (none for the plan itself).
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Subject::Plan => None,
+            Subject::Node(id)
+            | Subject::Indicator(id)
+            | Subject::Department(id)
+            | Subject::StatusLevel(id)
+            | Subject::Axis(id) => Some(id),
+        }
+    }
+
     pub fn label(&self, lang: Lang) -> String {
         let (ja, en, id) = match self {
             Subject::Plan => {
@@ -78,6 +102,49 @@ impl Subject {
             Lang::Ja => format!("{ja} {id}"),
             Lang::En => format!("{en} {id}"),
         }
+    }
+}
+
+/// A changed field's name as a reader knows it.
+pub fn field_label(name: &str, lang: Lang) -> &str {
+    let (ja, en) = match name {
+        "title" => ("名称", "title"),
+        "title_en" => ("英語名称", "English title"),
+        "subtitle" => ("副題", "subtitle"),
+        "generation" => ("次数", "generation"),
+        "draft" => ("案", "draft"),
+        "period" => ("期間", "period"),
+        "published" => ("策定日", "date"),
+        "revisions" => ("策定・改訂の経過", "history"),
+        "body" => ("本文", "text"),
+        "sections" => ("記載事項", "sections"),
+        "departments" => ("担当部署", "departments"),
+        "axes" => ("分類", "classification"),
+        "sdgs" => ("SDGs", "SDGs"),
+        "schedule" => ("年次計画", "yearly schedule"),
+        "numbers" => ("その他の番号", "other numbers"),
+        "level" => ("階層", "level"),
+        "note" => ("備考", "note"),
+        "number" => ("番号", "number"),
+        "parent" => ("上位", "parent"),
+        "name" => ("名称", "name"),
+        "label" => ("名称", "label"),
+        "achieved" => ("達成扱い", "counts as achieved"),
+        "values" => ("値", "values"),
+        "kind" => ("種類", "kind"),
+        "node" => ("対象の項目", "node"),
+        "unit" => ("単位", "unit"),
+        "definition" => ("定義", "definition"),
+        "source" => ("出典", "source"),
+        "cumulative" => ("累計", "cumulative"),
+        "baseline" => ("基準値", "baseline"),
+        "target" => ("目標値", "target"),
+        "retired" => ("廃止・統合", "retirement"),
+        other => (other, other),
+    };
+    match lang {
+        Lang::Ja => ja,
+        Lang::En => en,
     }
 }
 

@@ -15,12 +15,13 @@ use gyokaku_domain::{
 use crate::model::Publication;
 use crate::PublishError;
 
+mod history;
 mod printed;
 
 /// The version of the open-data format (docs/open-data.md, "Versions"):
 /// the major number grows when a column changes meaning or goes, the minor
 /// when tables or columns are added.
-pub const FORMAT_VERSION: &str = "2.0.0";
+pub const FORMAT_VERSION: &str = "2.1.0";
 
 /// A column: name, Table Schema type, Japanese title, English description,
 /// required.
@@ -302,6 +303,7 @@ pub fn tables(p: &Publication) -> Vec<Table> {
         recorded_summaries(p, &base),
     ];
     tables.extend(printed::tables(p, &base));
+    tables.extend(history::tables(p, &base));
     tables
 }
 

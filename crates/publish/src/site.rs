@@ -21,6 +21,7 @@ use crate::PublishError;
 
 mod classes;
 mod plan_page;
+mod revisions_page;
 
 /// The site's two languages: the languages every output is written in.
 pub use gyokaku_domain::present::Lang;
@@ -124,6 +125,7 @@ pub struct Frame {
     pub has_indicators: bool,
     pub has_items: bool,
     pub has_classifications: bool,
+    pub has_revisions: bool,
     /// （案） after the plan's title while it is a draft; empty otherwise.
     pub draft_mark: &'static str,
     pub demo: bool,
@@ -415,6 +417,7 @@ impl<'a> Site<'a> {
             has_indicators: !p.doc.indicators.is_empty(),
             has_items: !p.model.items.is_empty(),
             has_classifications: self.has_classifications(),
+            has_revisions: self.has_revisions(),
             draft_mark: present::draft_mark(self.tr.lang, h.plan.draft),
             demo: self.demo,
         }
@@ -546,6 +549,9 @@ fn pages(
     }
     if !doc.glossary.is_empty() {
         out.push(("glossary.html".into(), site.glossary_page()?));
+    }
+    if site.has_revisions() {
+        out.push(("revisions.html".into(), site.revisions_page()?));
     }
     out.push(("data.html".into(), site.data_page(data, has_pdf)?));
     Ok(out)
