@@ -251,7 +251,7 @@ struct BadCase {
     schema: SchemaVerdict,
 }
 
-const BAD_CASES: [BadCase; 8] = [
+const BAD_CASES: [BadCase; 10] = [
     // Axis values are declared in plan.yaml; nodes.schema.json cannot see them.
     BadCase {
         case: "matrix-unknown-value",
@@ -326,6 +326,24 @@ const BAD_CASES: [BadCase; 8] = [
         path: "matrices[0].columns",
         ja: "マトリクスの軸「テーマ」は kind: single（一つの値）である必要があります",
         en: "matrix axis 'テーマ' must be of kind single",
+        schema: SchemaVerdict::Accepts,
+    },
+    // A merger names a node elsewhere in the tree.
+    BadCase {
+        case: "retired-into-unknown",
+        file: "nodes.yaml",
+        path: "[id=1-1-2].retired.into",
+        ja: "統合先の項目「9-9」は nodes.yaml にありません",
+        en: "node '9-9' (merged into) is not in nodes.yaml",
+        schema: SchemaVerdict::Accepts,
+    },
+    // Whether a node sits under a retired one follows the tree.
+    BadCase {
+        case: "retired-parent-live-child",
+        file: "nodes.yaml",
+        path: "[id=1-2-1]",
+        ja: "項目「1-2-1」は廃止・統合された「1-2」の下にあります",
+        en: "node '1-2-1' sits under retired node '1-2'",
         schema: SchemaVerdict::Accepts,
     },
 ];

@@ -58,6 +58,7 @@ pub(crate) fn check_plan(dir: &Path, doc: &mut PlanDocument, errors: &mut Vec<Im
     resolve_departments(&mut cx, doc);
     check_nodes(&mut cx, doc);
     check_indicators(&mut cx, doc);
+    check_retired(&mut cx, doc);
     crate::validate_printed::check(&mut cx, doc);
     cx.unique(
         GLOSSARY,
@@ -541,9 +542,74 @@ fn check_nodes(cx: &mut Ctx, doc: &PlanDocument) {
 }
 
 /// Siblings may not repeat a number.
+/// Retired nodes and indicators (see docs/revisions.md): a merger names a
+/// node still reported on; nothing reported on sits under a retired node
+/// or measures one.
+fn check_retired(cx: &mut Ctx, doc: &PlanDocument) {
+    let all = walk_nodes(&doc.nodes);
+    let retired: HashMap<&str, bool> = all
+        .iter()
+        .map(|(n, _, _)| (n.id.as_str(), n.retired.is_some()))
+        .collect();
+    let mut under_retired: HashSet<&str> = HashSet::new();
+    for (n, _, parent) in &all {
+        let parent_gone =
+            parent.is_some_and(|p| p.retired.is_some() || under_retired.contains(p.id.as_str()));
+        if parent_gone {
+            under_retired.insert(n.id.as_str());
+            if n.retired.is_none() {
+                let p = parent.map(|p| p.id.as_str()).unwrap_or_default();
+                cx.err(
+                    NODES,
+                    format!("[id={}]", n.id),
+                    format!("項目「{}」は廃止・統合された「{p}」の下にあります。別の項目の下へ移すか、retired を書いてください", n.id),
+                    format!("node '{}' sits under retired node '{p}': move it, or retire it too", n.id),
+                );
+            }
+        }
+        let Some(r) = &n.retired else { continue };
+        if let Some(into) = &r.into {
+            let at = format!("[id={}].retired.into", n.id);
+            match retired.get(into.as_str()) {
+                None => cx.err(
+                    NODES,
+                    at,
+                    format!("統合先の項目「{into}」は nodes.yaml にありません"),
+                    format!("node '{into}' (merged into) is not in nodes.yaml"),
+                ),
+                Some(_) if into == &n.id => cx.err(
+                    NODES,
+                    at,
+                    "項目を自分自身へ統合することはできません",
+                    "a node cannot be merged into itself",
+                ),
+                Some(true) => cx.err(
+                    NODES,
+                    at,
+                    format!("統合先の項目「{into}」も廃止・統合されています。報告が続く項目を指定してください"),
+                    format!("node '{into}' (merged into) is retired too; name a node still reported on"),
+                ),
+                Some(false) => {}
+            }
+        }
+    }
+    for ind in doc.indicators.iter().filter(|i| i.retired.is_none()) {
+        let Some(node) = &ind.node else { continue };
+        if retired.get(node.as_str()) == Some(&true) || under_retired.contains(node.as_str()) {
+            cx.err(
+                INDICATORS,
+                format!("[id={}].node", ind.id),
+                format!("項目「{node}」は廃止・統合されています。指標を別の項目へ移すか、retired を書いてください"),
+                format!("node '{node}' is retired: move the indicator, or retire it too"),
+            );
+        }
+    }
+}
+
 fn check_sibling_numbers(cx: &mut Ctx, siblings: &[Node]) {
     let mut numbers = HashMap::new();
-    for c in siblings {
+    // A retired node keeps its old number; a new one may take it.
+    for c in siblings.iter().filter(|c| c.retired.is_none()) {
         if let Some(num) = c.number {
             if let Some(first) = numbers.insert(num, c.id.as_str()) {
                 cx.err(
