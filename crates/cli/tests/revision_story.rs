@@ -194,24 +194,23 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-fn publish(db: &str, year: &str, out: &Path) {
-    ok(
-        db,
-        &[
-            "publish",
-            "--city",
-            CITY,
-            "--plan",
-            PLAN,
-            "--fy",
-            year,
-            "--date",
-            "2027-06-01",
-            "--no-pdf",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+fn publish(db: &str, year: &str, out: &Path, pdf: bool) {
+    let mut args = vec![
+        "publish",
+        "--city",
+        CITY,
+        "--plan",
+        PLAN,
+        "--fy",
+        year,
+        "--date",
+        "2027-06-01",
+    ];
+    if !pdf {
+        args.push("--no-pdf");
+    }
+    args.extend(["--out", out.to_str().unwrap()]);
+    ok(db, &args);
 }
 
 async fn story(store: SqlStore, db: String) {
@@ -310,7 +309,7 @@ async fn story(store: SqlStore, db: String) {
         .unwrap();
     store.close_cycle(&plan, fy(2025), "office").await.unwrap();
     let closed_before = work.path().join("fy2025-before");
-    publish(&db, "2025", &closed_before);
+    publish(&db, "2025", &closed_before, false);
 
     // FY2026 opens under the first revision; a draft for 1-1.
     store
@@ -423,7 +422,7 @@ async fn story(store: SqlStore, db: String) {
 
     // The closed year is published as it was, byte for byte.
     let closed_after = work.path().join("fy2025-after");
-    publish(&db, "2025", &closed_after);
+    publish(&db, "2025", &closed_after, false);
     let (a, b) = (tree(&closed_before), tree(&closed_after));
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (name, bytes) in &a {
@@ -585,7 +584,22 @@ async fn story(store: SqlStore, db: String) {
     // FY2026 closed and published: its site shows the revision history.
     store.close_cycle(&plan, fy(2026), "office").await.unwrap();
     let open_year = work.path().join("fy2026");
-    publish(&db, "2026", &open_year);
+    publish(&db, "2026", &open_year, true);
+    let pdf = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(open_year.join("report.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils; scripts/test installs it)");
+    let text = String::from_utf8(pdf.stdout).unwrap();
+    for line in [
+        "改訂履歴",
+        "改訂 2（見直し）",
+        "実施計画の年次見直し",
+        "統合 → 5-5",
+    ] {
+        assert!(text.contains(line), "the PDF lacks {line}");
+    }
     let page = std::fs::read_to_string(open_year.join("ja/revisions.html")).unwrap();
     for text in [
         "見直し",

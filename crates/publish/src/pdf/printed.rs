@@ -222,9 +222,67 @@ struct BodyData {
     members: Vec<(String, String, String)>,
 }
 
+/// A stored revision and what it changed.
+#[derive(Debug, Serialize)]
+struct StepData {
+    heading: String,
+    detail: String,
+    /// (change, what, field, before, after)
+    changes: Vec<(String, String, String, String, String)>,
+}
+
+/// Revisions after the first, each with its changes (改訂履歴).
+fn history(p: &Publication) -> Vec<StepData> {
+    use gyokaku_domain::diff::field_label;
+    use gyokaku_domain::present::Lang;
+    if p.history.len() < 2 {
+        return Vec::new();
+    }
+    p.history
+        .iter()
+        .skip(1)
+        .map(|s| {
+            let e = &s.entry;
+            let mut detail = Vec::new();
+            if let Some(d) = e.date {
+                detail.push(format!("決定 {}", present::date(Lang::Ja, d)));
+            }
+            if let Some(y) = e.applies_from {
+                detail.push(format!("{}から適用", present::fiscal_year(Lang::Ja, y)));
+            }
+            if let Some(b) = &e.decided_by {
+                detail.push(b.clone());
+            }
+            if let Some(r) = &e.reason {
+                detail.push(r.clone());
+            }
+            StepData {
+                heading: format!("改訂 {}（{}）", s.number, e.kind),
+                detail: detail.join("　"),
+                changes: s
+                    .changes
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.kind.label(Lang::Ja).to_string(),
+                            c.subject.label(Lang::Ja),
+                            c.field
+                                .map(|f| field_label(f, Lang::Ja).to_string())
+                                .unwrap_or_default(),
+                            c.before.clone().unwrap_or_default(),
+                            c.after.clone().unwrap_or_default(),
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
 /// The plan's own text and history, for the appendix.
 #[derive(Debug, Serialize)]
 pub struct PlanText {
+    history: Vec<StepData>,
     parts: Vec<PartData>,
     philosophy: Option<String>,
     chapters: Vec<ChapterData>,
@@ -365,6 +423,7 @@ fn related(p: &Publication) -> Vec<RelatedData> {
 pub fn plan_text(p: &Publication) -> PlanText {
     let h = &p.doc.header;
     PlanText {
+        history: history(p),
         parts: parts(p),
         philosophy: h.plan.philosophy.clone(),
         chapters: walk_chapters(&h.chapters)
