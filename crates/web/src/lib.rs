@@ -54,7 +54,8 @@ impl AppState {
 /// All routes of the app.
 pub fn router(state: AppState) -> Router {
     use handlers::{
-        account, actuals, admin, fiscal, indicators, items, plans, publish, session, workbook,
+        account, actuals, admin, fiscal, indicators, items, plans, publish, revisions, session,
+        workbook,
     };
     Router::new()
         .route("/", get(plans::home))
@@ -79,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .route("/p/{city}/{plan}/cycle", post(plans::cycle_action))
         .route("/p/{city}/{plan}/opinion", post(plans::plan_opinion))
         .route("/p/{city}/{plan}/audit", get(plans::audit))
+        .route("/p/{city}/{plan}/revisions", get(revisions::page))
         .route(
             "/p/{city}/{plan}/workbook",
             get(workbook::download).post(workbook::upload),

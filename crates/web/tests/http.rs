@@ -654,6 +654,7 @@ async fn authorisation_matrix(app: App) {
             [true, true, true, true],
         ),
         (format!("{PLAN}/audit"), [true, false, false, false]),
+        (format!("{PLAN}/revisions"), [true, false, true, false]),
         ("/admin/users".into(), [true, false, false, false]),
         (user_page.clone(), [true, false, false, false]),
         ("/admin/audit".into(), [true, false, false, false]),
@@ -1618,6 +1619,49 @@ async fn actuals_in_the_web(app: App) {
     assert!(mine.has(&format!("href=\"{PLAN}/indicators/o1\"")));
 }
 
+/// The office and the council read the plan's revisions and compare any
+/// two; a revision number that is not stored is not found.
+async fn revisions_in_the_web(app: App) {
+    let r = plan_ref();
+    let mut doc = app.store.export_plan(&r).await.unwrap();
+    let first = doc.nodes[0].title.clone();
+    doc.nodes[0].title = "改めた方針の名称".into();
+    let options = gyokaku_domain::revision::RevisionOptions {
+        kind: Some("見直し".into()),
+        first_year: Some(gyokaku_domain::FiscalYear::new(2026).unwrap()),
+        reason: Some("年次見直し".into()),
+        ..Default::default()
+    };
+    app.store
+        .revise_plan(&doc, &options, Some(1), "office")
+        .await
+        .unwrap();
+    let mut office = Browser::login_as(&app, "office").await;
+    let dash = office.get(PLAN).await;
+    assert!(dash.has("id=\"revisions-link\""));
+    let page = office.get(&format!("{PLAN}/revisions")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.has("見直し") && page.has("年次見直し"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.has(&first) && page.has("改めた方針の名称"),
+        "the diff 1 → 2"
+    );
+    let same = office.get(&format!("{PLAN}/revisions?from=2&to=2")).await;
+    assert!(same.has("id=\"no-changes\"") && !same.has("改めた方針の名称</td>"));
+    let missing = office.get(&format!("{PLAN}/revisions?from=1&to=9")).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let mut council = Browser::login_as(&app, "council").await;
+    let page = council.get(&format!("{PLAN}/revisions?from=1&to=2")).await;
+    assert!(page.has("改めた方針の名称"));
+    let mut editor = Browser::login_as(&app, "editor").await;
+    let denied = editor.get(&format!("{PLAN}/revisions")).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+}
+
 macro_rules! on_both_backends {
     ($($name:ident => $story:ident;)*) => {
         mod sqlite {
@@ -1653,4 +1697,5 @@ on_both_backends! {
     the_registry_judges_indicators_and_peers_are_ranked => registry_and_fiscal;
     the_office_publishes_a_closed_year => publishing;
     actuals_are_entered_and_uploaded_in_the_web_app => actuals_in_the_web;
+    the_office_and_the_council_read_the_revisions => revisions_in_the_web;
 }

@@ -9,6 +9,7 @@ pub mod indicators;
 pub mod items;
 pub mod plans;
 pub mod publish;
+pub mod revisions;
 pub mod session;
 pub mod workbook;
 

@@ -154,6 +154,8 @@ struct DashboardPage {
     showing: String,
     opinions: Vec<OpinionLine>,
     can_opine: bool,
+    /// The council reads the revision history (the office sees it anyway).
+    can_read_revisions: bool,
     /// Departments whose Excel workbook the user may download/upload.
     workbook_depts: Vec<Opt>,
     /// The office may publish the year (it is not open for reporting).
@@ -369,6 +371,7 @@ async fn dashboard_page(
         items,
         opinions,
         can_opine: open && user.role == Role::Council,
+        can_read_revisions: user.role == Role::Council,
         can_publish: policy::is_office(user) && !open,
         published_href: {
             let dir = crate::handlers::publish::site_dir(
