@@ -234,16 +234,26 @@ pub async fn dry_run(
                     println!("変更はありません（改訂なし） / unchanged, no revision");
                     continue;
                 }
-                let (next, entry) = revision::prepare(&stored, &doc, options)
-                    .map_err(|m| anyhow::anyhow!("{}: {}", dir.display(), m.both()))?;
-                print_diff(&a, &next, gyokaku_domain::present::Lang::Ja, false)?;
-                println!(
-                    "改訂として記録されます: {}、{}から / would be recorded as a revision: {}, from {}",
-                    entry.kind,
-                    entry.applies_from.map(|y| y.wareki()).unwrap_or_default(),
-                    entry.kind,
-                    entry.applies_from.map(|y| y.english()).unwrap_or_default()
-                );
+                match revision::prepare(&stored, &doc, options) {
+                    Ok((next, entry)) => {
+                        print_diff(&a, &next, gyokaku_domain::present::Lang::Ja, false)?;
+                        println!(
+                            "改訂として記録されます: {}、{}から / would be recorded as a revision: {}, from {}",
+                            entry.kind,
+                            entry.applies_from.map(|y| y.wareki()).unwrap_or_default(),
+                            entry.kind,
+                            entry.applies_from.map(|y| y.english()).unwrap_or_default()
+                        );
+                    }
+                    Err(m) => {
+                        // Still show what differs; say what the import needs.
+                        print_diff(&a, &b, gyokaku_domain::present::Lang::Ja, false)?;
+                        println!(
+                            "改訂として取り込むには: {} / to import it as a revision: {}",
+                            m.ja, m.en
+                        );
+                    }
+                }
             }
             Err(StoreError::NotFound(_)) => println!(
                 "{} ({}/{}): 新しい計画として取り込まれます（{} 行） / would be imported as a new plan ({} rows)",

@@ -156,7 +156,8 @@ fn import_then_export_gives_the_same_bytes() {
 }
 
 /// Importing over a stored plan never loses yearly work silently: a changed
-/// folder is refused without --replace; --replace refuses a plan with
+/// folder becomes a revision, refused while it does not say what kind of
+/// revision it is (nothing written); --replace refuses a plan with
 /// cycles, reviews or unaccepted reports; --discard-history writes a backup
 /// (the plan folder with every report, history.json with cycles, report
 /// states and reviews) before replacing; then the same folder is a no-op.
@@ -182,7 +183,9 @@ fn importing_over_a_plan_keeps_its_yearly_work_unless_told_otherwise() {
 
     let plain = gyokaku(&db, &["import", folder]);
     assert!(!plain.status.success());
-    assert!(text(&plain.stderr).contains("すでに登録されています"));
+    let err = text(&plain.stderr);
+    assert!(err.contains("改訂の種類がありません") && err.contains("--kind"), "{err}");
+    assert_eq!(status(&db), before, "nothing was written");
 
     let replace = gyokaku(&db, &["import", "--replace", folder]);
     assert!(
