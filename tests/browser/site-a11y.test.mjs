@@ -83,6 +83,7 @@ function pageTypes() {
     ['item-list', 'matrix', 'items.html'],
     ['item-list-filtered', 'matrix', firstList('matrix')],
     ['classifications', 'matrix', 'classifications.html'],
+    ['revisions', 'matrix', 'revisions.html'],
     ['item-classified', 'matrix', findItem('matrix', (html) => html.includes('id="classification"'))],
   ];
 }
