@@ -5,7 +5,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { ISHIOKA, as, camera, ensureOpen, item, launch, notice, noProblems, story, submitBy } from './helpers.mjs';
+import { axe } from './axe.mjs';
+import {
+  ISHIOKA,
+  as,
+  camera,
+  dashboard,
+  ensureOpen,
+  item,
+  launch,
+  login,
+  newPage,
+  notice,
+  noProblems,
+  story,
+  submitBy,
+} from './helpers.mjs';
 
 const TEST = 'council';
 const ITEM = '1-3'; // 窓口サービスの向上 (全庁)
@@ -59,5 +74,20 @@ describe('a council member writes an opinion on an item (石岡市 1-3)', () => 
     assert.equal(await office.locator('#opinion').count(), 0, 'only the council gives opinions');
     await shot(office, 'office reads the opinion');
     noProblems(office);
+  });
+
+  step('the council reads the plan\'s revisions from the dashboard', async () => {
+    const page = await newPage(browser, { bypassCSP: true });
+    await login(page, 'council', dashboard(ISHIOKA));
+    await page.locator('#revisions-link').click();
+    await page.waitForURL(/\/revisions$/);
+    const rows = page.locator('#revisions tbody tr');
+    assert.ok((await rows.count()) >= 1, 'revision 1 at least');
+    assert.match(await rows.first().innerText(), /^1\s/);
+    await page.getByRole('button', { name: '比べる' }).click();
+    await page.locator('#no-changes').waitFor();
+    await axe(page);
+    await shot(page, 'revisions');
+    noProblems(page);
   });
 });
