@@ -184,7 +184,10 @@ fn importing_over_a_plan_keeps_its_yearly_work_unless_told_otherwise() {
     let plain = gyokaku(&db, &["import", folder]);
     assert!(!plain.status.success());
     let err = text(&plain.stderr);
-    assert!(err.contains("改訂の種類がありません") && err.contains("--kind"), "{err}");
+    assert!(
+        err.contains("改訂の種類がありません") && err.contains("--kind"),
+        "{err}"
+    );
     assert_eq!(status(&db), before, "nothing was written");
 
     let replace = gyokaku(&db, &["import", "--replace", folder]);

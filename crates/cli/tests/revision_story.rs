@@ -661,3 +661,104 @@ async fn a_revision_keeps_every_year_on_postgres() {
     let store = SqlStore::connect(&db).await.unwrap();
     story(store, db).await;
 }
+
+/// 安中 第4次 with 1,500 more items under its policies: an import of a
+/// revision of it takes long enough to be killed midway.
+fn big_plan() -> PlanDocument {
+    let mut doc = first_version();
+    let template = find(&mut doc.nodes, "1-1").clone();
+    for i in 0..1500u32 {
+        let policy = &mut doc.nodes[(i % 5) as usize];
+        let mut n = template.clone();
+        n.id = format!("x-{i}");
+        n.number = Some(100 + i);
+        n.title = format!("追加の取組 {i}");
+        n.departments = vec![SEISAKU.into()];
+        policy.children.push(n);
+    }
+    doc
+}
+
+/// Copies a closed SQLite database file to `to`, returning its URL.
+fn copy_db(from: &Path, to: &Path) -> String {
+    std::fs::copy(from, to).unwrap();
+    format!("sqlite://{}", to.display())
+}
+
+/// `kill -9` at any moment of an import that makes a revision leaves
+/// either the previous revision whole or the new one whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_revision_leaves_the_previous_one_intact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let original = tmp.path().join("original.sqlite");
+    let db = format!("sqlite://{}", original.display());
+    let store = SqlStore::connect(&db).await.unwrap();
+    let plan = store
+        .import_plan(&big_plan(), OnExisting::Refuse, "office")
+        .await
+        .unwrap();
+    let before = store.export_plan(&plan).await.unwrap();
+    store.close().await;
+    let mut revised_doc = before.clone();
+    for (i, p) in revised_doc.nodes.iter_mut().enumerate() {
+        for (j, n) in p.children.iter_mut().enumerate() {
+            n.title = format!("見直し後の取組 {i}-{j}");
+        }
+    }
+    let folder = tmp.path().join("revised");
+    gyokaku_interchange::write_plan_dir(&revised_doc, &folder).unwrap();
+    let args = [
+        "import",
+        "--kind",
+        "見直し",
+        "--first-year",
+        "2026",
+        folder.to_str().unwrap(),
+    ];
+
+    // A whole run, to know how long one takes, and what it leaves.
+    let whole = copy_db(&original, &tmp.path().join("whole.sqlite"));
+    let started = std::time::Instant::now();
+    ok(&whole, &args);
+    let took = started.elapsed();
+    let store = SqlStore::connect(&whole).await.unwrap();
+    let after = store.export_plan(&plan).await.unwrap();
+    store.close().await;
+    assert_ne!(after, before);
+
+    let mut seen = (0, 0);
+    for percent in [5u32, 20, 40, 60, 75, 85, 92, 97, 105] {
+        let url = copy_db(&original, &tmp.path().join(format!("k{percent}.sqlite")));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gyokaku"))
+            .arg("--db")
+            .arg(&url)
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(took * percent / 100);
+        let _ = child.kill();
+        child.wait().unwrap();
+        let store = SqlStore::connect(&url).await.unwrap();
+        let revisions = store.revisions(&plan).await.unwrap();
+        let now = store.export_plan(&plan).await.unwrap();
+        store.close().await;
+        match revisions.len() {
+            1 => {
+                assert_eq!(now, before, "killed at {percent}%: revision 1 changed");
+                seen.0 += 1;
+            }
+            2 => {
+                assert_eq!(now, after, "killed at {percent}%: revision 2 is partial");
+                seen.1 += 1;
+            }
+            n => panic!("killed at {percent}%: {n} revisions"),
+        }
+    }
+    eprintln!(
+        "kept revision 1 {} times, revision 2 {} times",
+        seen.0, seen.1
+    );
+    assert!(seen.0 > 0, "no kill landed before the commit");
+}
