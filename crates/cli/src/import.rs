@@ -64,6 +64,17 @@ pub async fn import(
         let on = match &mode {
             Mode::Revise(options) => {
                 if stored.is_some() {
+                    // The folder is compared with the revision read above:
+                    // another recorded meanwhile makes this one a conflict.
+                    let base = match base {
+                        Some(b) => Some(b),
+                        None => store
+                            .revisions(&plan)
+                            .await
+                            .map_err(|e| anyhow::anyhow!(e.both()))?
+                            .last()
+                            .map(|r| r.number),
+                    };
                     let r = store
                         .revise_plan(&doc, options, base, "cli")
                         .await

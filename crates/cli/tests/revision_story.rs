@@ -638,15 +638,24 @@ async fn a_revision_keeps_every_year_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revision_keeps_every_year_on_postgres() {
+    if let Some(db) = postgres_db("revise").await {
+        let store = SqlStore::connect(&db).await.unwrap();
+        story(store, db).await;
+    }
+}
+
+/// A fresh database on the PostgreSQL server of GYOKAKU_TEST_POSTGRES_URL,
+/// or None where it is not set (and not required).
+async fn postgres_db(tag: &str) -> Option<String> {
     use sqlx::Connection;
     let Ok(admin) = std::env::var("GYOKAKU_TEST_POSTGRES_URL") else {
         if std::env::var("GYOKAKU_REQUIRE_POSTGRES").as_deref() == Ok("1") {
             panic!("GYOKAKU_REQUIRE_POSTGRES=1 but GYOKAKU_TEST_POSTGRES_URL is not set");
         }
         eprintln!("SKIPPED on PostgreSQL: set GYOKAKU_TEST_POSTGRES_URL (scripts/test does)");
-        return;
+        return None;
     };
-    let name = format!("gyokaku_revise_{}", std::process::id());
+    let name = format!("gyokaku_{tag}_{}", std::process::id());
     let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
     sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
         .execute(&mut conn)
@@ -657,9 +666,67 @@ async fn a_revision_keeps_every_year_on_postgres() {
         .await
         .unwrap();
     let (base, _) = admin.rsplit_once('/').unwrap();
-    let db = format!("{base}/{name}");
-    let store = SqlStore::connect(&db).await.unwrap();
-    story(store, db).await;
+    Some(format!("{base}/{name}"))
+}
+
+/// Two revisions of one plan started at once from the same revision: one
+/// is recorded, the other is a conflict, not a silent overwrite.
+async fn two_at_once(store: SqlStore) {
+    let plan = store
+        .import_plan(&first_version(), OnExisting::Refuse, "office")
+        .await
+        .unwrap();
+    let current = store.export_plan(&plan).await.unwrap();
+    let options = gyokaku_domain::revision::RevisionOptions {
+        kind: Some("見直し".into()),
+        first_year: Some(fy(2026)),
+        ..Default::default()
+    };
+    let (mut a, mut b) = (current.clone(), current);
+    find(&mut a.nodes, "1-1").title = "Aの見直し".into();
+    find(&mut b.nodes, "1-1").title = "Bの見直し".into();
+    let (ra, rb) = tokio::join!(
+        store.revise_plan(&a, &options, Some(1), "office-a"),
+        store.revise_plan(&b, &options, Some(1), "office-b"),
+    );
+    let conflicts = [&ra, &rb]
+        .iter()
+        .filter(|r| {
+            matches!(
+                r,
+                Err(gyokaku_store::StoreError::RevisionConflict {
+                    base: 1,
+                    current: 2
+                })
+            )
+        })
+        .count();
+    let recorded = [&ra, &rb].iter().filter(|r| r.is_ok()).count();
+    assert_eq!((recorded, conflicts), (1, 1), "{ra:?} {rb:?}");
+    assert_eq!(store.revisions(&plan).await.unwrap().len(), 2);
+    let title = find(&mut store.export_plan(&plan).await.unwrap().nodes, "1-1")
+        .title
+        .clone();
+    let winner = if ra.is_ok() {
+        "Aの見直し"
+    } else {
+        "Bの見直し"
+    };
+    assert_eq!(title, winner);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_revisions_at_once_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("two.sqlite").display());
+    two_at_once(SqlStore::connect(&db).await.unwrap()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_revisions_at_once_on_postgres() {
+    if let Some(db) = postgres_db("two").await {
+        two_at_once(SqlStore::connect(&db).await.unwrap()).await;
+    }
 }
 
 /// 安中 第4次 with 1,500 more items under its policies: an import of a
