@@ -112,11 +112,20 @@ enum Command {
     ///
     /// Example: gyokaku diff examples/annaka /tmp/annaka-revised
     ///          gyokaku diff --city 102113 --plan taiko-4 /tmp/annaka-revised
+    ///          gyokaku diff --city 102113 --plan taiko-4 --from 1 --to 2
     Diff {
         /// The old folder, then the new one; with --city and --plan, only
-        /// the new folder (compared with the stored plan).
-        #[arg(required = true, num_args = 1..=2)]
+        /// the new folder (compared with the stored plan, or with revision
+        /// --from), or none (two stored revisions, --from and --to).
+        #[arg(num_args = 0..=2)]
         dirs: Vec<PathBuf>,
+        /// With --city and --plan: the stored revision to compare from.
+        #[arg(long, requires = "plan")]
+        from: Option<u32>,
+        /// With --city, --plan and --from: the stored revision to compare
+        /// to (default: the latest).
+        #[arg(long, requires = "from")]
+        to: Option<u32>,
         #[arg(long, requires = "plan")]
         city: Option<String>,
         #[arg(long, requires = "city")]
@@ -347,6 +356,34 @@ fn default_db(file: &str) -> anyhow::Result<String> {
         .join("gyokaku");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     Ok(format!("sqlite://{}", dir.join(file).display()))
+}
+
+/// What `diff --city --plan` compares: revision `from` (default: the
+/// latest) with a folder, or with revision `to` (default: the latest).
+async fn stored_pair(
+    store: &SqlStore,
+    plan: &PlanRef,
+    from: Option<u32>,
+    to: Option<u32>,
+    folder: Option<&PathBuf>,
+) -> anyhow::Result<(gyokaku_domain::PlanDocument, gyokaku_domain::PlanDocument)> {
+    use gyokaku_domain::revision::structure;
+    let both = |e: gyokaku_store::StoreError| anyhow::anyhow!(e.both());
+    let revision = |n: Option<u32>| async move {
+        match n {
+            Some(n) => store.export_revision(plan, n).await.map_err(both),
+            None => store.export_plan(plan).await.map_err(both),
+        }
+    };
+    let old = revision(from).await?;
+    let new = match folder {
+        Some(dir) => gyokaku_interchange::read_plan_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?,
+        None if from.is_none() => bail!(
+            "比べるフォルダか --from（改訂番号）を指定してください / give a folder to compare, or --from (a revision number)"
+        ),
+        None => revision(to).await?,
+    };
+    Ok((structure(&old), structure(&new)))
 }
 
 /// The options of `import` that describe a revision, parsed.
@@ -667,6 +704,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             dirs,
             city,
             plan,
+            from,
+            to,
             lang,
             format,
         } => {
@@ -679,15 +718,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 gyokaku_interchange::read_plan_dir(d).map_err(|e| anyhow::anyhow!("{e}"))
             };
             let (old, new) = match (city, plan, dirs.as_slice()) {
-                (Some(city), Some(plan), [new]) => {
+                (Some(city), Some(plan), [] | [_]) => {
                     let store = open(&cli.db).await?;
                     let plan = PlanRef {
                         city: city_code(&city)?,
                         plan,
                     };
-                    let old = store.export_plan(&plan).await.map_err(|e| anyhow::anyhow!(e.both()));
+                    let both = stored_pair(&store, &plan, from, to, dirs.first()).await;
                     store.close().await;
-                    (old?, read(new)?)
+                    both?
                 }
                 (None, None, [old, new]) => (read(old)?, read(new)?),
                 _ => bail!(

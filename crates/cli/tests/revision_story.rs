@@ -420,6 +420,23 @@ async fn story(store: SqlStore, db: String) {
         Some("行政改革推進本部")
     );
 
+    // Any two stored revisions compare in the CLI, as the import said.
+    let between = ok(
+        &db,
+        &[
+            "diff", "--city", CITY, "--plan", PLAN, "--from", "1", "--to", "2",
+        ],
+    );
+    assert!(between.contains("移動 項目 3-6 parent: 3 → 4"), "{between}");
+    assert!(between.contains("11 件の変更"), "{between}");
+    let back = ok(
+        &db,
+        &[
+            "diff", "--city", CITY, "--plan", PLAN, "--from", "2", "--to", "1", "--lang", "en",
+        ],
+    );
+    assert!(back.contains("moved node 3-6 parent: 4 → 3"), "{back}");
+
     // The closed year is published as it was, byte for byte.
     let closed_after = work.path().join("fy2025-after");
     publish(&db, "2025", &closed_after, false);
