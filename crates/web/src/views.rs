@@ -240,7 +240,12 @@ pub fn csrf_slot() -> &'static str {
 /// revision (dropped as soon as the revision moves on).
 struct CachedPlan {
     structure_stamp: String,
+    /// The latest revision's structure.
     structure: Arc<PlanStructure>,
+    /// Every revision's number and first year (years map to revisions).
+    applies: Vec<gyokaku_domain::revision::Applies>,
+    /// Earlier revisions' structures, read when a year under one is shown.
+    earlier: Mutex<HashMap<u32, Arc<PlanStructure>>>,
     live: Mutex<Live>,
 }
 
@@ -298,9 +303,19 @@ impl PlanCache {
             return Ok((c, stamp.revision));
         }
         let doc = state.store.export_plan(r).await.map_err(not_found)?;
+        let applies = state
+            .store
+            .revisions(r)
+            .await
+            .map_err(not_found)?
+            .iter()
+            .map(gyokaku_store::StoredRevision::applies)
+            .collect();
         let fresh = Arc::new(CachedPlan {
             structure_stamp: stamp.structure,
             structure: Arc::new(PlanStructure::new(doc)),
+            applies,
+            earlier: Mutex::new(HashMap::new()),
             live: Mutex::new(Live::default()),
         });
         if let Ok(mut m) = self.0.write() {
@@ -327,6 +342,7 @@ impl CachedPlan {
 /// A plan as its pages need it: the cached structure, every report of the
 /// plan (read once per revision), and the cycles read fresh on every
 /// request.
+#[derive(Clone)]
 pub struct PlanCtx {
     pub r: PlanRef,
     pub s: Arc<PlanStructure>,
@@ -393,6 +409,39 @@ impl PlanCtx {
             cached,
             revision,
         })
+    }
+
+    /// The plan as year `fy` is reported against it: the structure of the
+    /// revision in force for that year (the latest for the open year, an
+    /// earlier one for a year closed before a revision).
+    pub async fn at_year(&self, state: &AppState, fy: FiscalYear) -> Result<PlanCtx, AppError> {
+        let applies = &self.cached.applies;
+        let latest = applies.iter().map(|a| a.number).max();
+        let number = gyokaku_domain::revision::in_force(applies, fy);
+        let Some(n) = number.filter(|n| Some(*n) != latest) else {
+            return Ok(self.clone());
+        };
+        let known = self
+            .cached
+            .earlier
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&n)
+            .cloned();
+        let s = match known {
+            Some(s) => s,
+            None => {
+                let doc = state.store.export_revision(&self.r, n).await?;
+                let s = Arc::new(PlanStructure::new(doc));
+                self.cached
+                    .earlier
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(n, s.clone());
+                s
+            }
+        };
+        Ok(PlanCtx { s, ..self.clone() })
     }
 
     /// Review-thread entries of the plan, oldest first, read once per

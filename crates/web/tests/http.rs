@@ -1639,6 +1639,15 @@ async fn revisions_in_the_web(app: App) {
     let mut office = Browser::login_as(&app, "office").await;
     let dash = office.get(PLAN).await;
     assert!(dash.has("id=\"revisions-link\""));
+    // Each year shows the plan as it applies to it.
+    let y2025 = office.get(&format!("{PLAN}?fy=2025")).await;
+    let y2026 = office.get(&format!("{PLAN}?fy=2026")).await;
+    assert!(y2025.has(&first) && !y2025.has("改めた方針の名称"));
+    assert!(
+        y2026.has("改めた方針の名称") && !y2026.has(&first),
+        "{}",
+        y2026.body
+    );
     let page = office.get(&format!("{PLAN}/revisions")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(

@@ -547,6 +547,7 @@ pub async fn page(
         return Ok(html_text(body));
     }
     let fy = ctx.pick_year(q.fy.as_deref())?;
+    let ctx = ctx.at_year(&state, fy).await?;
     let carry = Carry {
         done: q.done,
         ..Carry::default()

@@ -192,6 +192,7 @@ async fn dashboard_page(
 ) -> Result<DashboardPage, AppError> {
     let tr = auth.tr;
     let fy = ctx.pick_year(q.fy.as_deref())?;
+    let ctx = &ctx.at_year(state, fy).await?;
     let plan_state = ctx.state(state, fy).await?;
     let model = &ctx.model;
     let report = |id: &str| plan_state.report(id, fy);
