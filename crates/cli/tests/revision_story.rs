@@ -846,3 +846,89 @@ async fn a_killed_revision_leaves_the_previous_one_intact() {
     );
     assert!(seen.0 > 0, "no kill landed before the commit");
 }
+
+/// A database made before revisions existed (schema 4: no plan_revisions,
+/// no retired_json) is migrated when opened: each plan becomes revision 1
+/// with its reports, reviews and cycles untouched, and can be revised.
+async fn old_database_migrates(db: String) {
+    let store = SqlStore::connect(&db).await.unwrap();
+    let plan = store
+        .import_plan(&first_version(), OnExisting::Refuse, "office")
+        .await
+        .unwrap();
+    let office = Actor::office("office");
+    store
+        .open_cycle(&plan, fy(2025), None, "office")
+        .await
+        .unwrap();
+    let edit = ItemEdit {
+        progress: report("1-1", 2025, "年度目標達成"),
+        indicator_values: vec![],
+    };
+    store
+        .save_item(&plan, &edit, None, true, &office)
+        .await
+        .unwrap();
+    let reports = store.reports(&plan, None).await.unwrap();
+    let cycles = store.cycles(&plan).await.unwrap();
+    store.close().await;
+
+    // Back to schema 4, as a database of last month would be.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&db)
+        .await
+        .unwrap();
+    for sql in [
+        "DROP TABLE plan_revisions",
+        "ALTER TABLE nodes DROP COLUMN retired_json",
+        "ALTER TABLE indicators DROP COLUMN retired_json",
+        "DELETE FROM schema_migrations WHERE version = 5",
+    ] {
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+
+    let store = SqlStore::connect(&db).await.unwrap();
+    let revisions = store.revisions(&plan).await.unwrap();
+    assert_eq!(revisions.len(), 1);
+    assert_eq!(revisions[0].number, 1);
+    assert_eq!(revisions[0].created_by, "migration");
+    assert_eq!(revisions[0].entry.kind, "策定");
+    assert_eq!(store.reports(&plan, None).await.unwrap(), reports);
+    assert_eq!(store.cycles(&plan).await.unwrap(), cycles);
+    let mut doc = store.export_plan(&plan).await.unwrap();
+    find(&mut doc.nodes, "2-1").title = "移行後の見直し".into();
+    let options = gyokaku_domain::revision::RevisionOptions {
+        kind: Some("見直し".into()),
+        first_year: Some(fy(2026)),
+        ..Default::default()
+    };
+    let done = store
+        .revise_plan(&doc, &options, Some(1), "office")
+        .await
+        .unwrap();
+    assert!(matches!(
+        done,
+        gyokaku_store::Revised::Revision { number: 2, .. }
+    ));
+    assert_eq!(store.reports(&plan, None).await.unwrap(), reports);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_old_database_migrates_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    old_database_migrates(format!(
+        "sqlite://{}",
+        dir.path().join("old.sqlite").display()
+    ))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_old_database_migrates_on_postgres() {
+    if let Some(db) = postgres_db("old").await {
+        old_database_migrates(db).await;
+    }
+}
