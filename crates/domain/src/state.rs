@@ -592,6 +592,24 @@ impl PlanState {
         state
     }
 
+    /// Puts another summary for an earlier year side by side: the one
+    /// computed under the plan's revision for that year (items it had,
+    /// its scale), where a later revision changed them. Columns for codes
+    /// only that summary has are added.
+    pub fn set_earlier_summary(&mut self, y: FiscalYear, summary: StatusSummary) {
+        for row in &summary.rows {
+            if !self.columns.iter().any(|c| c.code == row.code) {
+                self.columns.push(crate::status::StatusRow {
+                    count: 0,
+                    ..row.clone()
+                });
+            }
+        }
+        if let Some(slot) = self.across.iter_mut().find(|(x, _)| *x == y) {
+            slot.1 = summary;
+        }
+    }
+
     /// The summary over `members` (item indices) for year `fy`: each
     /// item's accepted report, by the plan's scale.
     pub fn summary(&self, model: &PlanModel, members: &[usize], fy: FiscalYear) -> StatusSummary {

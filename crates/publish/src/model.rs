@@ -35,6 +35,11 @@ pub struct Publication {
     /// The plan's revisions up to the one in force for `fy`, each with
     /// what changed (改訂履歴); empty for a plan never stored.
     pub history: Vec<gyokaku_domain::revision::Step>,
+    /// Years side by side that were reported under another revision than
+    /// `fy`: their whole-plan summary (in `state.across`) is counted over
+    /// that revision's items; the policies and departments of this one do
+    /// not apply to them.
+    pub other_revision_years: Vec<FiscalYear>,
     index: Index,
 }
 
@@ -80,10 +85,28 @@ impl Publication {
         let doc = snap.doc_for(fy);
         let opinions = snap
             .reviews
+            .clone()
             .into_iter()
             .filter(|r| r.kind == ReviewKind::Opinion && r.fy <= fy)
             .collect();
-        let mut publication = Publication::build(doc, snap.reports, fy, published_on, opinions);
+        let mut publication =
+            Publication::build(doc, snap.reports.clone(), fy, published_on, opinions);
+        // Earlier years side by side are summed over the items of the
+        // revision they were reported under, as their own publications did.
+        let now = snap.in_force(fy);
+        let earlier: Vec<FiscalYear> = publication
+            .state
+            .across
+            .iter()
+            .map(|(y, _)| *y)
+            .filter(|y| *y < fy && snap.in_force(*y) != now)
+            .collect();
+        for y in &earlier {
+            let model = PlanModel::new(snap.doc_for(*y));
+            let then = PlanState::build(&model, snap.reports.clone(), &[], *y);
+            publication.state.set_earlier_summary(*y, then.whole);
+        }
+        publication.other_revision_years = earlier;
         publication.history = history;
         Ok(publication)
     }
@@ -151,6 +174,7 @@ impl Publication {
             published_on: published_on.to_string(),
             opinions,
             history: Vec::new(),
+            other_revision_years: Vec::new(),
             index,
         }
     }

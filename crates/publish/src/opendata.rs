@@ -842,9 +842,18 @@ fn status_summary(p: &Publication, base: &Base) -> Table {
         groups.push(("department", &g.key, &g.label, &g.members));
     }
     let mut summary_rows = Vec::new();
-    for (fy, _) in &p.state.across {
+    for (fy, whole) in &p.state.across {
+        // A year under an earlier revision: its own whole-plan count only.
+        let earlier = p.other_revision_years.contains(fy);
         for (kind, gid, glabel, members) in &groups {
-            let s = p.state.summary(&p.model, members, *fy);
+            if earlier && *kind != "all" {
+                continue;
+            }
+            let s = if earlier {
+                whole.clone()
+            } else {
+                p.state.summary(&p.model, members, *fy)
+            };
             let row = |code: &str, label: &str, achieved: bool, on_scale: bool, n: u32| {
                 base.row(vec![
                     fy.year().to_string(),
