@@ -536,12 +536,23 @@ impl PlanCtx {
             .iter()
             .map(|v| v.value.clone())
             .collect();
-        let fresh = Arc::new(PlanState::build(
-            &self.model,
-            self.reports.iter().cloned(),
-            &values,
-            fy,
-        ));
+        let mut built = PlanState::build(&self.model, self.reports.iter().cloned(), &values, fy);
+        // Earlier years side by side under another revision are counted over
+        // that revision's items, as the publication counts them.
+        let applies = &self.cached.applies;
+        let now = gyokaku_domain::revision::in_force(applies, fy);
+        let earlier: Vec<FiscalYear> = built
+            .across
+            .iter()
+            .map(|(y, _)| *y)
+            .filter(|y| *y < fy && gyokaku_domain::revision::in_force(applies, *y) != now)
+            .collect();
+        for y in earlier {
+            let then = self.at_year(state, y).await?;
+            let s = PlanState::build(&then.model, self.reports.iter().cloned(), &[], y);
+            built.set_earlier_summary(y, s.whole);
+        }
+        let fresh = Arc::new(built);
         self.cached
             .live_at(self.revision)
             .states
