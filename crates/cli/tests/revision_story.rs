@@ -167,10 +167,14 @@ fn revised(mut doc: PlanDocument) -> PlanDocument {
     added.body = None;
     added.departments = vec![SEISAKU.into()];
     find(&mut doc.nodes, "1").children.push(added);
-    // 企画課 merges into 政策・デジタル推進課; its item follows.
-    doc.organisation.departments[0]
-        .children
-        .retain(|d| d.id != KIKAKU);
+    // 企画課 merges into 政策・デジタル推進課; its item follows, and the
+    // old 課 stays with its successor (its staff's accounts follow too).
+    for d in &mut doc.organisation.departments[0].children {
+        if d.id == KIKAKU {
+            d.successor = Some(SEISAKU.into());
+            d.valid_to = gyokaku_domain::PlanDate::new(2026, 3, Some(31));
+        }
+    }
     find(&mut doc.nodes, "1-2").departments = vec![SEISAKU.into()];
     doc.indicators[0].target = Some(target("150000"));
     doc
@@ -380,7 +384,7 @@ async fn story(store: SqlStore, db: String) {
         "廃止・統合 項目 5-6: 統合 → 5-5（令和7年度まで）",
         "廃止・統合 項目 3-5: 廃止・統合（令和7年度まで）",
         "追加 項目 1-4: オープンデータの推進",
-        "削除 部署 企画政策部/企画課: 企画課",
+        "変更 部署 企画政策部/企画課 successor: 企画政策部/政策・デジタル推進課",
         "変更 項目 1-2 departments: 企画政策部/企画課 → 企画政策部/政策・デジタル推進課",
         "改訂 2（見直し、令和8年度から）を記録しました",
     ] {
@@ -428,7 +432,7 @@ async fn story(store: SqlStore, db: String) {
         ],
     );
     assert!(between.contains("移動 項目 3-6 parent: 3 → 4"), "{between}");
-    assert!(between.contains("11 件の変更"), "{between}");
+    assert!(between.contains("12 件の変更"), "{between}");
     let back = ok(
         &db,
         &[
@@ -464,23 +468,37 @@ async fn story(store: SqlStore, db: String) {
     };
     assert_eq!(policy(&m2025, "3-6").as_deref(), Some("3"));
     assert_eq!(policy(&m2026, "3-6").as_deref(), Some("4"));
-    // The merged 課 answers for its old item; a new item takes reports.
-    let ka = Actor {
+    // The 課 it merged into answers for the old 課's item, and so do the
+    // old 課's staff; a new item takes reports.
+    let editor = |dept: &str| Actor {
         login: "ka".into(),
         role: Role::Editor,
         departments: vec![gyokaku_domain::DeptRef {
             city: plan.city,
-            dept: SEISAKU.into(),
+            dept: dept.into(),
         }],
     };
-    store
+    let ka = editor(SEISAKU);
+    let draft = edit("1-2", 2026, "目標に向け実施中");
+    let v = store
+        .save_item(&plan, &draft, None, false, &editor(KIKAKU))
+        .await
+        .unwrap();
+    let not_theirs = store
         .save_item(
             &plan,
-            &edit("1-2", 2026, "目標に向け実施中"),
+            &edit("2-1", 2026, "目標に向け実施中"),
             None,
-            true,
-            &ka,
+            false,
+            &editor(KIKAKU),
         )
+        .await;
+    assert!(
+        matches!(not_theirs, Err(gyokaku_store::StoreError::Refused(_))),
+        "{not_theirs:?}"
+    );
+    store
+        .save_item(&plan, &draft, Some(v), true, &ka)
         .await
         .unwrap();
     store
@@ -532,7 +550,7 @@ async fn story(store: SqlStore, db: String) {
         .organisation
         .flatten()
         .iter()
-        .any(|(d, _)| d.id == KIKAKU));
+        .any(|(d, _)| d.id == KIKAKU && d.successor.is_none()));
 
     // A revision may not reach back into the closed year, nor start from a
     // revision that is no longer the latest; nothing is written.

@@ -140,6 +140,8 @@ pub fn field_label(name: &str, lang: Lang) -> &str {
         "baseline" => ("基準値", "baseline"),
         "target" => ("目標値", "target"),
         "retired" => ("廃止・統合", "retirement"),
+        "successor" => ("統合先", "successor"),
+        "valid_to" => ("廃止日", "until"),
         other => (other, other),
     };
     match lang {
@@ -360,19 +362,44 @@ fn axes(old: &PlanDocument, new: &PlanDocument, out: &mut Vec<Change>) {
 }
 
 fn departments(old: &PlanDocument, new: &PlanDocument, out: &mut Vec<Change>) {
-    let flat = |d: &PlanDocument| -> BTreeMap<String, (String, Option<String>)> {
+    type Facts = (String, Option<String>, Option<String>, Option<String>);
+    let flat = |d: &PlanDocument| -> BTreeMap<String, Facts> {
         d.organisation
             .flatten()
             .into_iter()
-            .map(|(x, parent)| (x.id.clone(), (x.name.clone(), parent.map(str::to_string))))
+            .map(|(x, parent)| {
+                (
+                    x.id.clone(),
+                    (
+                        x.name.clone(),
+                        parent.map(str::to_string),
+                        x.successor.clone(),
+                        x.valid_to.map(|v| v.to_string()),
+                    ),
+                )
+            })
             .collect()
     };
     let (a, b) = (flat(old), flat(new));
-    for (id, (name, parent)) in &b {
+    for (id, (name, parent, successor, valid_to)) in &b {
         let subject = Subject::Department(id.clone());
         match a.get(id) {
             None => whole(out, subject, ChangeKind::Added, name.clone()),
-            Some((old_name, old_parent)) => {
+            Some((old_name, old_parent, old_successor, old_valid_to)) => {
+                field(
+                    out,
+                    &subject,
+                    "successor",
+                    old_successor.clone(),
+                    successor.clone(),
+                );
+                field(
+                    out,
+                    &subject,
+                    "valid_to",
+                    old_valid_to.clone(),
+                    valid_to.clone(),
+                );
                 if old_parent != parent {
                     out.push(Change {
                         subject: subject.clone(),
@@ -392,7 +419,7 @@ fn departments(old: &PlanDocument, new: &PlanDocument, out: &mut Vec<Change>) {
             }
         }
     }
-    for (id, (name, _)) in &a {
+    for (id, (name, ..)) in &a {
         if !b.contains_key(id) {
             whole(
                 out,

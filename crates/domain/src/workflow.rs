@@ -139,15 +139,31 @@ pub fn answers_for(
 pub struct Coverage {
     /// Department id → itself first, then its parent, up to the top.
     chains: HashMap<String, Vec<String>>,
+    /// A department reorganised away → the one that took over its work
+    /// (`successor`): its staff answer for what the successor answers for.
+    successors: HashMap<String, String>,
 }
 
 impl Coverage {
     pub fn of(org: &Organisation) -> Coverage {
+        let flat = org.flatten();
         Coverage::from_parents(
-            org.flatten()
-                .into_iter()
+            flat.iter()
                 .map(|(d, p)| (d.id.clone(), p.map(str::to_string))),
         )
+        .with_successors(
+            flat.iter()
+                .filter_map(|(d, _)| Some((d.id.clone(), d.successor.clone()?))),
+        )
+    }
+
+    /// Adds who took over the work of departments reorganised away.
+    pub fn with_successors(
+        mut self,
+        pairs: impl IntoIterator<Item = (String, String)>,
+    ) -> Coverage {
+        self.successors.extend(pairs);
+        self
     }
 
     /// From each department with its parent's id.
@@ -168,16 +184,34 @@ impl Coverage {
                 (d.clone(), chain)
             })
             .collect();
-        Coverage { chains }
+        Coverage {
+            chains,
+            successors: HashMap::new(),
+        }
     }
 
     /// Whether `holder` covers `dept`: the same department or an ancestor.
     pub fn covers(&self, holder: &str, dept: &str) -> bool {
-        holder == dept
-            || self
-                .chains
-                .get(dept)
-                .is_some_and(|c| c.iter().any(|x| x == holder))
+        let direct = |h: &str| {
+            h == dept
+                || self
+                    .chains
+                    .get(dept)
+                    .is_some_and(|c| c.iter().any(|x| x == h))
+        };
+        // The holder's department, then whoever took over its work (a
+        // merger of 課), a few steps at most.
+        let mut h = holder;
+        for _ in 0..8 {
+            if direct(h) {
+                return true;
+            }
+            match self.successors.get(h) {
+                Some(next) if next != h => h = next,
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// Whether `holder` covers any of `depts`.
@@ -489,5 +523,38 @@ mod tests {
         let office = actor(Role::Office, &[]);
         assert!(Rights::of(&office, Some(ReportState::Submitted), OPEN_MINE).review);
         assert!(!Rights::of(&office, Some(ReportState::Submitted), OPEN_MINE).edit);
+    }
+
+    #[test]
+    fn staff_of_a_merged_division_answer_for_its_successor() {
+        // 企画課 merged into 政策・デジタル推進課 (both under 企画政策部).
+        let cov = Coverage::from_parents([
+            ("企画政策部".to_string(), None),
+            ("企画課".to_string(), Some("企画政策部".to_string())),
+            (
+                "政策・デジタル推進課".to_string(),
+                Some("企画政策部".to_string()),
+            ),
+            ("財政課".to_string(), None),
+        ])
+        .with_successors([("企画課".to_string(), "政策・デジタル推進課".to_string())]);
+        assert!(cov.covers("企画課", "政策・デジタル推進課"));
+        assert!(cov.covers("企画課", "企画課"));
+        assert!(
+            !cov.covers("政策・デジタル推進課", "企画課"),
+            "not the other way"
+        );
+        assert!(!cov.covers("企画課", "財政課"));
+        assert!(
+            !cov.covers("企画課", "企画政策部"),
+            "a 課 never covers its 部"
+        );
+        // A loop of successors ends.
+        let looped = Coverage::from_parents([("A".to_string(), None), ("B".to_string(), None)])
+            .with_successors([
+                ("A".to_string(), "B".to_string()),
+                ("B".to_string(), "A".to_string()),
+            ]);
+        assert!(!looped.covers("A", "C"));
     }
 }

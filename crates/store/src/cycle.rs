@@ -143,17 +143,24 @@ pub(crate) async fn is_open(tx: &mut Tx, plan_id: i64, fy: FiscalYear) -> Result
 /// The plan's organisation as responsibility sees it (a 部 covers its 課),
 /// as it stands in the store.
 async fn coverage_in(tx: &mut Tx, plan_id: i64) -> Result<Coverage> {
-    let tree: Vec<(String, Option<String>)> = sqlx::query(
-        "SELECT d.dept_key, p.dept_key FROM departments d LEFT JOIN departments p ON p.id = d.parent_id \
+    let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query(
+        "SELECT d.dept_key, p.dept_key, d.successor_key FROM departments d LEFT JOIN departments p ON p.id = d.parent_id \
          WHERE d.plan_id = $1",
     )
     .bind(plan_id)
     .fetch_all(&mut **tx)
     .await?
     .iter()
-    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
     .collect::<Result<_>>()?;
-    Ok(Coverage::from_parents(tree))
+    let successors: Vec<(String, String)> = rows
+        .iter()
+        .filter_map(|(d, _, s)| Some((d.clone(), s.clone()?)))
+        .collect();
+    Ok(
+        Coverage::from_parents(rows.into_iter().map(|(d, p, _)| (d, p)))
+            .with_successors(successors),
+    )
 }
 
 /// Whether one of the actor's departments answers for a node: one of the
