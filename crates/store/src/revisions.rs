@@ -194,59 +194,37 @@ pub(crate) async fn write_structure(tx: &mut Tx, plan_id: i64, doc: &PlanDocumen
     for (i, (n, _depth, parent)) in walked.into_iter().enumerate() {
         let parent_id = parent.and_then(|p| node_ids.get(&p.id).copied());
         let retired = n.retired.as_ref().map(json_of).transpose()?;
-        let id = match node_ids.get(&n.id) {
-            Some(id) => {
-                sqlx::query(
-                    "UPDATE nodes SET parent_id = $1, position = $2, level_key = $3, number = $4, title = $5, title_en = $6, \
-                     body = $7, sections_json = $8, schedule_json = $9, period_from = $10, period_to = $11, note = $12, \
-                     numbers_json = $13, retired_json = $14 WHERE id = $15",
-                )
-                .bind(parent_id)
-                .bind(i as i64)
-                .bind(&n.level)
-                .bind(n.number.map(|v| v as i64))
-                .bind(&n.title)
-                .bind(n.title_en.clone())
-                .bind(n.body.clone())
-                .bind(json_of(&n.sections)?)
-                .bind(json_of(&n.schedule)?)
-                .bind(n.period.map(|p| p.from.year() as i64))
-                .bind(n.period.map(|p| p.to.year() as i64))
-                .bind(n.note.clone())
-                .bind(json_of(&n.numbers)?)
-                .bind(retired)
-                .bind(*id)
-                .execute(&mut **tx)
-                .await?;
-                *id
-            }
-            None => {
-                insert_returning_id(
-                    tx,
-                    sqlx::query(
-                        "INSERT INTO nodes (plan_id, node_key, parent_id, position, level_key, number, title, title_en, body, sections_json, schedule_json, period_from, period_to, note, numbers_json, retired_json) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
-                    )
-                    .bind(plan_id)
-                    .bind(&n.id)
-                    .bind(parent_id)
-                    .bind(i as i64)
-                    .bind(&n.level)
-                    .bind(n.number.map(|v| v as i64))
-                    .bind(&n.title)
-                    .bind(n.title_en.clone())
-                    .bind(n.body.clone())
-                    .bind(json_of(&n.sections)?)
-                    .bind(json_of(&n.schedule)?)
-                    .bind(n.period.map(|p| p.from.year() as i64))
-                    .bind(n.period.map(|p| p.to.year() as i64))
-                    .bind(n.note.clone())
-                    .bind(json_of(&n.numbers)?)
-                    .bind(retired),
-                )
-                .await?
-            }
-        };
+        // One statement for a node already stored (updated in place, its
+        // row and what hangs from it kept) and a new one.
+        let id = insert_returning_id(
+            tx,
+            sqlx::query(
+                "INSERT INTO nodes (plan_id, node_key, parent_id, position, level_key, number, title, title_en, body, sections_json, schedule_json, period_from, period_to, note, numbers_json, retired_json) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+                 ON CONFLICT (plan_id, node_key) DO UPDATE SET parent_id = excluded.parent_id, position = excluded.position, \
+                 level_key = excluded.level_key, number = excluded.number, title = excluded.title, title_en = excluded.title_en, \
+                 body = excluded.body, sections_json = excluded.sections_json, schedule_json = excluded.schedule_json, \
+                 period_from = excluded.period_from, period_to = excluded.period_to, note = excluded.note, \
+                 numbers_json = excluded.numbers_json, retired_json = excluded.retired_json RETURNING id",
+            )
+            .bind(plan_id)
+            .bind(&n.id)
+            .bind(parent_id)
+            .bind(i as i64)
+            .bind(&n.level)
+            .bind(n.number.map(|v| v as i64))
+            .bind(&n.title)
+            .bind(n.title_en.clone())
+            .bind(n.body.clone())
+            .bind(json_of(&n.sections)?)
+            .bind(json_of(&n.schedule)?)
+            .bind(n.period.map(|p| p.from.year() as i64))
+            .bind(n.period.map(|p| p.to.year() as i64))
+            .bind(n.note.clone())
+            .bind(json_of(&n.numbers)?)
+            .bind(retired),
+        )
+        .await?;
         node_ids.insert(n.id.clone(), id);
         for (j, d) in n.departments.iter().enumerate() {
             let dept = dept_ids
@@ -312,46 +290,32 @@ pub(crate) async fn write_structure(tx: &mut Tx, plan_id: i64, doc: &PlanDocumen
         let baseline = ind.baseline.as_ref().map(json_of).transpose()?;
         let target = ind.target.as_ref().map(json_of).transpose()?;
         let retired = ind.retired.as_ref().map(json_of).transpose()?;
-        let q = match ind_ids.get(&ind.id) {
-            Some(id) => sqlx::query(
-                "UPDATE indicators SET node_id = $1, position = $2, kind = $3, name = $4, definition = $5, unit = $6, source = $7, \
-                 cumulative = $8, challenge = $9, baseline_json = $10, target_json = $11, note = $12, retired_json = $13 WHERE id = $14",
-            )
-            .bind(node_id)
-            .bind(i as i64)
-            .bind(ind.kind.key())
-            .bind(&ind.name)
-            .bind(ind.definition.clone())
-            .bind(ind.unit.clone())
-            .bind(ind.source.clone())
-            .bind(ind.cumulative as i64)
-            .bind(ind.challenge as i64)
-            .bind(baseline)
-            .bind(target)
-            .bind(ind.note.clone())
-            .bind(retired)
-            .bind(*id),
-            None => sqlx::query(
-                "INSERT INTO indicators (node_id, position, kind, name, definition, unit, source, cumulative, challenge, baseline_json, target_json, note, retired_json, plan_id, indicator_key) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-            )
-            .bind(node_id)
-            .bind(i as i64)
-            .bind(ind.kind.key())
-            .bind(&ind.name)
-            .bind(ind.definition.clone())
-            .bind(ind.unit.clone())
-            .bind(ind.source.clone())
-            .bind(ind.cumulative as i64)
-            .bind(ind.challenge as i64)
-            .bind(baseline)
-            .bind(target)
-            .bind(ind.note.clone())
-            .bind(retired)
-            .bind(plan_id)
-            .bind(&ind.id),
-        };
-        q.execute(&mut **tx).await?;
+        sqlx::query(
+            "INSERT INTO indicators (node_id, position, kind, name, definition, unit, source, cumulative, challenge, baseline_json, target_json, note, retired_json, plan_id, indicator_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+             ON CONFLICT (plan_id, indicator_key) DO UPDATE SET node_id = excluded.node_id, position = excluded.position, \
+             kind = excluded.kind, name = excluded.name, definition = excluded.definition, unit = excluded.unit, \
+             source = excluded.source, cumulative = excluded.cumulative, challenge = excluded.challenge, \
+             baseline_json = excluded.baseline_json, target_json = excluded.target_json, note = excluded.note, \
+             retired_json = excluded.retired_json",
+        )
+        .bind(node_id)
+        .bind(i as i64)
+        .bind(ind.kind.key())
+        .bind(&ind.name)
+        .bind(ind.definition.clone())
+        .bind(ind.unit.clone())
+        .bind(ind.source.clone())
+        .bind(ind.cumulative as i64)
+        .bind(ind.challenge as i64)
+        .bind(baseline)
+        .bind(target)
+        .bind(ind.note.clone())
+        .bind(retired)
+        .bind(plan_id)
+        .bind(&ind.id)
+        .execute(&mut **tx)
+        .await?;
     }
 
     sqlx::query("DELETE FROM glossary_terms WHERE plan_id = $1")
