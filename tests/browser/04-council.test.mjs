@@ -84,6 +84,10 @@ describe('a council member writes an opinion on an item (石岡市 1-3)', () => 
     const rows = page.locator('#revisions tbody tr');
     assert.ok((await rows.count()) >= 1, 'revision 1 at least');
     assert.match(await rows.first().innerText(), /^1\s/);
+    // scripts/browser-test revised 石岡's plan once: 2 against 1 by default.
+    assert.match(await page.locator('#changes').innerText(), /目標値/);
+    assert.match(await page.locator('#changes').innerText(), /基準値より増（見直し）/);
+    await page.locator('#rev-to').selectOption('1');
     await page.getByRole('button', { name: '比べる' }).click();
     await page.locator('#no-changes').waitFor();
     await axe(page);

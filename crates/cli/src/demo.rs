@@ -277,6 +277,49 @@ pub async fn stage_cycle(
     Ok(())
 }
 
+/// A fictional revision (見直し) of a plan from its open year `fy`, so that
+/// the demo shows a revision history: the yearly plan of its first item
+/// gains a line for `fy`. Marked as demo data in its kind and reason.
+pub async fn demo_revision(
+    store: &SqlStore,
+    plan: &PlanRef,
+    fy: FiscalYear,
+) -> Result<(), StoreError> {
+    let mut doc = store.export_plan(plan).await?;
+    let model = gyokaku_domain::PlanModel::new(doc.clone());
+    let Some(first) = model.items.first().map(|i| i.id.clone()) else {
+        return Ok(());
+    };
+    fn find<'a>(
+        nodes: &'a mut [gyokaku_domain::Node],
+        id: &str,
+    ) -> Option<&'a mut gyokaku_domain::Node> {
+        for n in nodes {
+            if n.id == id {
+                return Some(n);
+            }
+            if let Some(f) = find(&mut n.children, id) {
+                return Some(f);
+            }
+        }
+        None
+    }
+    if let Some(n) = find(&mut doc.nodes, &first) {
+        n.schedule.insert(
+            fy,
+            format!("（{DEMO_LABEL}）見直しにより、取組の進み具合を四半期ごとに公表"),
+        );
+    }
+    let options = gyokaku_domain::revision::RevisionOptions {
+        kind: Some("見直し".into()),
+        first_year: Some(fy),
+        reason: Some(format!("（{DEMO_LABEL}）年次の見直し")),
+        ..Default::default()
+    };
+    store.revise_plan(&doc, &options, Some(1), "demo").await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -499,6 +499,12 @@ async fn demo(db: &Option<String>, bind: &str, no_serve: bool) -> anyhow::Result
         demo::stage_cycle(&store, &plan, &earlier, &staged)
             .await
             .map_err(|e| anyhow::anyhow!(e.both()))?;
+        // 石岡's plan is revised once from its open year (fictional).
+        if let (Some(open), "082058") = (last, plan.city.to_string().as_str()) {
+            demo::demo_revision(&store, &plan, open)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.both()))?;
+        }
         println!(
             "{} {}: {} 件の項目, {} 件の進捗（{}）",
             doc.header.city.name,

@@ -251,6 +251,19 @@ fn report_status_matches_the_demo_progress() {
     let demo = gyokaku(&db, &["demo", "--no-serve"]);
     assert!(demo.status.success(), "{}", text(&demo.stderr));
     assert!(text(&demo.stdout).contains("デモ用の架空データ"));
+    // 石岡's plan is revised once in the demo, from its open year, and the
+    // revision says it is fictional.
+    let revisions = gyokaku(
+        &db,
+        &["revisions", "--city", "082058", "--plan", "challenge"],
+    );
+    let listed = text(&revisions.stdout);
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 2, "{listed}");
+    assert!(
+        lines[1].starts_with("2\t見直し") && lines[1].contains("デモ用の架空データ"),
+        "{listed}"
+    );
     let out = gyokaku(
         &db,
         &[
