@@ -5,6 +5,7 @@
 pub mod achievement;
 pub mod classify;
 pub mod diff;
+pub mod edit;
 pub mod fiscal;
 pub mod fiscal_health;
 pub mod indicator;

@@ -1,0 +1,642 @@
+//! Edits the reform office makes to a draft revision of its plan, one at a
+//! time: change a node (its text, number, place in the tree, departments),
+//! add one, retire one (with everything beneath it) or bring one back. Each
+//! edit is checked against the whole plan before it is applied; a refused
+//! edit changes nothing and names the field at fault, in Japanese and
+//! English.
+
+use std::collections::HashSet;
+
+use crate::plan::{walk_nodes, Node, PlanDocument, Retirement};
+use crate::text::Message;
+
+/// The longest title or id an edit accepts (characters).
+pub const MAX_TITLE: usize = 200;
+pub const MAX_ID: usize = 64;
+/// The longest body or note an edit accepts (characters).
+pub const MAX_TEXT: usize = 20_000;
+
+/// A node's fields as the office edits them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NodeFields {
+    pub title: String,
+    pub title_en: Option<String>,
+    pub body: Option<String>,
+    pub number: Option<u32>,
+    /// The node it sits under; `None` at the top.
+    pub parent: Option<String>,
+    pub departments: Vec<String>,
+    pub note: Option<String>,
+}
+
+impl NodeFields {
+    /// A node's fields as they stand, with the id of its parent.
+    pub fn of(n: &Node, parent: Option<&str>) -> NodeFields {
+        NodeFields {
+            title: n.title.clone(),
+            title_en: n.title_en.clone(),
+            body: n.body.clone(),
+            number: n.number,
+            parent: parent.map(str::to_string),
+            departments: n.departments.clone(),
+            note: n.note.clone(),
+        }
+    }
+}
+
+/// One edit of a draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    /// Change a node: its text, number, parent and departments.
+    Change { id: String, fields: NodeFields },
+    /// Add a node of `level` at the end of its parent's children.
+    Add {
+        id: String,
+        level: String,
+        fields: NodeFields,
+    },
+    /// Retire a node and everything beneath it.
+    Retire { id: String, retirement: Retirement },
+    /// Bring a retired node (and what was retired with it) back.
+    Restore { id: String },
+}
+
+/// A refused edit: the form field at fault and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: Message,
+}
+
+fn refuse(field: &'static str, ja: impl Into<String>, en: impl Into<String>) -> FieldError {
+    FieldError {
+        field,
+        message: Message::new(ja, en),
+    }
+}
+
+fn find_mut<'a>(nodes: &'a mut [Node], id: &str) -> Option<&'a mut Node> {
+    for n in nodes {
+        if n.id == id {
+            return Some(n);
+        }
+        if let Some(f) = find_mut(&mut n.children, id) {
+            return Some(f);
+        }
+    }
+    None
+}
+
+/// Takes a node (with its subtree) out of the tree.
+fn take(nodes: &mut Vec<Node>, id: &str) -> Option<Node> {
+    if let Some(i) = nodes.iter().position(|n| n.id == id) {
+        return Some(nodes.remove(i));
+    }
+    nodes.iter_mut().find_map(|n| take(&mut n.children, id))
+}
+
+/// The ids of a node and every node beneath it.
+fn subtree(n: &Node) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut stack = vec![n];
+    while let Some(m) = stack.pop() {
+        out.insert(m.id.clone());
+        stack.extend(m.children.iter());
+    }
+    out
+}
+
+fn check_text(f: &NodeFields) -> Result<(), FieldError> {
+    let title = f.title.trim();
+    if title.is_empty() {
+        return Err(refuse("title", "名称を入力してください", "enter a title"));
+    }
+    if title.chars().count() > MAX_TITLE {
+        return Err(refuse(
+            "title",
+            format!("名称は{MAX_TITLE}文字以内です"),
+            format!("a title has at most {MAX_TITLE} characters"),
+        ));
+    }
+    for (field, text) in [
+        ("body", &f.body),
+        ("note", &f.note),
+        ("title_en", &f.title_en),
+    ] {
+        if text.as_ref().is_some_and(|t| t.chars().count() > MAX_TEXT) {
+            return Err(refuse(
+                field,
+                format!("{MAX_TEXT}文字以内で入力してください"),
+                format!("at most {MAX_TEXT} characters"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Where `level` may sit: top-level nodes are of the first level, a child's
+/// level comes after its parent's.
+fn check_level(doc: &PlanDocument, level: &str, parent: Option<&Node>) -> Result<(), FieldError> {
+    let index = |key: &str| doc.header.levels.iter().position(|l| l.key == key);
+    let Some(li) = index(level) else {
+        return Err(refuse(
+            "level",
+            format!("階層「{level}」はこの計画にありません"),
+            format!("level '{level}' is not in this plan"),
+        ));
+    };
+    let ok = match parent {
+        None => li == 0,
+        Some(p) => index(&p.level).is_none_or(|pl| li > pl),
+    };
+    if ok {
+        Ok(())
+    } else {
+        let name = |i: usize| {
+            doc.header.levels[i]
+                .name
+                .clone()
+                .unwrap_or_else(|| doc.header.levels[i].key.clone())
+        };
+        Err(refuse(
+            "parent",
+            format!(
+                "「{}」の項目はこの位置に置けません（上位の階層を選んでください）",
+                name(li)
+            ),
+            format!(
+                "a node of level '{}' cannot sit here (choose a node of a level above)",
+                name(li)
+            ),
+        ))
+    }
+}
+
+fn check_departments(doc: &PlanDocument, depts: &[String]) -> Result<(), FieldError> {
+    let known: HashSet<String> = doc
+        .organisation
+        .flatten()
+        .into_iter()
+        .map(|(d, _)| d.id.clone())
+        .collect();
+    let mut seen = HashSet::new();
+    for d in depts {
+        if !known.contains(d) {
+            return Err(refuse(
+                "departments",
+                format!("部署「{d}」はこの計画の組織にありません"),
+                format!("department '{d}' is not in this plan's organisation"),
+            ));
+        }
+        if !seen.insert(d) {
+            return Err(refuse(
+                "departments",
+                format!("部署「{d}」が重複しています"),
+                format!("department '{d}' is given twice"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A number no sibling still reported on carries already.
+fn check_number(siblings: &[Node], id: &str, number: Option<u32>) -> Result<(), FieldError> {
+    let Some(n) = number else { return Ok(()) };
+    match siblings
+        .iter()
+        .find(|s| s.id != id && s.retired.is_none() && s.number == Some(n))
+    {
+        Some(s) => Err(refuse(
+            "number",
+            format!(
+                "番号 {n} は同じ階層の「{}」（{}）と重複しています",
+                s.title, s.id
+            ),
+            format!(
+                "number {n} is already that of sibling '{}' ({})",
+                s.title, s.id
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The children of `parent` (the top when `None`), or an error naming it.
+fn siblings<'a>(doc: &'a PlanDocument, parent: Option<&str>) -> Result<&'a [Node], FieldError> {
+    match parent {
+        None => Ok(&doc.nodes),
+        Some(p) => walk_nodes(&doc.nodes)
+            .into_iter()
+            .find(|(n, _, _)| n.id == p)
+            .map(|(n, _, _)| n.children.as_slice())
+            .ok_or_else(|| {
+                refuse(
+                    "parent",
+                    format!("上位の項目「{p}」はこの計画にありません"),
+                    format!("parent node '{p}' is not in this plan"),
+                )
+            }),
+    }
+}
+
+fn node<'a>(doc: &'a PlanDocument, id: &str) -> Result<(&'a Node, Option<&'a Node>), FieldError> {
+    walk_nodes(&doc.nodes)
+        .into_iter()
+        .find(|(n, _, _)| n.id == id)
+        .map(|(n, _, p)| (n, p))
+        .ok_or_else(|| {
+            refuse(
+                "id",
+                format!("項目「{id}」はこの計画にありません"),
+                format!("node '{id}' is not in this plan"),
+            )
+        })
+}
+
+fn parent_node<'a>(
+    doc: &'a PlanDocument,
+    parent: Option<&str>,
+) -> Result<Option<&'a Node>, FieldError> {
+    parent
+        .map(|p| {
+            node(doc, p).map(|(n, _)| n).map_err(|mut e| {
+                e.field = "parent";
+                e
+            })
+        })
+        .transpose()
+}
+
+fn set_fields(n: &mut Node, f: &NodeFields) {
+    n.title = f.title.trim().to_string();
+    n.title_en = f.title_en.clone().filter(|t| !t.trim().is_empty());
+    n.body = f.body.clone().filter(|t| !t.trim().is_empty());
+    n.number = f.number;
+    n.departments = f.departments.clone();
+    n.note = f.note.clone().filter(|t| !t.trim().is_empty());
+}
+
+/// Puts `n` at the end of `parent`'s children (the top when `None`).
+fn attach(doc: &mut PlanDocument, parent: Option<&str>, n: Node) {
+    match parent.and_then(|p| find_mut(&mut doc.nodes, p)) {
+        Some(p) => p.children.push(n),
+        None => doc.nodes.push(n),
+    }
+}
+
+/// Applies one edit to `doc`, or refuses it and leaves `doc` as it was.
+pub fn apply(doc: &mut PlanDocument, edit: &Edit) -> Result<(), FieldError> {
+    match edit {
+        Edit::Change { id, fields } => {
+            check_text(fields)?;
+            check_departments(doc, &fields.departments)?;
+            let (n, old_parent) = node(doc, id)?;
+            let old_parent = old_parent.map(|p| p.id.clone());
+            let new_parent = parent_node(doc, fields.parent.as_deref())?;
+            if let Some(p) = new_parent {
+                if subtree(n).contains(&p.id) {
+                    return Err(refuse(
+                        "parent",
+                        "項目を自分自身やその下の項目の下へ移すことはできません",
+                        "a node cannot move under itself or a node beneath it",
+                    ));
+                }
+            }
+            check_level(doc, &n.level, new_parent)?;
+            check_number(siblings(doc, fields.parent.as_deref())?, id, fields.number)?;
+            if old_parent == fields.parent {
+                let n = find_mut(&mut doc.nodes, id).ok_or_else(|| refuse("id", "", ""))?;
+                set_fields(n, fields);
+            } else {
+                let mut n = take(&mut doc.nodes, id).ok_or_else(|| refuse("id", "", ""))?;
+                set_fields(&mut n, fields);
+                attach(doc, fields.parent.as_deref(), n);
+            }
+            Ok(())
+        }
+        Edit::Add { id, level, fields } => {
+            let id = id.trim();
+            if id.is_empty()
+                || id.chars().count() > MAX_ID
+                || id
+                    .chars()
+                    .any(|c| c.is_whitespace() || c == '/' || c.is_control())
+            {
+                return Err(refuse(
+                    "id",
+                    format!("ID は{MAX_ID}文字以内で、空白と / を含めずに入力してください"),
+                    format!("an id has at most {MAX_ID} characters, without spaces or /"),
+                ));
+            }
+            if node(doc, id).is_ok() {
+                return Err(refuse(
+                    "id",
+                    format!("ID「{id}」はすでに使われています（廃止した項目を含む）"),
+                    format!("id '{id}' is already used (retired nodes included)"),
+                ));
+            }
+            check_text(fields)?;
+            check_departments(doc, &fields.departments)?;
+            let parent = parent_node(doc, fields.parent.as_deref())?;
+            check_level(doc, level, parent)?;
+            check_number(siblings(doc, fields.parent.as_deref())?, id, fields.number)?;
+            let mut n = Node {
+                id: id.to_string(),
+                level: level.clone(),
+                number: None,
+                numbers: Default::default(),
+                title: String::new(),
+                title_en: None,
+                body: None,
+                sections: Default::default(),
+                departments: Vec::new(),
+                axes: Default::default(),
+                sdgs: Vec::new(),
+                period: None,
+                schedule: Default::default(),
+                note: None,
+                retired: None,
+                children: Vec::new(),
+            };
+            set_fields(&mut n, fields);
+            attach(doc, fields.parent.as_deref(), n);
+            Ok(())
+        }
+        Edit::Retire { id, retirement } => {
+            let (n, _) = node(doc, id)?;
+            if n.retired.is_some() {
+                return Err(refuse(
+                    "id",
+                    format!("項目「{id}」はすでに廃止・統合されています"),
+                    format!("node '{id}' is retired already"),
+                ));
+            }
+            let gone = subtree(n);
+            if let Some(into) = &retirement.into {
+                let (target, _) = node(doc, into).map_err(|mut e| {
+                    e.field = "into";
+                    e
+                })?;
+                if gone.contains(into) || target.retired.is_some() {
+                    return Err(refuse(
+                        "into",
+                        "統合先には、廃止しない（この項目の下にない）項目を選んでください",
+                        "merge into a node that stays (not this one or one beneath it)",
+                    ));
+                }
+            }
+            if let Some(ind) = doc
+                .indicators
+                .iter()
+                .find(|i| i.retired.is_none() && i.node.as_ref().is_some_and(|n| gone.contains(n)))
+            {
+                return Err(refuse(
+                    "id",
+                    format!(
+                        "指標「{}」がこの項目を対象にしています。先に指標を移すか廃止してください",
+                        ind.name
+                    ),
+                    format!(
+                        "indicator '{}' measures this node: move or retire it first",
+                        ind.name
+                    ),
+                ));
+            }
+            let n = find_mut(&mut doc.nodes, id).ok_or_else(|| refuse("id", "", ""))?;
+            let mut stack = vec![n];
+            let mut first = true;
+            while let Some(m) = stack.pop() {
+                if m.retired.is_none() {
+                    m.retired = Some(if first {
+                        retirement.clone()
+                    } else {
+                        Retirement {
+                            into: None,
+                            ..retirement.clone()
+                        }
+                    });
+                }
+                first = false;
+                stack.extend(m.children.iter_mut());
+            }
+            Ok(())
+        }
+        Edit::Restore { id } => {
+            let (n, parent) = node(doc, id)?;
+            if n.retired.is_none() {
+                return Err(refuse(
+                    "id",
+                    format!("項目「{id}」は廃止・統合されていません"),
+                    format!("node '{id}' is not retired"),
+                ));
+            }
+            if parent.is_some_and(|p| p.retired.is_some()) {
+                return Err(refuse(
+                    "id",
+                    "上位の項目が廃止・統合されています。先に上位の項目を戻してください",
+                    "the node above is retired: restore it first",
+                ));
+            }
+            let siblings = match parent {
+                Some(p) => p.children.as_slice(),
+                None => doc.nodes.as_slice(),
+            };
+            check_number(siblings, id, n.number)?;
+            let n = find_mut(&mut doc.nodes, id).ok_or_else(|| refuse("id", "", ""))?;
+            let mut stack = vec![n];
+            while let Some(m) = stack.pop() {
+                m.retired = None;
+                stack.extend(m.children.iter_mut());
+            }
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::RetireReason;
+
+    /// A policy with items 1-1 to 1-3 (classify's test plan), and a second
+    /// policy with one item.
+    fn doc() -> PlanDocument {
+        let mut d = crate::classify::tests::doc();
+        d.nodes[0].id = "1".into();
+        let mut second = d.nodes[0].clone();
+        second.id = "2".into();
+        second.number = Some(2);
+        second.children.truncate(1);
+        second.children[0].id = "2-1".into();
+        d.nodes.push(second);
+        d
+    }
+
+    fn change(doc: &PlanDocument, id: &str) -> NodeFields {
+        let (n, p) = node(doc, id).unwrap();
+        NodeFields::of(n, p.map(|p| p.id.as_str()))
+    }
+
+    #[test]
+    fn a_node_moves_under_another_policy_and_keeps_its_id() {
+        let mut d = doc();
+        let mut f = change(&d, "1-2");
+        f.parent = Some("2".into());
+        f.number = Some(2);
+        apply(
+            &mut d,
+            &Edit::Change {
+                id: "1-2".into(),
+                fields: f,
+            },
+        )
+        .unwrap();
+        assert_eq!(d.nodes[0].children.len(), 2);
+        assert_eq!(d.nodes[1].children[1].id, "1-2");
+    }
+
+    #[test]
+    fn bad_edits_are_refused_and_change_nothing() {
+        let before = doc();
+        let cases: Vec<(Edit, &str, &str)> = vec![
+            // Under its own descendant.
+            (
+                Edit::Change {
+                    id: "1".into(),
+                    fields: NodeFields {
+                        parent: Some("1-1".into()),
+                        ..change(&before, "1")
+                    },
+                },
+                "parent",
+                "自分自身やその下",
+            ),
+            // A number a sibling has.
+            (
+                Edit::Change {
+                    id: "1-2".into(),
+                    fields: NodeFields {
+                        number: Some(1),
+                        ..change(&before, "1-2")
+                    },
+                },
+                "number",
+                "番号 1 は同じ階層",
+            ),
+            // An unknown department.
+            (
+                Edit::Change {
+                    id: "1-1".into(),
+                    fields: NodeFields {
+                        departments: vec!["存在しない課".into()],
+                        ..change(&before, "1-1")
+                    },
+                },
+                "departments",
+                "存在しない課",
+            ),
+            // An item at the top.
+            (
+                Edit::Change {
+                    id: "1-1".into(),
+                    fields: NodeFields {
+                        parent: None,
+                        ..change(&before, "1-1")
+                    },
+                },
+                "parent",
+                "この位置に置けません",
+            ),
+            // An id already used.
+            (
+                Edit::Add {
+                    id: "2-1".into(),
+                    level: "item".into(),
+                    fields: NodeFields {
+                        title: "新しい取組".into(),
+                        parent: Some("2".into()),
+                        ..Default::default()
+                    },
+                },
+                "id",
+                "すでに使われています",
+            ),
+            // An empty title.
+            (
+                Edit::Add {
+                    id: "2-2".into(),
+                    level: "item".into(),
+                    fields: NodeFields {
+                        title: "  ".into(),
+                        parent: Some("2".into()),
+                        ..Default::default()
+                    },
+                },
+                "title",
+                "名称を入力",
+            ),
+            // Merged into a node beneath it.
+            (
+                Edit::Retire {
+                    id: "1".into(),
+                    retirement: Retirement {
+                        last_year: None,
+                        reason: Some(RetireReason::Merged),
+                        into: Some("1-1".into()),
+                        note: None,
+                    },
+                },
+                "into",
+                "統合先",
+            ),
+        ];
+        for (edit, field, text) in cases {
+            let mut d = before.clone();
+            let e = apply(&mut d, &edit).unwrap_err();
+            assert_eq!(e.field, field, "{edit:?}");
+            assert!(e.message.ja.contains(text), "{}", e.message.ja);
+            assert_eq!(d, before, "{edit:?} changed the draft");
+        }
+    }
+
+    #[test]
+    fn retiring_takes_the_subtree_and_restoring_brings_it_back() {
+        let mut d = doc();
+        let r = Retirement {
+            last_year: None,
+            reason: Some(RetireReason::Merged),
+            into: Some("2".into()),
+            note: None,
+        };
+        apply(
+            &mut d,
+            &Edit::Retire {
+                id: "1".into(),
+                retirement: r,
+            },
+        )
+        .unwrap();
+        assert!(d.nodes[0].retired.as_ref().unwrap().into.is_some());
+        assert!(d.nodes[0]
+            .children
+            .iter()
+            .all(|c| c.retired.as_ref().is_some_and(|x| x.into.is_none())));
+        // A retired number may be taken again: a new 方針1 under the top.
+        apply(
+            &mut d,
+            &Edit::Add {
+                id: "3".into(),
+                level: "policy".into(),
+                fields: NodeFields {
+                    title: "新しい方針".into(),
+                    number: Some(1),
+                    ..Default::default()
+                },
+            },
+        )
+        .unwrap();
+        // Bringing 1 back now clashes with the new 方針1.
+        let e = apply(&mut d, &Edit::Restore { id: "1".into() }).unwrap_err();
+        assert_eq!(e.field, "number");
+    }
+}
