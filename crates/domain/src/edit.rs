@@ -17,7 +17,7 @@ pub const MAX_ID: usize = 64;
 pub const MAX_TEXT: usize = 20_000;
 
 /// A node's fields as the office edits them.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct NodeFields {
     pub title: String,
     pub title_en: Option<String>,
@@ -44,8 +44,9 @@ impl NodeFields {
     }
 }
 
-/// One edit of a draft.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One edit of a draft (serialised as the audit log records it).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "edit", rename_all = "snake_case")]
 pub enum Edit {
     /// Change a node: its text, number, parent and departments.
     Change { id: String, fields: NodeFields },

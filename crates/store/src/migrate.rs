@@ -38,6 +38,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_revisions.sql"),
         postgres: include_str!("../migrations/postgres/0005_revisions.sql"),
     },
+    Migration {
+        version: 6,
+        sqlite: include_str!("../migrations/sqlite/0006_drafts.sql"),
+        postgres: include_str!("../migrations/postgres/0006_drafts.sql"),
+    },
 ];
 
 /// Splits a migration file into statements. Migration files keep each

@@ -60,7 +60,7 @@ struct Structure {
     glossary: Vec<gyokaku_domain::GlossaryTerm>,
 }
 
-fn structure_json(doc: &PlanDocument) -> Result<String> {
+pub(crate) fn structure_json(doc: &PlanDocument) -> Result<String> {
     json_of(&Structure {
         header: doc.header.clone(),
         organisation: doc.organisation.clone(),
@@ -70,7 +70,7 @@ fn structure_json(doc: &PlanDocument) -> Result<String> {
     })
 }
 
-fn structure_of(json: &str) -> Result<PlanDocument> {
+pub(crate) fn structure_of(json: &str) -> Result<PlanDocument> {
     let s: Structure = serde_json::from_str(json).map_err(corrupt)?;
     Ok(PlanDocument {
         header: s.header,
@@ -618,111 +618,124 @@ impl SqlStore {
         };
         let mut tx = self.begin_write().await?;
         let plan_id = self.plan_id(&mut tx, &plan).await?;
-        // Serialises revisions of one plan on PostgreSQL too (SQLite's
-        // BEGIN IMMEDIATE already holds the write lock).
-        sqlx::query("UPDATE plans SET updated_at = updated_at WHERE id = $1")
+        let done = revise_in(&mut tx, &plan, plan_id, folder, options, base, actor).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+}
+
+/// Records the next revision of a plan inside the caller's transaction
+/// (see [`SqlStore::revise_plan`]); the caller commits.
+pub(crate) async fn revise_in(
+    tx: &mut Tx,
+    plan: &PlanRef,
+    plan_id: i64,
+    folder: &PlanDocument,
+    options: &RevisionOptions,
+    base: Option<u32>,
+    actor: &str,
+) -> Result<Revised> {
+    // Serialises revisions of one plan on PostgreSQL too (SQLite's
+    // BEGIN IMMEDIATE already holds the write lock).
+    sqlx::query("UPDATE plans SET updated_at = updated_at WHERE id = $1")
+        .bind(plan_id)
+        .execute(&mut **tx)
+        .await?;
+    let revisions = revisions_in(tx, plan_id).await?;
+    let latest = revisions.last();
+    let current_number = latest.map_or(1, |r| r.number);
+    if let Some(b) = base {
+        if b != current_number {
+            return Err(StoreError::RevisionConflict {
+                base: b,
+                current: current_number,
+            });
+        }
+    }
+    let current = export_in(tx, plan_id).await?;
+    if revision::same_structure(&revision::structure(&current), &revision::structure(folder)) {
+        add_records(tx, plan_id, folder, actor).await?;
+        return Ok(Revised::Unchanged);
+    }
+    let (next, entry) =
+        revision::prepare(&current, folder, options).map_err(StoreError::Invalid)?;
+    let first_year = entry
+        .applies_from
+        .ok_or_else(|| corrupt("prepared revision without a first year"))?;
+    let closed: Vec<FiscalYear> =
+        sqlx::query("SELECT fy FROM cycles WHERE plan_id = $1 AND state = 'closed' ORDER BY fy")
             .bind(plan_id)
-            .execute(&mut *tx)
-            .await?;
-        let revisions = revisions_in(&mut tx, plan_id).await?;
-        let latest = revisions.last();
-        let current_number = latest.map_or(1, |r| r.number);
-        if let Some(b) = base {
-            if b != current_number {
-                return Err(StoreError::RevisionConflict {
-                    base: b,
-                    current: current_number,
-                });
-            }
-        }
-        let current = export_in(&mut tx, plan_id).await?;
-        if revision::same_structure(&revision::structure(&current), &revision::structure(folder)) {
-            add_records(&mut tx, plan_id, folder, actor).await?;
-            tx.commit().await?;
-            return Ok(Revised::Unchanged);
-        }
-        let (next, entry) =
-            revision::prepare(&current, folder, options).map_err(StoreError::Invalid)?;
-        let first_year = entry
-            .applies_from
-            .ok_or_else(|| corrupt("prepared revision without a first year"))?;
-        let closed: Vec<FiscalYear> = sqlx::query(
-            "SELECT fy FROM cycles WHERE plan_id = $1 AND state = 'closed' ORDER BY fy",
-        )
-        .bind(plan_id)
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|r| fy_of(r.try_get(0)?))
-        .collect::<Result<_>>()?;
-        if let Some(m) = check_first_year(first_year, &closed, latest) {
-            return Err(StoreError::Invalid(m));
-        }
-        let reported: Vec<(String, FiscalYear)> = sqlx::query(
-            "SELECT n.node_key, p.fy FROM progress p JOIN nodes n ON n.id = p.node_id \
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|r| fy_of(r.try_get(0)?))
+            .collect::<Result<_>>()?;
+    if let Some(m) = check_first_year(first_year, &closed, latest) {
+        return Err(StoreError::Invalid(m));
+    }
+    let reported: Vec<(String, FiscalYear)> = sqlx::query(
+        "SELECT n.node_key, p.fy FROM progress p JOIN nodes n ON n.id = p.node_id \
              WHERE n.plan_id = $1 AND p.fy >= $2 AND p.state IN ('submitted', 'accepted')",
-        )
-        .bind(plan_id)
-        .bind(first_year.year() as i64)
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, fy_of(r.try_get(1)?)?)))
-        .collect::<Result<_>>()?;
-        if let Some(m) = revision::check_retirements(&next, first_year, &reported)
-            .into_iter()
-            .next()
-        {
-            return Err(StoreError::Invalid(m));
-        }
-        if latest.is_none() {
-            // A plan stored before revisions, not yet backfilled.
-            insert_revision(
-                &mut tx,
-                plan_id,
-                1,
-                &revision::first_entry(&current),
-                &current,
-                "migration",
-            )
-            .await?;
-        }
-        write_structure(&mut tx, plan_id, &next).await?;
-        add_records(&mut tx, plan_id, folder, actor).await?;
-        let number = current_number + 1;
-        insert_revision(&mut tx, plan_id, number, &entry, &next, actor).await?;
-        let changes = diff(&revision::structure(&current), &next);
-        let lines: Vec<String> = changes.iter().map(|c| c.line(Lang::Ja)).collect();
-        let after = json!({
-            "number": number,
-            "kind": entry.kind,
-            "date": entry.date.map(|d| d.to_string()),
-            "applies_from": first_year.year(),
-            "reason": entry.reason,
-            "decided_by": entry.decided_by,
-            "changes": lines,
-        })
-        .to_string();
-        audit(
-            &mut tx,
-            actor,
-            "revise_plan",
-            &plan,
-            Change {
-                entity: "revision",
-                key: &number.to_string(),
-                before: Some(json!({"number": current_number}).to_string()),
-                after: Some(after),
-            },
+    )
+    .bind(plan_id)
+    .bind(first_year.year() as i64)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, fy_of(r.try_get(1)?)?)))
+    .collect::<Result<_>>()?;
+    if let Some(m) = revision::check_retirements(&next, first_year, &reported)
+        .into_iter()
+        .next()
+    {
+        return Err(StoreError::Invalid(m));
+    }
+    if latest.is_none() {
+        // A plan stored before revisions, not yet backfilled.
+        insert_revision(
+            tx,
+            plan_id,
+            1,
+            &revision::first_entry(&current),
+            &current,
+            "migration",
         )
         .await?;
-        tx.commit().await?;
-        Ok(Revised::Revision {
-            number,
-            entry,
-            changes,
-        })
     }
+    write_structure(tx, plan_id, &next).await?;
+    add_records(tx, plan_id, folder, actor).await?;
+    let number = current_number + 1;
+    insert_revision(tx, plan_id, number, &entry, &next, actor).await?;
+    let changes = diff(&revision::structure(&current), &next);
+    let lines: Vec<String> = changes.iter().map(|c| c.line(Lang::Ja)).collect();
+    let after = json!({
+        "number": number,
+        "kind": entry.kind,
+        "date": entry.date.map(|d| d.to_string()),
+        "applies_from": first_year.year(),
+        "reason": entry.reason,
+        "decided_by": entry.decided_by,
+        "changes": lines,
+    })
+    .to_string();
+    audit(
+        tx,
+        actor,
+        "revise_plan",
+        plan,
+        Change {
+            entity: "revision",
+            key: &number.to_string(),
+            before: Some(json!({"number": current_number}).to_string()),
+            after: Some(after),
+        },
+    )
+    .await?;
+    Ok(Revised::Revision {
+        number,
+        entry,
+        changes,
+    })
 }
 
 /// Revisions with their structures, for a snapshot: the latest one's is

@@ -100,6 +100,7 @@ on_both_backends! {
     progress_and_indicator_actuals_round_trip_through_files => progress_round_trip;
     a_workbook_batch_is_saved_all_or_nothing => batch_all_or_nothing;
     an_editor_cannot_save_another_departments_item_the_store_refuses => store_enforces_rights;
+    a_draft_revision_is_edited_then_adopted => draft_then_adopt;
 }
 
 async fn examples_round_trip(store: &SqlStore) {
@@ -895,4 +896,137 @@ async fn batch_all_or_nothing(store: &SqlStore) {
         .unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
     assert!(store.progress(&plan, "1-3", fy).await.unwrap().is_none());
+}
+
+/// The office edits a draft revision one change at a time (each versioned;
+/// a stale or refused edit writes nothing), then adopts it as revision 2;
+/// a draft begun before another revision was recorded is a conflict.
+async fn draft_then_adopt(store: &SqlStore) {
+    use gyokaku_domain::edit::{Edit, NodeFields};
+    use gyokaku_domain::revision::RevisionOptions;
+    use gyokaku_domain::{walk_nodes, Actor, Role};
+    let doc = read_plan_dir(&example("annaka")).unwrap();
+    let plan = store
+        .import_plan(&doc, OnExisting::Refuse, "office")
+        .await
+        .unwrap();
+    let office = Actor::office("office");
+    let editor = Actor {
+        login: "ed".into(),
+        role: Role::Editor,
+        departments: vec![],
+    };
+    let fields = |d: &gyokaku_domain::PlanDocument, id: &str| {
+        let (n, _, p) = walk_nodes(&d.nodes)
+            .into_iter()
+            .find(|(n, _, _)| n.id == id)
+            .unwrap();
+        NodeFields::of(n, p.map(|p| p.id.as_str()))
+    };
+    let rename = Edit::Change {
+        id: "1-1".into(),
+        fields: NodeFields {
+            title: "市民ニーズに応じた情報の発信".into(),
+            ..fields(&doc, "1-1")
+        },
+    };
+    assert!(matches!(
+        store.edit_draft(&plan, &rename, None, &editor).await,
+        Err(StoreError::Refused(_))
+    ));
+    assert_eq!(
+        store
+            .edit_draft(&plan, &rename, None, &office)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(matches!(
+        store.edit_draft(&plan, &rename, None, &office).await,
+        Err(StoreError::Conflict {
+            expected: 0,
+            current: 1
+        })
+    ));
+    let moved = Edit::Change {
+        id: "1-2".into(),
+        fields: NodeFields {
+            parent: Some("2".into()),
+            number: Some(9),
+            ..fields(&doc, "1-2")
+        },
+    };
+    assert_eq!(
+        store
+            .edit_draft(&plan, &moved, Some(1), &office)
+            .await
+            .unwrap(),
+        2
+    );
+    let under_itself = Edit::Change {
+        id: "1".into(),
+        fields: NodeFields {
+            parent: Some("1-3".into()),
+            ..fields(&doc, "1")
+        },
+    };
+    match store
+        .edit_draft(&plan, &under_itself, Some(2), &office)
+        .await
+    {
+        Err(StoreError::Invalid(m)) => assert!(m.ja.starts_with("parent: "), "{}", m.ja),
+        other => panic!("{other:?}"),
+    }
+    let draft = store.draft(&plan).await.unwrap().unwrap();
+    assert_eq!((draft.base, draft.version), (1, 2));
+    let options = RevisionOptions {
+        kind: Some("見直し".into()),
+        first_year: Some(FiscalYear::new(2026).unwrap()),
+        ..Default::default()
+    };
+    assert!(matches!(
+        store.adopt_draft(&plan, &options, 1, &office).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let done = store
+        .adopt_draft(&plan, &options, 2, &office)
+        .await
+        .unwrap();
+    assert!(matches!(
+        done,
+        gyokaku_store::Revised::Revision { number: 2, .. }
+    ));
+    assert!(store.draft(&plan).await.unwrap().is_none());
+    let now = store.export_plan(&plan).await.unwrap();
+    assert_eq!(fields(&now, "1-1").title, "市民ニーズに応じた情報の発信");
+    assert_eq!(fields(&now, "1-2").parent.as_deref(), Some("2"));
+
+    // A draft begun on revision 2, then revision 3 recorded by an import.
+    let retitle = Edit::Change {
+        id: "2-1".into(),
+        fields: NodeFields {
+            title: "職員の育成".into(),
+            ..fields(&now, "2-1")
+        },
+    };
+    store
+        .edit_draft(&plan, &retitle, None, &office)
+        .await
+        .unwrap();
+    let mut folder = now.clone();
+    folder.nodes[2].title = "別の見直し".into();
+    store
+        .revise_plan(&folder, &options, Some(2), "office")
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.adopt_draft(&plan, &options, 1, &office).await,
+        Err(StoreError::RevisionConflict {
+            base: 2,
+            current: 3
+        })
+    ));
+    store.discard_draft(&plan, 1, &office).await.unwrap();
+    assert!(store.draft(&plan).await.unwrap().is_none());
+    assert_eq!(store.revisions(&plan).await.unwrap().len(), 3);
 }

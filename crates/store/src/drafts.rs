@@ -1,0 +1,237 @@
+//! The office's draft revision of a plan: edited one change at a time in
+//! the web app (each edit checked by the domain, versioned, audited), read
+//! by the council, then adopted as the plan's next revision or discarded.
+
+use serde_json::json;
+use sqlx::Row;
+
+use gyokaku_domain::edit::{apply, Edit};
+use gyokaku_domain::revision::{self, RevisionOptions};
+use gyokaku_domain::{Actor, Message, PlanDocument, Refusal, Role};
+
+use crate::revisions::{revise_in, revisions_in, structure_json, structure_of, Revised};
+use crate::sql::{audit, export_in, Change, Tx};
+use crate::{now_iso, PlanRef, Result, SqlStore, StoreError};
+
+/// A plan's draft revision as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    /// The revision it started from.
+    pub base: u32,
+    /// The whole structure as edited so far.
+    pub doc: PlanDocument,
+    pub version: i64,
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
+fn office_only(actor: &Actor) -> Result<()> {
+    match actor.role {
+        Role::Office => Ok(()),
+        r => Err(StoreError::Refused(Refusal::Role(r))),
+    }
+}
+
+async fn draft_in(tx: &mut Tx, plan_id: i64) -> Result<Option<Draft>> {
+    let Some(r) = sqlx::query(
+        "SELECT base_revision, document_json, version, updated_at, updated_by FROM plan_drafts WHERE plan_id = $1",
+    )
+    .bind(plan_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Draft {
+        base: r.try_get::<i64, _>(0)? as u32,
+        doc: structure_of(&r.try_get::<String, _>(1)?)?,
+        version: r.try_get(2)?,
+        updated_at: r.try_get(3)?,
+        updated_by: r.try_get(4)?,
+    }))
+}
+
+/// The draft's version must be the one the edit was based on (`None`: no
+/// draft yet).
+fn check_version(draft: Option<&Draft>, expected: Option<i64>) -> Result<()> {
+    let current = draft.map(|d| d.version);
+    if current == expected {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict {
+            expected: expected.unwrap_or(0),
+            current: current.unwrap_or(0),
+        })
+    }
+}
+
+impl SqlStore {
+    /// The plan's draft revision, if the office has started one.
+    pub async fn draft(&self, plan: &PlanRef) -> Result<Option<Draft>> {
+        let mut tx = self.pool.begin().await?;
+        let plan_id = self.plan_id(&mut tx, plan).await?;
+        let d = draft_in(&mut tx, plan_id).await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    /// Applies one edit to the plan's draft (started from the latest
+    /// revision if there is none), the office alone, based on the draft's
+    /// `expected` version (`None` when there is no draft yet); returns the
+    /// new version. A refused edit writes nothing.
+    pub async fn edit_draft(
+        &self,
+        plan: &PlanRef,
+        edit: &Edit,
+        expected: Option<i64>,
+        actor: &Actor,
+    ) -> Result<i64> {
+        office_only(actor)?;
+        let mut tx = self.begin_write().await?;
+        let plan_id = self.plan_id(&mut tx, plan).await?;
+        let draft = draft_in(&mut tx, plan_id).await?;
+        check_version(draft.as_ref(), expected)?;
+        let (base, mut doc) = match draft {
+            Some(d) => (d.base, d.doc),
+            None => {
+                let latest = revisions_in(&mut tx, plan_id)
+                    .await?
+                    .last()
+                    .map_or(1, |r| r.number);
+                (
+                    latest,
+                    revision::structure(&export_in(&mut tx, plan_id).await?),
+                )
+            }
+        };
+        apply(&mut doc, edit).map_err(|e| {
+            StoreError::Invalid(Message::new(
+                format!("{}: {}", e.field, e.message.ja),
+                format!("{}: {}", e.field, e.message.en),
+            ))
+        })?;
+        let now = now_iso();
+        let version = expected.unwrap_or(0) + 1;
+        let body = structure_json(&doc)?;
+        let done = match expected {
+            None => sqlx::query(
+                "INSERT INTO plan_drafts (plan_id, base_revision, document_json, version, created_at, created_by, updated_at, updated_by) \
+                 VALUES ($1, $2, $3, 1, $4, $5, $4, $5)",
+            )
+            .bind(plan_id)
+            .bind(base as i64)
+            .bind(body)
+            .bind(&now)
+            .bind(&actor.login)
+            .execute(&mut *tx)
+            .await,
+            Some(v) => sqlx::query(
+                "UPDATE plan_drafts SET document_json = $1, version = $2, updated_at = $3, updated_by = $4 \
+                 WHERE plan_id = $5 AND version = $6",
+            )
+            .bind(body)
+            .bind(version)
+            .bind(&now)
+            .bind(&actor.login)
+            .bind(plan_id)
+            .bind(v)
+            .execute(&mut *tx)
+            .await,
+        };
+        match done {
+            Ok(r) if r.rows_affected() == 1 => {}
+            Ok(_) => {
+                return Err(StoreError::Conflict {
+                    expected: expected.unwrap_or(0),
+                    current: version,
+                })
+            }
+            // Another office user started a draft meanwhile.
+            Err(sqlx::Error::Database(d)) if d.is_unique_violation() => {
+                return Err(StoreError::Conflict {
+                    expected: 0,
+                    current: 1,
+                })
+            }
+            Err(e) => return Err(e.into()),
+        }
+        audit(
+            &mut tx,
+            &actor.login,
+            "edit_draft",
+            plan,
+            Change {
+                entity: "draft",
+                key: &version.to_string(),
+                before: None,
+                after: Some(serde_json::to_string(edit).map_err(crate::sql::corrupt)?),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// Throws the draft away (the office, at its current version).
+    pub async fn discard_draft(&self, plan: &PlanRef, expected: i64, actor: &Actor) -> Result<()> {
+        office_only(actor)?;
+        let mut tx = self.begin_write().await?;
+        let plan_id = self.plan_id(&mut tx, plan).await?;
+        let draft = draft_in(&mut tx, plan_id).await?;
+        check_version(draft.as_ref(), Some(expected))?;
+        sqlx::query("DELETE FROM plan_drafts WHERE plan_id = $1")
+            .bind(plan_id)
+            .execute(&mut *tx)
+            .await?;
+        audit(
+            &mut tx,
+            &actor.login,
+            "discard_draft",
+            plan,
+            Change {
+                entity: "draft",
+                key: &expected.to_string(),
+                before: draft.map(|d| json!({"base": d.base}).to_string()),
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adopts the draft as the plan's next revision (kind, date, first
+    /// year, reason and deciding body from `options`), in one transaction
+    /// with the draft's removal. Refused as a conflict when another
+    /// revision was recorded since the draft began.
+    pub async fn adopt_draft(
+        &self,
+        plan: &PlanRef,
+        options: &RevisionOptions,
+        expected: i64,
+        actor: &Actor,
+    ) -> Result<Revised> {
+        office_only(actor)?;
+        let mut tx = self.begin_write().await?;
+        let plan_id = self.plan_id(&mut tx, plan).await?;
+        let draft = draft_in(&mut tx, plan_id).await?;
+        check_version(draft.as_ref(), Some(expected))?;
+        let draft = draft.ok_or_else(|| StoreError::NotFound("draft".into()))?;
+        let done = revise_in(
+            &mut tx,
+            plan,
+            plan_id,
+            &draft.doc,
+            options,
+            Some(draft.base),
+            &actor.login,
+        )
+        .await?;
+        sqlx::query("DELETE FROM plan_drafts WHERE plan_id = $1")
+            .bind(plan_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+}
