@@ -54,8 +54,8 @@ impl AppState {
 /// All routes of the app.
 pub fn router(state: AppState) -> Router {
     use handlers::{
-        account, actuals, admin, fiscal, indicators, items, plans, publish, revisions, session,
-        workbook,
+        account, actuals, admin, drafts, fiscal, indicators, items, plans, publish, revisions,
+        session, workbook,
     };
     Router::new()
         .route("/", get(plans::home))
@@ -81,6 +81,14 @@ pub fn router(state: AppState) -> Router {
         .route("/p/{city}/{plan}/opinion", post(plans::plan_opinion))
         .route("/p/{city}/{plan}/audit", get(plans::audit))
         .route("/p/{city}/{plan}/revisions", get(revisions::page))
+        .route("/p/{city}/{plan}/draft", get(drafts::page))
+        .route("/p/{city}/{plan}/draft/add", post(drafts::add))
+        .route("/p/{city}/{plan}/draft/adopt", post(drafts::adopt))
+        .route("/p/{city}/{plan}/draft/discard", post(drafts::discard))
+        .route(
+            "/p/{city}/{plan}/draft/nodes/{node}",
+            get(drafts::node_form).post(drafts::node_save),
+        )
         .route(
             "/p/{city}/{plan}/workbook",
             get(workbook::download).post(workbook::upload),

@@ -87,6 +87,9 @@ fn notice_key(done: &str) -> Option<&'static str> {
         "password" => "notice.password",
         "actuals" => "notice.actuals",
         "imported" => "notice.imported",
+        "draft_saved" => "notice.draft_saved",
+        "draft_adopted" => "notice.draft_adopted",
+        "draft_discarded" => "notice.draft_discarded",
         _ => return None,
     })
 }

@@ -655,6 +655,11 @@ async fn authorisation_matrix(app: App) {
         ),
         (format!("{PLAN}/audit"), [true, false, false, false]),
         (format!("{PLAN}/revisions"), [true, false, true, false]),
+        (format!("{PLAN}/draft"), [true, false, true, false]),
+        (
+            format!("{PLAN}/draft/nodes/1-1"),
+            [true, false, false, false],
+        ),
         ("/admin/users".into(), [true, false, false, false]),
         (user_page.clone(), [true, false, false, false]),
         ("/admin/audit".into(), [true, false, false, false]),
@@ -1671,6 +1676,108 @@ async fn revisions_in_the_web(app: App) {
     assert_eq!(denied.status, StatusCode::FORBIDDEN);
 }
 
+/// The office revises the plan in the app: a node changed and moved, one
+/// added, a bad move refused with what was typed kept, a stale save a
+/// conflict; the council reads the draft; adopting it makes revision 2.
+async fn revising_in_the_web(app: App) {
+    let mut office = Browser::login_as(&app, "office").await;
+    let page = office.get(&format!("{PLAN}/draft")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.has("id=\"draft-state\"") && page.has("id=\"add-form\""));
+    let form = office.get(&format!("{PLAN}/draft/nodes/1-2")).await;
+    assert!(form.has("研修制度の充実"), "{}", form.body);
+    // Renamed and moved under 基本施策2, in one save.
+    let saved = office
+        .post(
+            &format!("{PLAN}/draft/nodes/1-2"),
+            &[
+                ("action", "save"),
+                ("version", ""),
+                ("title", "研修制度の充実と見直し"),
+                ("parent", "2"),
+                ("departments", "総務課"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    // The same form again (version none): a conflict, typed text kept.
+    let stale = office
+        .post(
+            &format!("{PLAN}/draft/nodes/1-1"),
+            &[
+                ("action", "save"),
+                ("version", ""),
+                ("title", "古い版からの変更"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.has("古い版からの変更") && stale.has("id=\"node-error\""));
+    // Under itself: refused, the field named, what was typed kept.
+    let bad = office
+        .post(
+            &format!("{PLAN}/draft/nodes/1"),
+            &[
+                ("action", "save"),
+                ("version", "1"),
+                ("title", "打ち直した名称"),
+                ("parent", "1-1"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.has("自分自身やその下の項目") && bad.has("打ち直した名称"));
+    let added = office
+        .post(
+            &format!("{PLAN}/draft/add"),
+            &[
+                ("version", "1"),
+                ("parent", "1"),
+                ("level", "initiative"),
+                ("id", "1-new"),
+                ("title", "デジタル人材の育成"),
+                ("departments", "総務課"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let draft = office.get(&format!("{PLAN}/draft")).await;
+    assert!(draft.has("研修制度の充実と見直し") && draft.has("デジタル人材の育成"));
+    assert!(draft.has("id=\"changes\"") && draft.has("1-new"));
+    // The council reads it; an editor may not.
+    let mut council = Browser::login_as(&app, "council").await;
+    let read = council.get(&format!("{PLAN}/draft")).await;
+    assert!(read.has("研修制度の充実と見直し") && !read.has("id=\"adopt-form\""));
+    let mut editor = Browser::login_as(&app, "editor").await;
+    assert_eq!(
+        editor.get(&format!("{PLAN}/draft")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let no = editor
+        .post(&format!("{PLAN}/draft/add"), &[("id", "x"), ("title", "x")])
+        .await;
+    assert_eq!(no.status, StatusCode::FORBIDDEN);
+    // Adopted from FY2026: revision 2, the draft gone.
+    let adopted = office
+        .post(
+            &format!("{PLAN}/draft/adopt"),
+            &[
+                ("version", "2"),
+                ("kind", "見直し"),
+                ("first_year", "令和8年度"),
+                ("reason", "年次見直し"),
+            ],
+        )
+        .await;
+    assert_eq!(adopted.status, StatusCode::SEE_OTHER, "{}", adopted.body);
+    let revisions = app.store.revisions(&plan_ref()).await.unwrap();
+    assert_eq!(revisions.len(), 2);
+    assert_eq!(revisions[1].entry.reason.as_deref(), Some("年次見直し"));
+    assert!(app.store.draft(&plan_ref()).await.unwrap().is_none());
+    let doc = app.store.export_plan(&plan_ref()).await.unwrap();
+    assert!(doc.nodes[1].children.iter().any(|n| n.id == "1-2"));
+}
+
 macro_rules! on_both_backends {
     ($($name:ident => $story:ident;)*) => {
         mod sqlite {
@@ -1707,4 +1814,5 @@ on_both_backends! {
     the_office_publishes_a_closed_year => publishing;
     actuals_are_entered_and_uploaded_in_the_web_app => actuals_in_the_web;
     the_office_and_the_council_read_the_revisions => revisions_in_the_web;
+    the_office_revises_the_plan_in_the_app => revising_in_the_web;
 }

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod actuals;
 pub mod admin;
+pub mod drafts;
 pub mod fiscal;
 pub mod indicators;
 pub mod items;

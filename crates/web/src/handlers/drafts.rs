@@ -1,0 +1,632 @@
+//! The office revises its plan in the web app: a draft revision edited one
+//! node at a time (change, move, renumber, add, retire, restore), previewed
+//! as a diff against the revision it started from, then adopted with a
+//! kind, date, reason and first year, or discarded. The council reads the
+//! draft. Every save is versioned: a stale one is refused with both
+//! versions named and what was typed kept in the form.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use gyokaku_domain::diff::{diff, field_label};
+use gyokaku_domain::edit::{Edit, NodeFields};
+use gyokaku_domain::revision::{self, RevisionOptions};
+use gyokaku_domain::{
+    walk_nodes, Bilingual, FiscalYear, PlanDate, PlanDocument, RetireReason, Retirement, Role,
+};
+use gyokaku_store::{PlanRef, StoreError};
+
+use crate::auth::Auth;
+use crate::error::AppError;
+use crate::form::{CsrfForm, FormData};
+use crate::handlers::{html, see_other};
+use crate::views::Chrome;
+use crate::AppState;
+
+pub struct NodeRow {
+    pub id: String,
+    /// The node's edit page.
+    pub href: String,
+    pub depth: usize,
+    pub label: String,
+    pub title: String,
+    pub departments: String,
+    pub retired: String,
+}
+
+pub struct ChangeRow {
+    pub kind: &'static str,
+    pub subject: String,
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+#[derive(Template)]
+#[template(path = "draft.html")]
+struct DraftPage {
+    chrome: Chrome,
+    heading: String,
+    base_path: String,
+    office: bool,
+    has_draft: bool,
+    base: u32,
+    version: String,
+    updated: String,
+    changes: Vec<ChangeRow>,
+    nodes: Vec<NodeRow>,
+    levels: Vec<(String, String)>,
+    parents: Vec<(String, String)>,
+    departments: Vec<(String, String)>,
+    error: String,
+}
+
+#[derive(Template)]
+#[template(path = "draft_node.html")]
+struct NodePage {
+    chrome: Chrome,
+    heading: String,
+    action: String,
+    back: String,
+    version: String,
+    retired: bool,
+    retirement: String,
+    title: String,
+    title_en: String,
+    number: String,
+    parent: String,
+    body: String,
+    note: String,
+    checked: Vec<String>,
+    parents: Vec<(String, String)>,
+    departments: Vec<(String, String)>,
+    into: Vec<(String, String)>,
+    error: String,
+}
+
+fn plan_ref(city: &str, plan: &str) -> Result<PlanRef, AppError> {
+    Ok(PlanRef {
+        city: gyokaku_domain::LocalGovCode::parse(city).map_err(|_| AppError::NotFound)?,
+        plan: plan.to_string(),
+    })
+}
+
+fn office_or_council(auth: &Auth) -> Result<bool, AppError> {
+    match auth.user().role {
+        Role::Office => Ok(true),
+        Role::Council => Ok(false),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+fn office(auth: &Auth) -> Result<(), AppError> {
+    match auth.user().role {
+        Role::Office => Ok(()),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// The draft, or the plan as it stands where no draft is begun, with the
+/// draft's version (`None`: none yet) and the revision it starts from.
+async fn working(
+    state: &AppState,
+    r: &PlanRef,
+) -> Result<(PlanDocument, Option<i64>, u32, String), AppError> {
+    let not_found = |e: StoreError| match e {
+        StoreError::NotFound(_) => AppError::NotFound,
+        e => e.into(),
+    };
+    match state.store.draft(r).await.map_err(not_found)? {
+        Some(d) => Ok((
+            d.doc,
+            Some(d.version),
+            d.base,
+            format!("{} {}", d.updated_at, d.updated_by),
+        )),
+        None => {
+            let doc = state.store.export_plan(r).await.map_err(not_found)?;
+            let base = state
+                .store
+                .revisions(r)
+                .await?
+                .last()
+                .map_or(1, |x| x.number);
+            Ok((revision::structure(&doc), None, base, String::new()))
+        }
+    }
+}
+
+/// Nodes a node may sit under: those still reported on, as `id title`.
+fn parent_choices(doc: &PlanDocument) -> Vec<(String, String)> {
+    walk_nodes(&doc.nodes)
+        .into_iter()
+        .filter(|(n, _, _)| n.retired.is_none())
+        .map(|(n, depth, _)| {
+            (
+                n.id.clone(),
+                format!("{}{} {}", "　".repeat(depth), n.id, n.title),
+            )
+        })
+        .collect()
+}
+
+fn department_choices(doc: &PlanDocument) -> Vec<(String, String)> {
+    doc.organisation
+        .flatten()
+        .into_iter()
+        .map(|(d, _)| (d.id.clone(), d.name.clone()))
+        .collect()
+}
+
+/// A number typed as 3 or ３; empty is none.
+fn parse_number(s: &str) -> Result<Option<u32>, AppError> {
+    let ascii: String = s
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            c => c,
+        })
+        .collect();
+    if ascii.is_empty() {
+        return Ok(None);
+    }
+    ascii.parse::<u32>().map(Some).map_err(|_| {
+        AppError::BadRequest(
+            format!("番号「{s}」を数として読めません"),
+            format!("cannot read the number '{s}'"),
+        )
+    })
+}
+
+fn text(form: &FormData, name: &str) -> Option<String> {
+    form.get(name).map(str::to_string)
+}
+
+/// A node's fields as submitted.
+fn fields_of(form: &FormData) -> Result<NodeFields, AppError> {
+    Ok(NodeFields {
+        title: form.raw("title").trim().to_string(),
+        title_en: text(form, "title_en"),
+        body: text(form, "body"),
+        number: parse_number(form.raw("number"))?,
+        parent: text(form, "parent"),
+        departments: form.all("departments").map(str::to_string).collect(),
+        note: text(form, "note"),
+    })
+}
+
+fn version_of(form: &FormData) -> Option<i64> {
+    form.get("version").and_then(|v| v.parse().ok())
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((city, plan)): Path<(String, String)>,
+    Query(q): Query<Done>,
+) -> Result<Response, AppError> {
+    let office = office_or_council(&auth)?;
+    let r = plan_ref(&city, &plan)?;
+    draft_page(
+        &state,
+        &auth,
+        &r,
+        office,
+        q.done.as_deref(),
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+async fn draft_page(
+    state: &AppState,
+    auth: &Auth,
+    r: &PlanRef,
+    office: bool,
+    done: Option<&str>,
+    error: String,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let tr = auth.tr;
+    let lang = tr.lang;
+    let (doc, version, base, updated) = working(state, r).await?;
+    let changes = if version.is_some() {
+        let snap = state.store.snapshot(r).await?;
+        match snap.structure(base) {
+            Some(before) => diff(&before, &doc)
+                .iter()
+                .map(|c| ChangeRow {
+                    kind: c.kind.label(lang),
+                    subject: c.subject.label(lang),
+                    field: c
+                        .field
+                        .map(|f| field_label(f, lang).to_string())
+                        .unwrap_or_default(),
+                    before: c.before.clone().unwrap_or_default(),
+                    after: c.after.clone().unwrap_or_default(),
+                })
+                .collect(),
+            None => Vec::new(),
+        }
+    } else {
+        Vec::new()
+    };
+    let base_path = format!("/p/{}/{}", r.city, r.plan);
+    let names: std::collections::HashMap<String, String> =
+        department_choices(&doc).into_iter().collect();
+    let nodes = walk_nodes(&doc.nodes)
+        .into_iter()
+        .map(|(n, depth, parent)| {
+            let level = doc.header.levels.iter().find(|l| l.key == n.level);
+            NodeRow {
+                id: n.id.clone(),
+                href: format!(
+                    "{base_path}/draft/nodes/{}",
+                    crate::error::url_encode(&n.id)
+                ),
+                depth,
+                label: level
+                    .map(|l| l.label(n.number, parent.and_then(|p| p.number)))
+                    .unwrap_or_default(),
+                title: n.title.clone(),
+                departments: n
+                    .departments
+                    .iter()
+                    .map(|d| names.get(d).cloned().unwrap_or_else(|| d.clone()))
+                    .collect::<Vec<_>>()
+                    .join(tr.s("comma")),
+                retired: n
+                    .retired
+                    .as_ref()
+                    .map(|x| gyokaku_domain::diff::retirement_text(x, lang))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let title = doc.header.plan.title.clone();
+    let page = DraftPage {
+        chrome: Chrome::new(auth, tr.s("draft.title"), format!("{base_path}/draft"))
+            .crumb(tr.s("home.title"), "/")
+            .crumb(title.clone(), base_path.clone())
+            .with_notice(done),
+        heading: format!("{} — {title}", tr.s("draft.title")),
+        base_path,
+        office,
+        has_draft: version.is_some(),
+        base,
+        version: version.map(|v| v.to_string()).unwrap_or_default(),
+        updated,
+        changes,
+        nodes,
+        levels: doc
+            .header
+            .levels
+            .iter()
+            .map(|l| {
+                (
+                    l.key.clone(),
+                    l.name.clone().unwrap_or_else(|| l.key.clone()),
+                )
+            })
+            .collect(),
+        parents: parent_choices(&doc),
+        departments: department_choices(&doc),
+        error,
+    };
+    let mut resp = html(&page)?;
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+/// The message and status of a refused save, shown on the page again.
+fn refusal(tr: crate::i18n::Tr, e: AppError) -> Result<(String, StatusCode), AppError> {
+    let both = |m: String| m;
+    match e {
+        AppError::Store(StoreError::Invalid(m)) => Ok((
+            both(if tr.lang == gyokaku_domain::present::Lang::Ja {
+                m.ja
+            } else {
+                m.en
+            }),
+            StatusCode::BAD_REQUEST,
+        )),
+        AppError::Store(e @ StoreError::Conflict { .. }) => Ok((
+            if tr.lang == gyokaku_domain::present::Lang::Ja {
+                e.ja()
+            } else {
+                e.en()
+            },
+            StatusCode::CONFLICT,
+        )),
+        AppError::BadRequest(ja, en) => Ok((
+            if tr.lang == gyokaku_domain::present::Lang::Ja {
+                ja
+            } else {
+                en
+            },
+            StatusCode::BAD_REQUEST,
+        )),
+        e => Err(e),
+    }
+}
+
+pub async fn node_form(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((city, plan, id)): Path<(String, String, String)>,
+) -> Result<Response, AppError> {
+    office(&auth)?;
+    let r = plan_ref(&city, &plan)?;
+    let (doc, version, _, _) = working(&state, &r).await?;
+    let (n, _, parent) = walk_nodes(&doc.nodes)
+        .into_iter()
+        .find(|(n, _, _)| n.id == id)
+        .ok_or(AppError::NotFound)?;
+    let fields = NodeFields::of(n, parent.map(|p| p.id.as_str()));
+    node_page(
+        &auth,
+        &r,
+        &doc,
+        &id,
+        version,
+        &fields,
+        String::new(),
+        StatusCode::OK,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn node_page(
+    auth: &Auth,
+    r: &PlanRef,
+    doc: &PlanDocument,
+    id: &str,
+    version: Option<i64>,
+    f: &NodeFields,
+    error: String,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let tr = auth.tr;
+    let base_path = format!("/p/{}/{}", r.city, r.plan);
+    let n = walk_nodes(&doc.nodes)
+        .into_iter()
+        .find(|(n, _, _)| n.id == id)
+        .map(|(n, _, _)| n)
+        .ok_or(AppError::NotFound)?;
+    let page = NodePage {
+        chrome: Chrome::new(
+            auth,
+            tr.s("draft.edit_node"),
+            format!("{base_path}/draft/nodes/{id}"),
+        )
+        .crumb(tr.s("home.title"), "/")
+        .crumb(doc.header.plan.title.clone(), base_path.clone())
+        .crumb(tr.s("draft.title"), format!("{base_path}/draft")),
+        heading: format!("{} — {} {}", tr.s("draft.edit_node"), id, n.title),
+        action: format!("{base_path}/draft/nodes/{}", crate::error::url_encode(id)),
+        back: format!("{base_path}/draft"),
+        version: version.map(|v| v.to_string()).unwrap_or_default(),
+        retired: n.retired.is_some(),
+        retirement: n
+            .retired
+            .as_ref()
+            .map(|x| gyokaku_domain::diff::retirement_text(x, tr.lang))
+            .unwrap_or_default(),
+        title: f.title.clone(),
+        title_en: f.title_en.clone().unwrap_or_default(),
+        number: f.number.map(|n| n.to_string()).unwrap_or_default(),
+        parent: f.parent.clone().unwrap_or_default(),
+        body: f.body.clone().unwrap_or_default(),
+        note: f.note.clone().unwrap_or_default(),
+        checked: f.departments.clone(),
+        parents: parent_choices(doc)
+            .into_iter()
+            .filter(|(p, _)| p != id)
+            .collect(),
+        departments: department_choices(doc),
+        into: parent_choices(doc)
+            .into_iter()
+            .filter(|(p, _)| p != id)
+            .collect(),
+        error,
+    };
+    let mut resp = html(&page)?;
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+/// Saves a node's form (`action` save, retire or restore) into the draft.
+pub async fn node_save(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((city, plan, id)): Path<(String, String, String)>,
+    CsrfForm(form): CsrfForm,
+) -> Result<Response, AppError> {
+    office(&auth)?;
+    let r = plan_ref(&city, &plan)?;
+    let actor = auth.user().actor();
+    let expected = version_of(&form);
+    let typed = fields_of(&form);
+    let edit = match form.get("action") {
+        Some("retire") => Ok(Edit::Retire {
+            id: id.clone(),
+            retirement: Retirement {
+                last_year: None,
+                reason: match form.get("reason") {
+                    Some("completed") => Some(RetireReason::Completed),
+                    Some("merged") => Some(RetireReason::Merged),
+                    Some("abolished") => Some(RetireReason::Abolished),
+                    _ => None,
+                },
+                into: text(&form, "into"),
+                note: text(&form, "retire_note"),
+            },
+        }),
+        Some("restore") => Ok(Edit::Restore { id: id.clone() }),
+        _ => fields_of(&form).map(|fields| Edit::Change {
+            id: id.clone(),
+            fields,
+        }),
+    };
+    let saved = match edit {
+        Ok(edit) => state
+            .store
+            .edit_draft(&r, &edit, expected, &actor)
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(_) => Ok(see_other(
+            &format!("/p/{}/{}/draft", r.city, r.plan),
+            "draft_saved",
+        )),
+        Err(e) => {
+            let (message, status) = refusal(auth.tr, e)?;
+            // The form again, as typed (the number as typed is lost only
+            // when it could not be read).
+            let (doc, version, _, _) = working(&state, &r).await?;
+            let fields = typed.unwrap_or_else(|_| NodeFields {
+                title: form.raw("title").to_string(),
+                ..Default::default()
+            });
+            node_page(&auth, &r, &doc, &id, version, &fields, message, status)
+        }
+    }
+}
+
+/// Adds a node to the draft.
+pub async fn add(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((city, plan)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm,
+) -> Result<Response, AppError> {
+    office(&auth)?;
+    let r = plan_ref(&city, &plan)?;
+    let actor = auth.user().actor();
+    let saved = match fields_of(&form) {
+        Ok(fields) => state
+            .store
+            .edit_draft(
+                &r,
+                &Edit::Add {
+                    id: form.raw("id").trim().to_string(),
+                    level: form.raw("level").to_string(),
+                    fields,
+                },
+                version_of(&form),
+                &actor,
+            )
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(_) => Ok(see_other(
+            &format!("/p/{}/{}/draft", r.city, r.plan),
+            "draft_saved",
+        )),
+        Err(e) => {
+            let (message, status) = refusal(auth.tr, e)?;
+            draft_page(&state, &auth, &r, true, None, message, status).await
+        }
+    }
+}
+
+/// Adopts the draft as the plan's next revision.
+pub async fn adopt(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((city, plan)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm,
+) -> Result<Response, AppError> {
+    office(&auth)?;
+    let r = plan_ref(&city, &plan)?;
+    let actor = auth.user().actor();
+    let parsed = (|| -> Result<RevisionOptions, AppError> {
+        let first_year = FiscalYear::parse(form.raw("first_year").trim()).map_err(|e| {
+            AppError::BadRequest(
+                format!("最初の年度: {}", e.ja()),
+                format!("first year: {}", e.en()),
+            )
+        })?;
+        let date = match form.get("date") {
+            None => None,
+            Some(d) => Some(PlanDate::parse(d).map_err(|e| {
+                AppError::BadRequest(format!("決定日: {}", e.ja()), format!("date: {}", e.en()))
+            })?),
+        };
+        Ok(RevisionOptions {
+            kind: Some(form.get("kind").unwrap_or("見直し").to_string()),
+            date,
+            first_year: Some(first_year),
+            reason: text(&form, "reason"),
+            decided_by: text(&form, "decided_by"),
+        })
+    })();
+    let expected = version_of(&form).unwrap_or(0);
+    let done = match parsed {
+        Ok(options) => state
+            .store
+            .adopt_draft(&r, &options, expected, &actor)
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(_) => Ok(see_other(
+            &format!("/p/{}/{}/revisions", r.city, r.plan),
+            "draft_adopted",
+        )),
+        Err(AppError::Store(e @ StoreError::RevisionConflict { .. })) => {
+            let message = if auth.tr.lang == gyokaku_domain::present::Lang::Ja {
+                e.ja()
+            } else {
+                e.en()
+            };
+            draft_page(&state, &auth, &r, true, None, message, StatusCode::CONFLICT).await
+        }
+        Err(e) => {
+            let (message, status) = refusal(auth.tr, e)?;
+            draft_page(&state, &auth, &r, true, None, message, status).await
+        }
+    }
+}
+
+/// Throws the draft away.
+pub async fn discard(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((city, plan)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm,
+) -> Result<Response, AppError> {
+    office(&auth)?;
+    let r = plan_ref(&city, &plan)?;
+    let actor = auth.user().actor();
+    match state
+        .store
+        .discard_draft(&r, version_of(&form).unwrap_or(0), &actor)
+        .await
+    {
+        Ok(()) => Ok(see_other(
+            &format!("/p/{}/{}/draft", r.city, r.plan),
+            "draft_discarded",
+        )),
+        Err(e) => {
+            let (message, status) = refusal(auth.tr, e.into())?;
+            draft_page(&state, &auth, &r, true, None, message, status).await
+        }
+    }
+    .map(IntoResponse::into_response)
+}
