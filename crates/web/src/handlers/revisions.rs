@@ -51,6 +51,8 @@ struct RevisionsPage {
 pub struct Compare {
     from: Option<String>,
     to: Option<String>,
+    /// A notice after a redirect (a draft adopted).
+    done: Option<String>,
 }
 
 /// A revision number from the query, or `default`; one not stored is a 404.
@@ -131,7 +133,8 @@ pub async fn page(
     html(&RevisionsPage {
         chrome: Chrome::new(&auth, tr.s("revisions.title"), format!("{base}/revisions"))
             .crumb(tr.s("home.title"), "/")
-            .crumb(title.clone(), base.clone()),
+            .crumb(title.clone(), base.clone())
+            .with_notice(q.done.as_deref()),
         heading: format!("{} — {title}", tr.s("revisions.title")),
         action: format!("{base}/revisions"),
         rows,
