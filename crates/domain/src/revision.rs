@@ -170,6 +170,32 @@ pub fn revise(
             None => next.nodes.push(kept),
         }
     }
+    // What the folder retires without saying until when ends the year before.
+    let was_retired: HashSet<String> = walk_nodes(&current.nodes)
+        .into_iter()
+        .filter(|(n, _, _)| n.retired.is_some())
+        .map(|(n, _, _)| n.id.clone())
+        .collect();
+    let mut stack: Vec<&mut Node> = next.nodes.iter_mut().collect();
+    while let Some(n) = stack.pop() {
+        if let Some(r) = n.retired.as_mut() {
+            if r.last_year.is_none() && !was_retired.contains(&n.id) {
+                r.last_year = last_year;
+            }
+        }
+        stack.extend(n.children.iter_mut());
+    }
+    for ind in &mut next.indicators {
+        let newly = current
+            .indicators
+            .iter()
+            .any(|c| c.id == ind.id && c.retired.is_none());
+        if let Some(r) = ind.retired.as_mut().filter(|r| r.last_year.is_none()) {
+            if newly {
+                r.last_year = last_year;
+            }
+        }
+    }
     let listed: HashSet<&str> = folder.indicators.iter().map(|i| i.id.as_str()).collect();
     for ind in &current.indicators {
         if !listed.contains(ind.id.as_str()) {
@@ -326,6 +352,49 @@ mod tests {
 
     fn fy(y: i32) -> FiscalYear {
         FiscalYear::new(y).unwrap()
+    }
+
+    #[test]
+    fn a_revision_retires_what_the_folder_drops_and_dates_what_it_retires() {
+        use crate::plan::RetireReason;
+        let current = crate::classify::tests::doc();
+        let mut folder = current.clone();
+        // 1-3 dropped from the folder; 1-2 retired there without a year.
+        folder.nodes[0].children.retain(|n| n.id != "1-3");
+        folder.nodes[0].children[1].retired = Some(Retirement {
+            last_year: None,
+            reason: Some(RetireReason::Merged),
+            into: Some("1-1".into()),
+            note: None,
+        });
+        let next = revise(&current, &folder, fy(2026));
+        let kept: Vec<&Node> = next.nodes[0].children.iter().collect();
+        assert_eq!(kept.len(), 3, "nothing is dropped");
+        let r12 = kept[1].retired.as_ref().unwrap();
+        assert_eq!(
+            (r12.last_year, r12.into.as_deref()),
+            (Some(fy(2025)), Some("1-1"))
+        );
+        let r13 = kept[2].retired.as_ref().unwrap();
+        assert_eq!(
+            (kept[2].id.as_str(), r13.last_year, r13.reason),
+            ("1-3", Some(fy(2025)), None)
+        );
+        // A later revision keeps the year an earlier one set.
+        let later = revise(&next, &next, fy(2028));
+        assert_eq!(
+            later.nodes[0].children[2]
+                .retired
+                .as_ref()
+                .unwrap()
+                .last_year,
+            Some(fy(2025))
+        );
+        // What the model of the new revision reports on.
+        let mut stripped = next.clone();
+        let gone = strip_retired(&mut stripped);
+        assert_eq!(gone.nodes.len(), 2);
+        assert_eq!(stripped.nodes[0].children.len(), 1);
     }
 
     #[test]
