@@ -12,7 +12,7 @@ pub mod workbook;
 mod write;
 
 pub use error::{ExportError, ImportError, ImportErrors, Location};
-pub use read::read_plan_dir;
+pub use read::{check_document, read_plan_dir};
 pub use tables::{
     read_actuals, read_actuals_csv, read_actuals_xlsx, read_fiscal_csv, ActualCheck,
     ACTUALS_COLUMNS, ACTUALS_OPTIONAL,

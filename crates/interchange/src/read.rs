@@ -62,6 +62,19 @@ pub fn read_plan_dir(dir: &Path) -> Result<PlanDocument, ImportErrors> {
     }
 }
 
+/// Checks a plan made in memory (the web app's new plans and drafts) as
+/// `check` checks a folder: every problem, each named by the file and field
+/// a folder would hold it in (`plan/nodes.yaml [id=1-2].title`).
+pub fn check_document(doc: &mut PlanDocument) -> Result<(), ImportErrors> {
+    let mut errors = Vec::new();
+    validate::check_plan(Path::new("plan"), doc, &mut errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ImportErrors(errors))
+    }
+}
+
 /// The most a plan folder's file may hold: far above any plan (石岡's
 /// largest file is under 100 KiB), far below what would strain memory.
 pub(crate) const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;

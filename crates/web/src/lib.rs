@@ -55,7 +55,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     use handlers::{
         account, actuals, admin, drafts, fiscal, indicators, items, plans, publish, revisions,
-        session, workbook,
+        session, start, workbook,
     };
     Router::new()
         .route("/", get(plans::home))
@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .route("/p/{city}/{plan}/opinion", post(plans::plan_opinion))
         .route("/p/{city}/{plan}/audit", get(plans::audit))
         .route("/p/{city}/{plan}/revisions", get(revisions::page))
+        .route("/plans/new", get(start::form).post(start::create))
         .route("/p/{city}/{plan}/draft", get(drafts::page))
         .route("/p/{city}/{plan}/draft/add", post(drafts::add))
         .route("/p/{city}/{plan}/draft/adopt", post(drafts::adopt))

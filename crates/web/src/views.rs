@@ -88,6 +88,7 @@ fn notice_key(done: &str) -> Option<&'static str> {
         "actuals" => "notice.actuals",
         "imported" => "notice.imported",
         "draft_saved" => "notice.draft_saved",
+        "plan_started" => "notice.plan_started",
         "draft_adopted" => "notice.draft_adopted",
         "draft_discarded" => "notice.draft_discarded",
         _ => return None,

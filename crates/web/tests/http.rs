@@ -656,6 +656,7 @@ async fn authorisation_matrix(app: App) {
         (format!("{PLAN}/audit"), [true, false, false, false]),
         (format!("{PLAN}/revisions"), [true, false, true, false]),
         (format!("{PLAN}/draft"), [true, false, true, false]),
+        ("/plans/new".into(), [true, false, false, false]),
         (
             format!("{PLAN}/draft/nodes/1-1"),
             [true, false, false, false],
@@ -1778,6 +1779,119 @@ async fn revising_in_the_web(app: App) {
     assert!(doc.nodes[1].children.iter().any(|n| n.id == "1-2"));
 }
 
+/// The office starts a plan for a city picked from the national list,
+/// from a template, adds a policy and an item with its department in the
+/// draft, adopts it, and the dashboard counts the item.
+async fn starting_a_plan(app: App) {
+    let mut office = Browser::login_as(&app, "office").await;
+    let home = office.get("/").await;
+    assert!(home.has("id=\"new-plan\""));
+    let pick = office
+        .get("/plans/new?pref=%E8%8C%A8%E5%9F%8E%E7%9C%8C")
+        .await;
+    assert_eq!(pick.status, StatusCode::OK);
+    assert!(pick.has("水戸市 (082015)") && pick.has("id=\"start-form\""));
+    let fields = |id: &'static str, departments: &'static str| {
+        vec![
+            ("city", "082015"),
+            ("id", id),
+            ("title", "水戸市行財政改革大綱"),
+            ("generation", "第1次"),
+            ("period_from", "令和8年度"),
+            ("period_to", "R12"),
+            ("template", "three"),
+            ("departments", departments),
+        ]
+    };
+    // A department line that is not 部 or 部/課: refused, typed text kept.
+    let bad = office
+        .post("/plans/new", &fields("taiko-1", "総務部/総務課/係"))
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.has("1行目") && bad.has("水戸市行財政改革大綱"),
+        "{}",
+        bad.body
+    );
+    // The id of a plan the city already has: refused.
+    let taken = office
+        .post(
+            "/plans/new",
+            &[
+                ("city", "082058"),
+                ("id", "challenge"),
+                ("title", "重複"),
+                ("template", "two"),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::CONFLICT, "{}", taken.body);
+    let made = office
+        .post(
+            "/plans/new",
+            &fields("taiko-1", "総務部\n総務部/行政改革課\n財政課"),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    assert_eq!(made.location, "/p/082015/taiko-1/draft?done=plan_started");
+    let plan = "/p/082015/taiko-1";
+    let draft = office.get(&made.location).await;
+    assert!(draft.has("計画を作りました"), "{}", draft.body);
+    for (version, parent, level, id, title, dept) in [
+        ("", "", "policy", "1", "持続可能な行財政運営", ""),
+        ("1", "1", "measure", "1-1", "公共施設の最適化", ""),
+        (
+            "2",
+            "1-1",
+            "item",
+            "1-1-1",
+            "公共施設等総合管理計画の推進",
+            "総務部/行政改革課",
+        ),
+    ] {
+        let added = office
+            .post(
+                &format!("{plan}/draft/add"),
+                &[
+                    ("version", version),
+                    ("parent", parent),
+                    ("level", level),
+                    ("id", id),
+                    ("number", "1"),
+                    ("title", title),
+                    ("departments", dept),
+                ],
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{id}: {}", added.body);
+    }
+    let adopted = office
+        .post(
+            &format!("{plan}/draft/adopt"),
+            &[
+                ("version", "3"),
+                ("kind", "策定"),
+                ("first_year", "令和8年度"),
+            ],
+        )
+        .await;
+    assert_eq!(adopted.status, StatusCode::SEE_OTHER, "{}", adopted.body);
+    let dash = office.get(&format!("{plan}?fy=2026")).await;
+    assert_eq!(dash.status, StatusCode::OK);
+    assert!(
+        dash.has("公共施設等総合管理計画の推進") && dash.has("行政改革課"),
+        "{}",
+        dash.body
+    );
+    let r = PlanRef {
+        city: "082015".parse().unwrap(),
+        plan: "taiko-1".into(),
+    };
+    let doc = app.store.export_plan(&r).await.unwrap();
+    assert_eq!(doc.header.city.name, "水戸市");
+    assert_eq!(doc.header.status_scale.len(), 6);
+}
+
 macro_rules! on_both_backends {
     ($($name:ident => $story:ident;)*) => {
         mod sqlite {
@@ -1815,4 +1929,5 @@ on_both_backends! {
     actuals_are_entered_and_uploaded_in_the_web_app => actuals_in_the_web;
     the_office_and_the_council_read_the_revisions => revisions_in_the_web;
     the_office_revises_the_plan_in_the_app => revising_in_the_web;
+    the_office_starts_a_plan_from_a_template => starting_a_plan;
 }

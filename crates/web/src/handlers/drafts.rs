@@ -194,7 +194,12 @@ fn fields_of(form: &FormData) -> Result<NodeFields, AppError> {
         body: text(form, "body"),
         number: parse_number(form.raw("number"))?,
         parent: text(form, "parent"),
-        departments: form.all("departments").map(str::to_string).collect(),
+        departments: form
+            .all("departments")
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_string)
+            .collect(),
         note: text(form, "note"),
     })
 }

@@ -12,6 +12,7 @@ pub mod plans;
 pub mod publish;
 pub mod revisions;
 pub mod session;
+pub mod start;
 pub mod workbook;
 
 use askama::Template;
