@@ -7,7 +7,8 @@
 
 use std::collections::HashSet;
 
-use crate::plan::{walk_nodes, Node, PlanDocument, Retirement};
+use crate::indicator::{Baseline, IndicatorKind, Target};
+use crate::plan::{walk_nodes, Indicator, Node, PlanDocument, Retirement};
 use crate::text::Message;
 
 /// The longest title or id an edit accepts (characters).
@@ -44,6 +45,41 @@ impl NodeFields {
     }
 }
 
+/// An indicator's fields as the office edits them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct IndicatorFields {
+    /// The node it measures; `None` for the whole plan.
+    pub node: Option<String>,
+    pub kind: IndicatorKind,
+    pub name: String,
+    pub unit: Option<String>,
+    pub definition: Option<String>,
+    pub source: Option<String>,
+    pub cumulative: bool,
+    pub challenge: bool,
+    pub baseline: Option<Baseline>,
+    pub target: Option<Target>,
+    pub note: Option<String>,
+}
+
+impl IndicatorFields {
+    pub fn of(i: &Indicator) -> IndicatorFields {
+        IndicatorFields {
+            node: i.node.clone(),
+            kind: i.kind,
+            name: i.name.clone(),
+            unit: i.unit.clone(),
+            definition: i.definition.clone(),
+            source: i.source.clone(),
+            cumulative: i.cumulative,
+            challenge: i.challenge,
+            baseline: i.baseline.clone(),
+            target: i.target.clone(),
+            note: i.note.clone(),
+        }
+    }
+}
+
 /// One edit of a draft (serialised as the audit log records it).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "edit", rename_all = "snake_case")]
@@ -60,6 +96,83 @@ pub enum Edit {
     Retire { id: String, retirement: Retirement },
     /// Bring a retired node (and what was retired with it) back.
     Restore { id: String },
+    /// Change an indicator: what it measures, its baseline and target.
+    ChangeIndicator { id: String, fields: IndicatorFields },
+    /// Add an indicator at the end of the list.
+    AddIndicator { id: String, fields: IndicatorFields },
+    /// Retire an indicator (its actuals stay).
+    RetireIndicator { id: String, retirement: Retirement },
+}
+
+fn check_indicator(doc: &PlanDocument, f: &IndicatorFields) -> Result<(), FieldError> {
+    let name = f.name.trim();
+    if name.is_empty() || name.chars().count() > MAX_TITLE {
+        return Err(refuse(
+            "name",
+            format!("指標名を{MAX_TITLE}文字以内で入力してください"),
+            format!("enter the indicator's name, at most {MAX_TITLE} characters"),
+        ));
+    }
+    if let Some(node_id) = &f.node {
+        let (n, _) = node(doc, node_id).map_err(|mut e| {
+            e.field = "node";
+            e
+        })?;
+        if n.retired.is_some() {
+            return Err(refuse(
+                "node",
+                format!("項目「{node_id}」は廃止・統合されています"),
+                format!("node '{node_id}' is retired"),
+            ));
+        }
+    }
+    if let Some(b) = &f.baseline {
+        if b.value.is_some() && b.pending.is_some() {
+            return Err(refuse(
+                "baseline_value",
+                "基準値は数値か未定の書き方のどちらか一方を入力してください",
+                "give the baseline as a value or as pending text, not both",
+            ));
+        }
+    }
+    if let Some(t) = &f.target {
+        if t.kind.needs_value() && t.value.is_none() {
+            return Err(refuse(
+                "target_value",
+                "この種類の目標には目標値（数値）が必要です",
+                "a target of this kind needs a value",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn set_indicator(i: &mut Indicator, f: &IndicatorFields) {
+    let clean = |s: &Option<String>| s.clone().filter(|t| !t.trim().is_empty());
+    i.node = f.node.clone();
+    i.kind = f.kind;
+    i.name = f.name.trim().to_string();
+    i.unit = clean(&f.unit);
+    i.definition = clean(&f.definition);
+    i.source = clean(&f.source);
+    i.cumulative = f.cumulative;
+    i.challenge = f.challenge;
+    i.baseline = f.baseline.clone();
+    i.target = f.target.clone();
+    i.note = clean(&f.note);
+}
+
+fn indicator_at(doc: &PlanDocument, id: &str) -> Result<usize, FieldError> {
+    doc.indicators
+        .iter()
+        .position(|i| i.id == id)
+        .ok_or_else(|| {
+            refuse(
+                "id",
+                format!("指標「{id}」はこの計画にありません"),
+                format!("indicator '{id}' is not in this plan"),
+            )
+        })
 }
 
 /// A refused edit: the form field at fault and why.
@@ -422,6 +535,68 @@ pub fn apply(doc: &mut PlanDocument, edit: &Edit) -> Result<(), FieldError> {
             }
             Ok(())
         }
+        Edit::ChangeIndicator { id, fields } => {
+            let at = indicator_at(doc, id)?;
+            check_indicator(doc, fields)?;
+            set_indicator(&mut doc.indicators[at], fields);
+            Ok(())
+        }
+        Edit::AddIndicator { id, fields } => {
+            let id = id.trim();
+            if id.is_empty()
+                || id.chars().count() > MAX_ID
+                || id
+                    .chars()
+                    .any(|c| c.is_whitespace() || c == '/' || c.is_control())
+            {
+                return Err(refuse(
+                    "id",
+                    format!("ID は{MAX_ID}文字以内で、空白と / を含めずに入力してください"),
+                    format!("an id has at most {MAX_ID} characters, without spaces or /"),
+                ));
+            }
+            if doc.indicators.iter().any(|i| i.id == id) {
+                return Err(refuse(
+                    "id",
+                    format!("指標ID「{id}」はすでに使われています（廃止した指標を含む）"),
+                    format!("indicator id '{id}' is already used (retired ones included)"),
+                ));
+            }
+            check_indicator(doc, fields)?;
+            let mut i = Indicator {
+                id: id.to_string(),
+                node: None,
+                kind: fields.kind,
+                name: String::new(),
+                definition: None,
+                unit: None,
+                source: None,
+                cumulative: false,
+                challenge: false,
+                baseline: None,
+                target: None,
+                note: None,
+                retired: None,
+            };
+            set_indicator(&mut i, fields);
+            doc.indicators.push(i);
+            Ok(())
+        }
+        Edit::RetireIndicator { id, retirement } => {
+            let at = indicator_at(doc, id)?;
+            if doc.indicators[at].retired.is_some() {
+                return Err(refuse(
+                    "id",
+                    format!("指標「{id}」はすでに廃止されています"),
+                    format!("indicator '{id}' is retired already"),
+                ));
+            }
+            doc.indicators[at].retired = Some(Retirement {
+                into: None,
+                ..retirement.clone()
+            });
+            Ok(())
+        }
         Edit::Restore { id } => {
             let (n, parent) = node(doc, id)?;
             if n.retired.is_none() {
@@ -598,6 +773,98 @@ mod tests {
             assert!(e.message.ja.contains(text), "{}", e.message.ja);
             assert_eq!(d, before, "{edit:?} changed the draft");
         }
+    }
+
+    #[test]
+    fn indicators_are_added_and_changed_with_their_targets_checked() {
+        use crate::indicator::TargetKind;
+        let mut d = doc();
+        let fields = IndicatorFields {
+            node: Some("1-1".into()),
+            kind: IndicatorKind::Outcome,
+            name: "窓口の待ち時間".into(),
+            unit: Some("分".into()),
+            definition: None,
+            source: None,
+            cumulative: false,
+            challenge: false,
+            baseline: None,
+            target: Some(Target {
+                fy: None,
+                kind: TargetKind::AtMost,
+                value: None,
+                text: None,
+            }),
+            note: None,
+        };
+        let before = d.clone();
+        let e = apply(
+            &mut d,
+            &Edit::AddIndicator {
+                id: "wait".into(),
+                fields: fields.clone(),
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "target_value");
+        assert_eq!(d, before);
+        let mut ok = fields.clone();
+        ok.target.as_mut().unwrap().value = Some(crate::numbers::Decimal::parse("15").unwrap());
+        apply(
+            &mut d,
+            &Edit::AddIndicator {
+                id: "wait".into(),
+                fields: ok.clone(),
+            },
+        )
+        .unwrap();
+        let e = apply(
+            &mut d,
+            &Edit::AddIndicator {
+                id: "wait".into(),
+                fields: ok.clone(),
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "id");
+        let elsewhere = IndicatorFields {
+            node: Some("9-9".into()),
+            ..ok.clone()
+        };
+        let e = apply(
+            &mut d,
+            &Edit::ChangeIndicator {
+                id: "wait".into(),
+                fields: elsewhere,
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "node");
+        let tighter = IndicatorFields {
+            target: Some(Target {
+                value: Some(crate::numbers::Decimal::parse("10").unwrap()),
+                ..ok.target.clone().unwrap()
+            }),
+            ..ok
+        };
+        apply(
+            &mut d,
+            &Edit::ChangeIndicator {
+                id: "wait".into(),
+                fields: tighter,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            d.indicators[0]
+                .target
+                .as_ref()
+                .unwrap()
+                .value
+                .map(|v| v.to_string())
+                .as_deref(),
+            Some("10")
+        );
     }
 
     #[test]

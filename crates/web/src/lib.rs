@@ -87,6 +87,14 @@ pub fn router(state: AppState) -> Router {
         .route("/p/{city}/{plan}/draft/adopt", post(drafts::adopt))
         .route("/p/{city}/{plan}/draft/discard", post(drafts::discard))
         .route(
+            "/p/{city}/{plan}/draft/indicators",
+            post(drafts::add_indicator),
+        )
+        .route(
+            "/p/{city}/{plan}/draft/indicators/{indicator}",
+            get(drafts::indicator_form).post(drafts::indicator_save),
+        )
+        .route(
             "/p/{city}/{plan}/draft/nodes/{node}",
             get(drafts::node_form).post(drafts::node_save),
         )

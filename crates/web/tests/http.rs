@@ -1865,11 +1865,53 @@ async fn starting_a_plan(app: App) {
             .await;
         assert_eq!(added.status, StatusCode::SEE_OTHER, "{id}: {}", added.body);
     }
+    // An indicator: a bound without its value is refused, field named.
+    let indicator = |version: &'static str, value: &'static str| {
+        vec![
+            ("version", version),
+            ("id", "floor-area"),
+            ("name", "公共施設の延床面積"),
+            ("kind", "outcome"),
+            ("node", "1-1-1"),
+            ("unit", "㎡"),
+            ("target_kind", "at_most"),
+            ("target_fy", "令和12年度"),
+            ("target_value", value),
+        ]
+    };
+    let bad = office
+        .post(&format!("{plan}/draft/indicators"), &indicator("3", ""))
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.has("target_value") && bad.has("目標値（数値）が必要"),
+        "{}",
+        bad.body
+    );
+    let added = office
+        .post(
+            &format!("{plan}/draft/indicators"),
+            &indicator("3", "４５０，０００"),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let form = office
+        .get(&format!("{plan}/draft/indicators/floor-area"))
+        .await;
+    assert!(form.has("value=\"450000\""), "{}", form.body);
+    let mut tighter = indicator("4", "430000");
+    tighter.retain(|(k, _)| *k != "id");
+    let changed = office
+        .post(&format!("{plan}/draft/indicators/floor-area"), &tighter)
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    let draft = office.get(&format!("{plan}/draft")).await;
+    assert!(draft.has("430000以下"), "{}", draft.body);
     let adopted = office
         .post(
             &format!("{plan}/draft/adopt"),
             &[
-                ("version", "3"),
+                ("version", "5"),
                 ("kind", "策定"),
                 ("first_year", "令和8年度"),
             ],
@@ -1890,6 +1932,9 @@ async fn starting_a_plan(app: App) {
     let doc = app.store.export_plan(&r).await.unwrap();
     assert_eq!(doc.header.city.name, "水戸市");
     assert_eq!(doc.header.status_scale.len(), 6);
+    assert_eq!(doc.indicators.len(), 1);
+    let target = doc.indicators[0].target.as_ref().and_then(|t| t.value);
+    assert_eq!(target.map(|v| v.to_string()).as_deref(), Some("430000"));
 }
 
 macro_rules! on_both_backends {

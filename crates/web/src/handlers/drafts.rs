@@ -12,8 +12,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use gyokaku_domain::diff::{diff, field_label};
-use gyokaku_domain::edit::{Edit, NodeFields};
+use gyokaku_domain::edit::{Edit, IndicatorFields, NodeFields};
+use gyokaku_domain::indicator::{Baseline, IndicatorKind, Target, TargetKind};
 use gyokaku_domain::revision::{self, RevisionOptions};
+use gyokaku_domain::Decimal;
 use gyokaku_domain::{
     walk_nodes, Bilingual, FiscalYear, PlanDate, PlanDocument, RetireReason, Retirement, Role,
 };
@@ -34,6 +36,15 @@ pub struct NodeRow {
     pub label: String,
     pub title: String,
     pub departments: String,
+    pub retired: String,
+}
+
+pub struct IndicatorRow {
+    pub id: String,
+    pub href: String,
+    pub name: String,
+    pub node: String,
+    pub target: String,
     pub retired: String,
 }
 
@@ -58,9 +69,40 @@ struct DraftPage {
     updated: String,
     changes: Vec<ChangeRow>,
     nodes: Vec<NodeRow>,
+    indicators: Vec<IndicatorRow>,
+    kinds: Vec<(&'static str, &'static str)>,
     levels: Vec<(String, String)>,
     parents: Vec<(String, String)>,
     departments: Vec<(String, String)>,
+    error: String,
+}
+
+#[derive(Template)]
+#[template(path = "draft_indicator.html")]
+struct IndicatorPage {
+    chrome: Chrome,
+    heading: String,
+    action: String,
+    back: String,
+    version: String,
+    retired: bool,
+    name: String,
+    kind: String,
+    node: String,
+    unit: String,
+    definition: String,
+    cumulative: bool,
+    baseline_fy: String,
+    baseline_value: String,
+    baseline_pending: String,
+    target_kind: String,
+    target_fy: String,
+    target_value: String,
+    target_text: String,
+    note: String,
+    kinds: Vec<(&'static str, &'static str)>,
+    target_kinds: Vec<(&'static str, &'static str)>,
+    nodes: Vec<(String, String)>,
     error: String,
 }
 
@@ -305,7 +347,7 @@ async fn draft_page(
             .crumb(title.clone(), base_path.clone())
             .with_notice(done),
         heading: format!("{} — {title}", tr.s("draft.title")),
-        base_path,
+        base_path: base_path.clone(),
         office,
         has_draft: version.is_some(),
         base,
@@ -313,6 +355,26 @@ async fn draft_page(
         updated,
         changes,
         nodes,
+        indicators: doc
+            .indicators
+            .iter()
+            .map(|i| IndicatorRow {
+                id: i.id.clone(),
+                href: format!(
+                    "{base_path}/draft/indicators/{}",
+                    crate::error::url_encode(&i.id)
+                ),
+                name: i.name.clone(),
+                node: i.node.clone().unwrap_or_default(),
+                target: gyokaku_domain::present::target(i),
+                retired: i
+                    .retired
+                    .as_ref()
+                    .map(|x| gyokaku_domain::diff::retirement_text(x, lang))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        kinds: KINDS.to_vec(),
         levels: doc
             .header
             .levels
@@ -602,6 +664,303 @@ pub async fn adopt(
             };
             draft_page(&state, &auth, &r, true, None, message, StatusCode::CONFLICT).await
         }
+        Err(e) => {
+            let (message, status) = refusal(auth.tr, e)?;
+            draft_page(&state, &auth, &r, true, None, message, status).await
+        }
+    }
+}
+
+const KINDS: [(&str, &str); 3] = [
+    ("outcome", "成果指標"),
+    ("policy", "政策指標"),
+    ("reference", "参考指標"),
+];
+
+const TARGET_KINDS: [(&str, &str); 8] = [
+    ("", "（なし）"),
+    ("value", "目標値"),
+    ("at_most", "以下"),
+    ("at_least", "以上"),
+    ("increase", "基準値より増"),
+    ("decrease", "基準値より減"),
+    ("keep", "維持"),
+    ("pending", "未定"),
+];
+
+fn target_kind(key: &str) -> Option<TargetKind> {
+    serde_json::from_value(serde_json::Value::String(key.to_string())).ok()
+}
+
+fn decimal(form: &FormData, name: &str, ja: &str, en: &str) -> Result<Option<Decimal>, AppError> {
+    form.get(name)
+        .map(|v| {
+            Decimal::parse(v).map_err(|_| {
+                AppError::BadRequest(
+                    format!("{ja}「{v}」を数値として読めません"),
+                    format!("cannot read {en} '{v}' as a number"),
+                )
+            })
+        })
+        .transpose()
+}
+
+fn fiscal_year(
+    form: &FormData,
+    name: &str,
+    ja: &str,
+    en: &str,
+) -> Result<Option<FiscalYear>, AppError> {
+    form.get(name)
+        .map(|v| {
+            FiscalYear::parse(v).map_err(|e| {
+                AppError::BadRequest(format!("{ja}: {}", e.ja()), format!("{en}: {}", e.en()))
+            })
+        })
+        .transpose()
+}
+
+/// An indicator's fields as submitted.
+fn indicator_fields(form: &FormData) -> Result<IndicatorFields, AppError> {
+    let baseline_fy = fiscal_year(form, "baseline_fy", "基準年度", "baseline year")?;
+    let baseline_value = decimal(form, "baseline_value", "基準値", "the baseline")?;
+    let baseline_pending = text(form, "baseline_pending");
+    let baseline = (baseline_fy.is_some()
+        || baseline_value.is_some()
+        || baseline_pending.is_some())
+    .then(|| Baseline {
+        fy: baseline_fy,
+        value: baseline_value,
+        pending: baseline_pending,
+    });
+    let target = match form.get("target_kind") {
+        None => None,
+        Some(k) => Some(Target {
+            kind: target_kind(k).ok_or_else(|| {
+                AppError::BadRequest(
+                    format!("目標の種類「{k}」がありません"),
+                    format!("no target kind '{k}'"),
+                )
+            })?,
+            fy: fiscal_year(form, "target_fy", "目標年度", "target year")?,
+            value: decimal(form, "target_value", "目標値", "the target")?,
+            text: text(form, "target_text"),
+        }),
+    };
+    Ok(IndicatorFields {
+        node: text(form, "node"),
+        kind: form
+            .get("kind")
+            .and_then(IndicatorKind::from_key)
+            .unwrap_or(IndicatorKind::Outcome),
+        name: form.raw("name").trim().to_string(),
+        unit: text(form, "unit"),
+        definition: text(form, "definition"),
+        source: None,
+        cumulative: form.get("cumulative").is_some(),
+        challenge: false,
+        baseline,
+        target,
+        note: text(form, "note"),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn indicator_page(
+    auth: &Auth,
+    r: &PlanRef,
+    doc: &PlanDocument,
+    id: &str,
+    version: Option<i64>,
+    typed: Option<&FormData>,
+    error: String,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let tr = auth.tr;
+    let i = doc
+        .indicators
+        .iter()
+        .find(|i| i.id == id)
+        .ok_or(AppError::NotFound)?;
+    let base_path = format!("/p/{}/{}", r.city, r.plan);
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let get = |name: &str, stored: String| typed.map(|f| f.raw(name).to_string()).unwrap_or(stored);
+    let b = i.baseline.clone();
+    let t = i.target.clone();
+    let page = IndicatorPage {
+        chrome: Chrome::new(
+            auth,
+            tr.s("draft.edit_indicator"),
+            format!("{base_path}/draft/indicators/{id}"),
+        )
+        .crumb(tr.s("home.title"), "/")
+        .crumb(doc.header.plan.title.clone(), base_path.clone())
+        .crumb(tr.s("draft.title"), format!("{base_path}/draft")),
+        heading: format!("{} — {} {}", tr.s("draft.edit_indicator"), id, i.name),
+        action: format!(
+            "{base_path}/draft/indicators/{}",
+            crate::error::url_encode(id)
+        ),
+        back: format!("{base_path}/draft"),
+        version: version.map(|v| v.to_string()).unwrap_or_default(),
+        retired: i.retired.is_some(),
+        name: get("name", i.name.clone()),
+        kind: get("kind", i.kind.key().to_string()),
+        node: get("node", opt(&i.node)),
+        unit: get("unit", opt(&i.unit)),
+        definition: get("definition", opt(&i.definition)),
+        cumulative: typed.map_or(i.cumulative, |f| f.get("cumulative").is_some()),
+        baseline_fy: get(
+            "baseline_fy",
+            b.as_ref()
+                .and_then(|b| b.fy)
+                .map(|y| y.year().to_string())
+                .unwrap_or_default(),
+        ),
+        baseline_value: get(
+            "baseline_value",
+            b.as_ref()
+                .and_then(|b| b.value)
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+        ),
+        baseline_pending: get(
+            "baseline_pending",
+            b.as_ref()
+                .and_then(|b| b.pending.clone())
+                .unwrap_or_default(),
+        ),
+        target_kind: get(
+            "target_kind",
+            t.as_ref()
+                .and_then(|t| serde_json::to_value(t.kind).ok())
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+        ),
+        target_fy: get(
+            "target_fy",
+            t.as_ref()
+                .and_then(|t| t.fy)
+                .map(|y| y.year().to_string())
+                .unwrap_or_default(),
+        ),
+        target_value: get(
+            "target_value",
+            t.as_ref()
+                .and_then(|t| t.value)
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+        ),
+        target_text: get(
+            "target_text",
+            t.as_ref().and_then(|t| t.text.clone()).unwrap_or_default(),
+        ),
+        note: get("note", opt(&i.note)),
+        kinds: KINDS.to_vec(),
+        target_kinds: TARGET_KINDS.to_vec(),
+        nodes: parent_choices(doc),
+        error,
+    };
+    let mut resp = html(&page)?;
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+pub async fn indicator_form(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((city, plan, id)): Path<(String, String, String)>,
+) -> Result<Response, AppError> {
+    office(&auth)?;
+    let r = plan_ref(&city, &plan)?;
+    let (doc, version, _, _) = working(&state, &r).await?;
+    indicator_page(
+        &auth,
+        &r,
+        &doc,
+        &id,
+        version,
+        None,
+        String::new(),
+        StatusCode::OK,
+    )
+}
+
+/// Saves an indicator's form (`action` save or retire) into the draft.
+pub async fn indicator_save(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((city, plan, id)): Path<(String, String, String)>,
+    CsrfForm(form): CsrfForm,
+) -> Result<Response, AppError> {
+    office(&auth)?;
+    let r = plan_ref(&city, &plan)?;
+    let edit = match form.get("action") {
+        Some("retire") => Ok(Edit::RetireIndicator {
+            id: id.clone(),
+            retirement: Retirement {
+                last_year: None,
+                reason: Some(RetireReason::Abolished),
+                into: None,
+                note: text(&form, "retire_note"),
+            },
+        }),
+        _ => indicator_fields(&form).map(|fields| Edit::ChangeIndicator {
+            id: id.clone(),
+            fields,
+        }),
+    };
+    let saved = match edit {
+        Ok(edit) => state
+            .store
+            .edit_draft(&r, &edit, version_of(&form), &auth.user().actor())
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(_) => Ok(see_other(
+            &format!("/p/{}/{}/draft", r.city, r.plan),
+            "draft_saved",
+        )),
+        Err(e) => {
+            let (message, status) = refusal(auth.tr, e)?;
+            let (doc, version, _, _) = working(&state, &r).await?;
+            indicator_page(&auth, &r, &doc, &id, version, Some(&form), message, status)
+        }
+    }
+}
+
+/// Adds an indicator to the draft.
+pub async fn add_indicator(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((city, plan)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm,
+) -> Result<Response, AppError> {
+    office(&auth)?;
+    let r = plan_ref(&city, &plan)?;
+    let saved = match indicator_fields(&form) {
+        Ok(fields) => state
+            .store
+            .edit_draft(
+                &r,
+                &Edit::AddIndicator {
+                    id: form.raw("id").trim().to_string(),
+                    fields,
+                },
+                version_of(&form),
+                &auth.user().actor(),
+            )
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(_) => Ok(see_other(
+            &format!("/p/{}/{}/draft", r.city, r.plan),
+            "draft_saved",
+        )),
         Err(e) => {
             let (message, status) = refusal(auth.tr, e)?;
             draft_page(&state, &auth, &r, true, None, message, status).await
