@@ -29,6 +29,7 @@ export const USERS = {
   editor: { login: 'soumu', name: '総務課担当' }, // 082058/総務課
   council: { login: 'council', name: '推進委員' },
   viewer: { login: 'viewer', name: '庁内閲覧者' },
+  mito: { login: 'mito', name: '水戸総務課担当' }, // 082015/総務部/総務課 (09-start)
 };
 
 // 石岡市: items 1-1, 1-2, 1-4 and 1-5 are 総務課's; the plan has no status scale.
