@@ -725,14 +725,13 @@ fn indicator_fields(form: &FormData) -> Result<IndicatorFields, AppError> {
     let baseline_fy = fiscal_year(form, "baseline_fy", "基準年度", "baseline year")?;
     let baseline_value = decimal(form, "baseline_value", "基準値", "the baseline")?;
     let baseline_pending = text(form, "baseline_pending");
-    let baseline = (baseline_fy.is_some()
-        || baseline_value.is_some()
-        || baseline_pending.is_some())
-    .then(|| Baseline {
-        fy: baseline_fy,
-        value: baseline_value,
-        pending: baseline_pending,
-    });
+    let baseline =
+        (baseline_fy.is_some() || baseline_value.is_some() || baseline_pending.is_some())
+            .then_some(Baseline {
+                fy: baseline_fy,
+                value: baseline_value,
+                pending: baseline_pending,
+            });
     let target = match form.get("target_kind") {
         None => None,
         Some(k) => Some(Target {
