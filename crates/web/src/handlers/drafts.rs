@@ -572,29 +572,19 @@ pub async fn node_save(
     }
 }
 
-/// Adds a node to the draft.
-pub async fn add(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path((city, plan)): Path<(String, String)>,
-    CsrfForm(form): CsrfForm,
+/// Saves one edit into the draft and goes back to the draft page; a
+/// refused edit shows the draft page again with why.
+async fn edit_then_draft(
+    state: &AppState,
+    auth: &Auth,
+    r: &PlanRef,
+    edit: Result<Edit, AppError>,
+    version: Option<i64>,
 ) -> Result<Response, AppError> {
-    office(&auth)?;
-    let r = plan_ref(&city, &plan)?;
-    let actor = auth.user().actor();
-    let saved = match fields_of(&form) {
-        Ok(fields) => state
+    let saved = match edit {
+        Ok(edit) => state
             .store
-            .edit_draft(
-                &r,
-                &Edit::Add {
-                    id: form.raw("id").trim().to_string(),
-                    level: form.raw("level").to_string(),
-                    fields,
-                },
-                version_of(&form),
-                &actor,
-            )
+            .edit_draft(r, &edit, version, &auth.user().actor())
             .await
             .map_err(AppError::from),
         Err(e) => Err(e),
@@ -606,9 +596,26 @@ pub async fn add(
         )),
         Err(e) => {
             let (message, status) = refusal(auth.tr, e)?;
-            draft_page(&state, &auth, &r, true, None, message, status).await
+            draft_page(state, auth, r, true, None, message, status).await
         }
     }
+}
+
+/// Adds a node to the draft.
+pub async fn add(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((city, plan)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm,
+) -> Result<Response, AppError> {
+    office(&auth)?;
+    let r = plan_ref(&city, &plan)?;
+    let edit = fields_of(&form).map(|fields| Edit::Add {
+        id: form.raw("id").trim().to_string(),
+        level: form.raw("level").to_string(),
+        fields,
+    });
+    edit_then_draft(&state, &auth, &r, edit, version_of(&form)).await
 }
 
 /// Adopts the draft as the plan's next revision.
@@ -939,32 +946,11 @@ pub async fn add_indicator(
 ) -> Result<Response, AppError> {
     office(&auth)?;
     let r = plan_ref(&city, &plan)?;
-    let saved = match indicator_fields(&form) {
-        Ok(fields) => state
-            .store
-            .edit_draft(
-                &r,
-                &Edit::AddIndicator {
-                    id: form.raw("id").trim().to_string(),
-                    fields,
-                },
-                version_of(&form),
-                &auth.user().actor(),
-            )
-            .await
-            .map_err(AppError::from),
-        Err(e) => Err(e),
-    };
-    match saved {
-        Ok(_) => Ok(see_other(
-            &format!("/p/{}/{}/draft", r.city, r.plan),
-            "draft_saved",
-        )),
-        Err(e) => {
-            let (message, status) = refusal(auth.tr, e)?;
-            draft_page(&state, &auth, &r, true, None, message, status).await
-        }
-    }
+    let edit = indicator_fields(&form).map(|fields| Edit::AddIndicator {
+        id: form.raw("id").trim().to_string(),
+        fields,
+    });
+    edit_then_draft(&state, &auth, &r, edit, version_of(&form)).await
 }
 
 /// Throws the draft away.
