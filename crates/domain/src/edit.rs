@@ -28,6 +28,10 @@ pub struct NodeFields {
     pub parent: Option<String>,
     pub departments: Vec<String>,
     pub note: Option<String>,
+    /// SDGs (1–17) the node relates to.
+    pub sdgs: Vec<u8>,
+    /// The yearly plan: what is to be done in each fiscal year.
+    pub schedule: std::collections::BTreeMap<crate::wareki::FiscalYear, String>,
 }
 
 impl NodeFields {
@@ -41,6 +45,8 @@ impl NodeFields {
             parent: parent.map(str::to_string),
             departments: n.departments.clone(),
             note: n.note.clone(),
+            sdgs: n.sdgs.clone(),
+            schedule: n.schedule.clone(),
         }
     }
 }
@@ -232,6 +238,25 @@ fn check_text(f: &NodeFields) -> Result<(), FieldError> {
             format!("a title has at most {MAX_TITLE} characters"),
         ));
     }
+    let mut goals = HashSet::new();
+    if let Some(g) = f
+        .sdgs
+        .iter()
+        .find(|g| !(1..=17).contains(*g) || !goals.insert(**g))
+    {
+        return Err(refuse(
+            "sdgs",
+            format!("SDGs の目標番号は 1〜17 で重複なしです（{g}）"),
+            format!("SDG goals are 1-17 without repeats ({g})"),
+        ));
+    }
+    if f.schedule.values().any(|t| t.chars().count() > MAX_TEXT) {
+        return Err(refuse(
+            "schedule",
+            format!("年次計画は1年度{MAX_TEXT}文字以内です"),
+            format!("a year's plan has at most {MAX_TEXT} characters"),
+        ));
+    }
     for (field, text) in [
         ("body", &f.body),
         ("note", &f.note),
@@ -388,6 +413,13 @@ fn set_fields(n: &mut Node, f: &NodeFields) {
     n.number = f.number;
     n.departments = f.departments.clone();
     n.note = f.note.clone().filter(|t| !t.trim().is_empty());
+    n.sdgs = f.sdgs.clone();
+    n.schedule = f
+        .schedule
+        .iter()
+        .filter(|(_, t)| !t.trim().is_empty())
+        .map(|(y, t)| (*y, t.trim().to_string()))
+        .collect();
 }
 
 /// Puts `n` at the end of `parent`'s children (the top when `None`).

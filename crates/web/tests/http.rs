@@ -1742,8 +1742,53 @@ async fn revising_in_the_web(app: App) {
         )
         .await;
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    // A yearly plan and SDGs; a line that is not a year refused, kept.
+    let scheduled = office
+        .post(
+            &format!("{PLAN}/draft/nodes/1-1"),
+            &[
+                ("action", "save"),
+                ("version", "2"),
+                ("title", "多様な人材の確保"),
+                ("parent", "1"),
+                ("departments", "総務課"),
+                ("sdgs", "8"),
+                ("sdgs", "16"),
+                ("schedule", "令和8年度： 検討\nR9: 実施"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        scheduled.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        scheduled.body
+    );
+    let bad_year = office
+        .post(
+            &format!("{PLAN}/draft/nodes/1-1"),
+            &[
+                ("action", "save"),
+                ("version", "3"),
+                ("title", "多様な人材の確保"),
+                ("parent", "1"),
+                ("schedule", "来年: 何か"),
+            ],
+        )
+        .await;
+    assert_eq!(bad_year.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad_year.has("1行目") && bad_year.has("来年: 何か"),
+        "{}",
+        bad_year.body
+    );
     let draft = office.get(&format!("{PLAN}/draft")).await;
     assert!(draft.has("研修制度の充実と見直し") && draft.has("デジタル人材の育成"));
+    assert!(
+        draft.has("年次計画") && draft.has("令和9年度: 実施"),
+        "{}",
+        draft.body
+    );
     assert!(draft.has("id=\"changes\"") && draft.has("1-new"));
     // The council reads it; an editor may not.
     let mut council = Browser::login_as(&app, "council").await;
@@ -1763,7 +1808,7 @@ async fn revising_in_the_web(app: App) {
         .post(
             &format!("{PLAN}/draft/adopt"),
             &[
-                ("version", "2"),
+                ("version", "3"),
                 ("kind", "見直し"),
                 ("first_year", "令和8年度"),
                 ("reason", "年次見直し"),

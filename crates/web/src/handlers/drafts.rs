@@ -126,6 +126,10 @@ struct NodePage {
     parents: Vec<(String, String)>,
     departments: Vec<(String, String)>,
     into: Vec<(String, String)>,
+    /// Goals 1–17 with whether the node names them.
+    sdgs: Vec<(u8, bool)>,
+    /// The yearly plan, one year a line (令和8年度: 検討).
+    schedule: String,
     error: String,
 }
 
@@ -228,9 +232,51 @@ fn text(form: &FormData, name: &str) -> Option<String> {
     form.get(name).map(str::to_string)
 }
 
+/// The yearly plan typed one year a line: `令和8年度: 検討` (or R8, 2026;
+/// a full-width colon too).
+fn parse_schedule(text: &str) -> Result<std::collections::BTreeMap<FiscalYear, String>, AppError> {
+    let mut out = std::collections::BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let bad = || {
+            AppError::BadRequest(
+                format!(
+                    "年次計画の{}行目「{line}」: 「令和8年度: 内容」の形で書いてください",
+                    i + 1
+                ),
+                format!(
+                    "yearly plan, line {} '{line}': write it as '2026: what is planned'",
+                    i + 1
+                ),
+            )
+        };
+        let (year, what) = line.split_once([':', '：']).ok_or_else(bad)?;
+        let fy = FiscalYear::parse(year.trim()).map_err(|_| bad())?;
+        if out.insert(fy, what.trim().to_string()).is_some() {
+            return Err(AppError::BadRequest(
+                format!("年次計画の{}行目: {}が重複しています", i + 1, fy.wareki()),
+                format!(
+                    "yearly plan, line {}: {} is given twice",
+                    i + 1,
+                    fy.english()
+                ),
+            ));
+        }
+    }
+    Ok(out)
+}
+
 /// A node's fields as submitted.
 fn fields_of(form: &FormData) -> Result<NodeFields, AppError> {
     Ok(NodeFields {
+        sdgs: form
+            .all("sdgs")
+            .filter_map(|g| g.trim().parse().ok())
+            .collect(),
+        schedule: parse_schedule(form.raw("schedule"))?,
         title: form.raw("title").trim().to_string(),
         title_en: text(form, "title_en"),
         body: text(form, "body"),
@@ -447,6 +493,7 @@ pub async fn node_form(
         &id,
         version,
         &fields,
+        None,
         String::new(),
         StatusCode::OK,
     )
@@ -460,6 +507,7 @@ fn node_page(
     id: &str,
     version: Option<i64>,
     f: &NodeFields,
+    typed_schedule: Option<&str>,
     error: String,
     status: StatusCode,
 ) -> Result<Response, AppError> {
@@ -505,6 +553,14 @@ fn node_page(
             .into_iter()
             .filter(|(p, _)| p != id)
             .collect(),
+        sdgs: (1..=17u8).map(|g| (g, f.sdgs.contains(&g))).collect(),
+        schedule: typed_schedule.map(str::to_string).unwrap_or_else(|| {
+            f.schedule
+                .iter()
+                .map(|(y, t)| format!("{}: {t}", y.wareki()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        }),
         error,
     };
     let mut resp = html(&page)?;
@@ -565,9 +621,25 @@ pub async fn node_save(
             let (doc, version, _, _) = working(&state, &r).await?;
             let fields = typed.unwrap_or_else(|_| NodeFields {
                 title: form.raw("title").to_string(),
+                title_en: text(&form, "title_en"),
+                body: text(&form, "body"),
+                parent: text(&form, "parent"),
+                departments: form.all("departments").map(str::to_string).collect(),
+                note: text(&form, "note"),
+                sdgs: form.all("sdgs").filter_map(|g| g.parse().ok()).collect(),
                 ..Default::default()
             });
-            node_page(&auth, &r, &doc, &id, version, &fields, message, status)
+            node_page(
+                &auth,
+                &r,
+                &doc,
+                &id,
+                version,
+                &fields,
+                Some(form.raw("schedule")),
+                message,
+                status,
+            )
         }
     }
 }
