@@ -290,21 +290,7 @@ pub async fn demo_revision(
     let Some(first) = model.items.first().map(|i| i.id.clone()) else {
         return Ok(());
     };
-    fn find<'a>(
-        nodes: &'a mut [gyokaku_domain::Node],
-        id: &str,
-    ) -> Option<&'a mut gyokaku_domain::Node> {
-        for n in nodes {
-            if n.id == id {
-                return Some(n);
-            }
-            if let Some(f) = find(&mut n.children, id) {
-                return Some(f);
-            }
-        }
-        None
-    }
-    if let Some(n) = find(&mut doc.nodes, &first) {
+    if let Some(n) = gyokaku_domain::find_node_mut(&mut doc.nodes, &first) {
         n.schedule.insert(
             fy,
             format!("（{DEMO_LABEL}）見直しにより、取組の進み具合を四半期ごとに公表"),

@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 
 use crate::indicator::{Baseline, IndicatorKind, Target};
-use crate::plan::{walk_nodes, Indicator, Node, PlanDocument, Retirement};
+use crate::plan::{find_node_mut, walk_nodes, Indicator, Node, PlanDocument, Retirement};
 use crate::text::Message;
 
 /// The longest title or id an edit accepts (characters).
@@ -193,18 +193,6 @@ fn refuse(field: &'static str, ja: impl Into<String>, en: impl Into<String>) -> 
         field,
         message: Message::new(ja, en),
     }
-}
-
-fn find_mut<'a>(nodes: &'a mut [Node], id: &str) -> Option<&'a mut Node> {
-    for n in nodes {
-        if n.id == id {
-            return Some(n);
-        }
-        if let Some(f) = find_mut(&mut n.children, id) {
-            return Some(f);
-        }
-    }
-    None
 }
 
 /// Takes a node (with its subtree) out of the tree.
@@ -424,7 +412,7 @@ fn set_fields(n: &mut Node, f: &NodeFields) {
 
 /// Puts `n` at the end of `parent`'s children (the top when `None`).
 fn attach(doc: &mut PlanDocument, parent: Option<&str>, n: Node) {
-    match parent.and_then(|p| find_mut(&mut doc.nodes, p)) {
+    match parent.and_then(|p| find_node_mut(&mut doc.nodes, p)) {
         Some(p) => p.children.push(n),
         None => doc.nodes.push(n),
     }
@@ -451,7 +439,7 @@ pub fn apply(doc: &mut PlanDocument, edit: &Edit) -> Result<(), FieldError> {
             check_level(doc, &n.level, new_parent)?;
             check_number(siblings(doc, fields.parent.as_deref())?, id, fields.number)?;
             if old_parent == fields.parent {
-                let n = find_mut(&mut doc.nodes, id).ok_or_else(|| refuse("id", "", ""))?;
+                let n = find_node_mut(&mut doc.nodes, id).ok_or_else(|| refuse("id", "", ""))?;
                 set_fields(n, fields);
             } else {
                 let mut n = take(&mut doc.nodes, id).ok_or_else(|| refuse("id", "", ""))?;
@@ -548,7 +536,7 @@ pub fn apply(doc: &mut PlanDocument, edit: &Edit) -> Result<(), FieldError> {
                     ),
                 ));
             }
-            let n = find_mut(&mut doc.nodes, id).ok_or_else(|| refuse("id", "", ""))?;
+            let n = find_node_mut(&mut doc.nodes, id).ok_or_else(|| refuse("id", "", ""))?;
             let mut stack = vec![n];
             let mut first = true;
             while let Some(m) = stack.pop() {
@@ -650,7 +638,7 @@ pub fn apply(doc: &mut PlanDocument, edit: &Edit) -> Result<(), FieldError> {
                 None => doc.nodes.as_slice(),
             };
             check_number(siblings, id, n.number)?;
-            let n = find_mut(&mut doc.nodes, id).ok_or_else(|| refuse("id", "", ""))?;
+            let n = find_node_mut(&mut doc.nodes, id).ok_or_else(|| refuse("id", "", ""))?;
             let mut stack = vec![n];
             while let Some(m) = stack.pop() {
                 m.retired = None;

@@ -663,6 +663,19 @@ pub fn walk_nodes(nodes: &[Node]) -> Vec<(&Node, usize, Option<&Node>)> {
     out
 }
 
+/// A node anywhere in a forest, by id, to change it.
+pub fn find_node_mut<'a>(nodes: &'a mut [Node], id: &str) -> Option<&'a mut Node> {
+    for n in nodes {
+        if n.id == id {
+            return Some(n);
+        }
+        if let Some(found) = find_node_mut(&mut n.children, id) {
+            return Some(found);
+        }
+    }
+    None
+}
+
 /// Every node's position in the tree (child indices from the top), by id:
 /// built once, it finds a node without walking the tree.
 pub fn index_nodes(nodes: &[Node]) -> std::collections::HashMap<String, Vec<usize>> {

@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 
 use crate::plan::Revision;
-use crate::plan::{walk_nodes, Indicator, Node, PlanDocument, Retirement};
+use crate::plan::{find_node_mut, walk_nodes, Indicator, Node, PlanDocument, Retirement};
 use crate::text::Message;
 use crate::wareki::{FiscalYear, PlanDate};
 
@@ -119,18 +119,6 @@ pub fn same_structure(a: &PlanDocument, b: &PlanDocument) -> bool {
         && a.glossary == b.glossary
 }
 
-fn find_mut<'a>(nodes: &'a mut [Node], id: &str) -> Option<&'a mut Node> {
-    for n in nodes {
-        if n.id == id {
-            return Some(n);
-        }
-        if let Some(found) = find_mut(&mut n.children, id) {
-            return Some(found);
-        }
-    }
-    None
-}
-
 /// The next revision made from a new version of the plan (`folder`, a plan
 /// folder as read) over the `current` one, first applying in `first_year`:
 /// the folder's structure, with every node and indicator of `current` the
@@ -155,7 +143,7 @@ pub fn revise(
         note: None,
     };
     for (n, _, parent) in walk_nodes(&current.nodes) {
-        if listed.contains(&n.id) || find_mut(&mut next.nodes, &n.id).is_some() {
+        if listed.contains(&n.id) || find_node_mut(&mut next.nodes, &n.id).is_some() {
             continue;
         }
         let mut kept = Node {
@@ -165,7 +153,7 @@ pub fn revise(
         if kept.retired.is_none() {
             kept.retired = Some(missing_note());
         }
-        match parent.and_then(|p| find_mut(&mut next.nodes, &p.id)) {
+        match parent.and_then(|p| find_node_mut(&mut next.nodes, &p.id)) {
             Some(p) => p.children.push(kept),
             None => next.nodes.push(kept),
         }

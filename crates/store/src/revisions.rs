@@ -573,6 +573,15 @@ impl SqlStore {
         Ok(out)
     }
 
+    /// The structure of one revision (no reports, actuals or fiscal ratios).
+    pub async fn revision_structure(&self, plan: &PlanRef, number: u32) -> Result<PlanDocument> {
+        let mut tx = self.pool.begin().await?;
+        let plan_id = self.plan_id(&mut tx, plan).await?;
+        let doc = revision_doc_in(&mut tx, plan_id, number).await?;
+        tx.commit().await?;
+        Ok(doc)
+    }
+
     /// One revision as a plan folder would hold it: its structure, with the
     /// accepted reports and actuals of the nodes and indicators it has.
     pub async fn export_revision(&self, plan: &PlanRef, number: u32) -> Result<PlanDocument> {

@@ -435,7 +435,7 @@ impl PlanCtx {
         let s = match known {
             Some(s) => s,
             None => {
-                let doc = state.store.export_revision(&self.r, n).await?;
+                let doc = state.store.revision_structure(&self.r, n).await?;
                 let s = Arc::new(PlanStructure::new(doc));
                 self.cached
                     .earlier

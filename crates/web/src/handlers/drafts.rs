@@ -11,7 +11,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use gyokaku_domain::diff::{diff, field_label};
 use gyokaku_domain::edit::{Edit, IndicatorFields, NodeFields};
 use gyokaku_domain::indicator::{Baseline, IndicatorKind, Target, TargetKind};
 use gyokaku_domain::revision::{self, RevisionOptions};
@@ -24,6 +23,7 @@ use gyokaku_store::{PlanRef, StoreError};
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::form::{CsrfForm, FormData};
+use crate::handlers::revisions::{change_rows, ChangeRow};
 use crate::handlers::{html, see_other};
 use crate::views::Chrome;
 use crate::AppState;
@@ -46,14 +46,6 @@ pub struct IndicatorRow {
     pub node: String,
     pub target: String,
     pub retired: String,
-}
-
-pub struct ChangeRow {
-    pub kind: &'static str,
-    pub subject: String,
-    pub field: String,
-    pub before: String,
-    pub after: String,
 }
 
 #[derive(Template)]
@@ -334,23 +326,8 @@ async fn draft_page(
     let lang = tr.lang;
     let (doc, version, base, updated) = working(state, r).await?;
     let changes = if version.is_some() {
-        let snap = state.store.snapshot(r).await?;
-        match snap.structure(base) {
-            Some(before) => diff(&before, &doc)
-                .iter()
-                .map(|c| ChangeRow {
-                    kind: c.kind.label(lang),
-                    subject: c.subject.label(lang),
-                    field: c
-                        .field
-                        .map(|f| field_label(f, lang).to_string())
-                        .unwrap_or_default(),
-                    before: c.before.clone().unwrap_or_default(),
-                    after: c.after.clone().unwrap_or_default(),
-                })
-                .collect(),
-            None => Vec::new(),
-        }
+        let before = state.store.revision_structure(r, base).await?;
+        change_rows(&before, &doc, lang)
     } else {
         Vec::new()
     };
@@ -443,32 +420,21 @@ async fn draft_page(
 
 /// The message and status of a refused save, shown on the page again.
 fn refusal(tr: crate::i18n::Tr, e: AppError) -> Result<(String, StatusCode), AppError> {
-    let both = |m: String| m;
+    let in_lang = |ja: String, en: String| {
+        if tr.lang == gyokaku_domain::present::Lang::Ja {
+            ja
+        } else {
+            en
+        }
+    };
     match e {
-        AppError::Store(StoreError::Invalid(m)) => Ok((
-            both(if tr.lang == gyokaku_domain::present::Lang::Ja {
-                m.ja
-            } else {
-                m.en
-            }),
-            StatusCode::BAD_REQUEST,
-        )),
-        AppError::Store(e @ StoreError::Conflict { .. }) => Ok((
-            if tr.lang == gyokaku_domain::present::Lang::Ja {
-                e.ja()
-            } else {
-                e.en()
-            },
-            StatusCode::CONFLICT,
-        )),
-        AppError::BadRequest(ja, en) => Ok((
-            if tr.lang == gyokaku_domain::present::Lang::Ja {
-                ja
-            } else {
-                en
-            },
-            StatusCode::BAD_REQUEST,
-        )),
+        AppError::Store(StoreError::Invalid(m)) => {
+            Ok((in_lang(m.ja, m.en), StatusCode::BAD_REQUEST))
+        }
+        AppError::Store(
+            e @ (StoreError::Conflict { .. } | StoreError::RevisionConflict { .. }),
+        ) => Ok((in_lang(e.ja(), e.en()), StatusCode::CONFLICT)),
+        AppError::BadRequest(ja, en) => Ok((in_lang(ja, en), StatusCode::BAD_REQUEST)),
         e => Err(e),
     }
 }
@@ -735,14 +701,6 @@ pub async fn adopt(
             &format!("/p/{}/{}/revisions", r.city, r.plan),
             "draft_adopted",
         )),
-        Err(AppError::Store(e @ StoreError::RevisionConflict { .. })) => {
-            let message = if auth.tr.lang == gyokaku_domain::present::Lang::Ja {
-                e.ja()
-            } else {
-                e.en()
-            };
-            draft_page(&state, &auth, &r, true, None, message, StatusCode::CONFLICT).await
-        }
         Err(e) => {
             let (message, status) = refusal(auth.tr, e)?;
             draft_page(&state, &auth, &r, true, None, message, status).await

@@ -27,12 +27,35 @@ pub struct RevisionRow {
     pub recorded: String,
 }
 
+/// One change between two revisions as a table row shows it.
 pub struct ChangeRow {
     pub kind: &'static str,
     pub subject: String,
     pub field: String,
     pub before: String,
     pub after: String,
+}
+
+/// The changes from `a` to `b` as rows, in the reader's language (the
+/// revisions page and the draft's preview).
+pub fn change_rows(
+    a: &gyokaku_domain::PlanDocument,
+    b: &gyokaku_domain::PlanDocument,
+    lang: gyokaku_domain::present::Lang,
+) -> Vec<ChangeRow> {
+    diff(a, b)
+        .iter()
+        .map(|c| ChangeRow {
+            kind: c.kind.label(lang),
+            subject: c.subject.label(lang),
+            field: c
+                .field
+                .map(|f| field_label(f, lang).to_string())
+                .unwrap_or_default(),
+            before: c.before.clone().unwrap_or_default(),
+            after: c.after.clone().unwrap_or_default(),
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -80,35 +103,26 @@ pub async fn page(
         city: gyokaku_domain::LocalGovCode::parse(&city).map_err(|_| AppError::NotFound)?,
         plan,
     };
-    let snap = match state.store.snapshot(&r).await {
+    let revisions = match state.store.revisions(&r).await {
         Ok(s) => s,
         Err(gyokaku_store::StoreError::NotFound(_)) => return Err(AppError::NotFound),
         Err(e) => return Err(e.into()),
     };
     let tr = auth.tr;
     let lang = tr.lang;
-    let known: Vec<u32> = snap.revisions.iter().map(|r| r.number).collect();
+    let known: Vec<u32> = revisions.iter().map(|r| r.number).collect();
     let latest = known.last().copied().unwrap_or(1);
     let to = pick(q.to.as_deref(), latest, &known)?;
     let from = pick(q.from.as_deref(), to.saturating_sub(1).max(1), &known)?;
-    let changes = match (snap.structure(from), snap.structure(to)) {
-        (Some(a), Some(b)) if from != to => diff(&a, &b)
-            .iter()
-            .map(|c| ChangeRow {
-                kind: c.kind.label(lang),
-                subject: c.subject.label(lang),
-                field: c
-                    .field
-                    .map(|f| field_label(f, lang).to_string())
-                    .unwrap_or_default(),
-                before: c.before.clone().unwrap_or_default(),
-                after: c.after.clone().unwrap_or_default(),
-            })
-            .collect(),
-        _ => Vec::new(),
+    // Only the two structures compared are read.
+    let newer = state.store.revision_structure(&r, to).await?;
+    let changes = if from == to {
+        Vec::new()
+    } else {
+        let older = state.store.revision_structure(&r, from).await?;
+        change_rows(&older, &newer, lang)
     };
-    let rows = snap
-        .revisions
+    let rows = revisions
         .iter()
         .map(|s| RevisionRow {
             number: s.number,
@@ -128,7 +142,17 @@ pub async fn page(
             recorded: format!("{} {}", s.created_at, s.created_by),
         })
         .collect();
-    let title = snap.doc.header.plan.title.clone();
+    let title = if to == latest {
+        newer.header.plan.title.clone()
+    } else {
+        state
+            .store
+            .revision_structure(&r, latest)
+            .await?
+            .header
+            .plan
+            .title
+    };
     let base = format!("/p/{}/{}", r.city, r.plan);
     html(&RevisionsPage {
         chrome: Chrome::new(&auth, tr.s("revisions.title"), format!("{base}/revisions"))
