@@ -87,6 +87,9 @@ describe('keyboard-only completion of the report form (石岡市 1-2)', () => {
     assert.ok(await page.getByRole('link', { name: '本文へ移動' }).isVisible(), 'the skip link shows when focused');
     await shot(page, 'skip link');
     await page.keyboard.press('Enter');
+    // A same-page link changes the address without a navigation event:
+    // wait for the fragment rather than reading the address at once.
+    await page.waitForFunction(() => location.hash === '#main');
     assert.equal(new URL(page.url()).hash, '#main');
   });
 
