@@ -118,6 +118,16 @@ fn shape(t: Template) -> serde_json::Value {
     }
 }
 
+/// A template's levels and status scale (what a blank plan workbook
+/// starts from).
+pub fn template_shape(t: Template) -> (Vec<crate::plan::Level>, Vec<crate::plan::StatusLevel>) {
+    let s = shape(t);
+    (
+        serde_json::from_value(s["levels"].clone()).unwrap_or_default(),
+        serde_json::from_value(s["status_scale"].clone()).unwrap_or_default(),
+    )
+}
+
 /// The departments typed one per line (`総務部`, `総務部/総務課`), as a tree.
 fn departments(text: &str) -> Result<Vec<Department>, FieldError> {
     let mut top: Vec<Department> = Vec::new();

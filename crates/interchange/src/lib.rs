@@ -10,6 +10,7 @@ mod validate;
 mod validate_printed;
 pub mod workbook;
 mod write;
+pub mod plan_book;
 
 pub use error::{ExportError, ImportError, ImportErrors, Location};
 pub use read::{check_document, read_plan_dir};

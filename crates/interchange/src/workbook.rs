@@ -38,13 +38,13 @@ pub const SHEET_LISTS: &str = "選択肢";
 const FIRST_DATA_ROW: u32 = 2;
 /// Bounds on what an upload may hold, so that a crafted file cannot make
 /// the server allocate without limit.
-const MAX_ROWS: u32 = 5_000;
+pub(crate) const MAX_ROWS: u32 = 5_000;
 const MAX_COLS: u16 = 40;
 const MAX_CELLS: usize = 200_000;
 /// More errors than this are summarised in one line.
-const MAX_ERRORS: usize = 300;
+pub(crate) const MAX_ERRORS: usize = 300;
 /// Excel's limit on the text of one cell.
-const MAX_CELL_CHARS: usize = 32_767;
+pub(crate) const MAX_CELL_CHARS: usize = 32_767;
 
 /// Which workbook: the plan, year and department it was made for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -344,7 +344,7 @@ pub fn cell_ref(row: u32, col: u16) -> String {
     )
 }
 
-fn at(sheet: &str, row: u32, col: u16) -> String {
+pub(crate) fn at(sheet: &str, row: u32, col: u16) -> String {
     format!("{sheet}!{}", cell_ref(row, col))
 }
 
@@ -379,14 +379,14 @@ fn directions_en() -> String {
 /// A text as the web form keeps it: line breaks as `\n`, trailing blanks
 /// dropped, nothing for blanks only. Stored and uploaded texts are
 /// compared in this form.
-fn norm_text(s: Option<&str>) -> Option<String> {
+pub(crate) fn norm_text(s: Option<&str>) -> Option<String> {
     let s = s?.replace("\r\n", "\n");
     let t = s.trim_end();
     (!t.trim().is_empty()).then(|| t.to_string())
 }
 
 /// A decimal written without trailing fractional zeros (12.50 → 12.5).
-fn decimal_key(d: Option<Decimal>) -> String {
+pub(crate) fn decimal_key(d: Option<Decimal>) -> String {
     let Some(d) = d else {
         return String::new();
     };
@@ -400,7 +400,7 @@ fn decimal_key(d: Option<Decimal>) -> String {
 
 /// FNV-1a over the parts: a short, stable fingerprint (not a secret; it
 /// only tells whether a row was changed since it was downloaded).
-fn fingerprint(parts: &[&str]) -> String {
+pub(crate) fn fingerprint(parts: &[&str]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for p in parts {
         for b in p.bytes().chain([0x1f]) {
@@ -444,21 +444,21 @@ fn stored_fingerprint(p: Option<&Progress>) -> String {
 // ---------------------------------------------------------------------
 // Writing
 
-struct Formats {
-    header: Format,
-    header_en: Format,
-    locked: Format,
-    locked_wrap: Format,
-    locked_amount: Format,
-    open: Format,
-    open_wrap: Format,
-    open_amount: Format,
-    title: Format,
-    key: Format,
+pub(crate) struct Formats {
+    pub(crate) header: Format,
+    pub(crate) header_en: Format,
+    pub(crate) locked: Format,
+    pub(crate) locked_wrap: Format,
+    pub(crate) locked_amount: Format,
+    pub(crate) open: Format,
+    pub(crate) open_wrap: Format,
+    pub(crate) open_amount: Format,
+    pub(crate) title: Format,
+    pub(crate) key: Format,
 }
 
 impl Formats {
-    fn new() -> Formats {
+    pub(crate) fn new() -> Formats {
         let base = Format::new()
             .set_border(FormatBorder::Thin)
             .set_border_color(Color::RGB(0xB0B7BF))
@@ -491,7 +491,7 @@ impl Formats {
     }
 }
 
-fn protect(ws: &mut Worksheet) {
+pub(crate) fn protect(ws: &mut Worksheet) {
     // No password: protection guards against slips, not against the
     // clerk; every cell is checked again on upload.
     ws.protect_with_options(&ProtectionOptions {
@@ -512,13 +512,13 @@ fn check_len(text: &str, what: &str) -> Result<(), BuildError> {
 
 /// The width of a text in Excel's column units: full-width characters
 /// (kana, kanji) take two.
-fn display_width(text: &str) -> usize {
+pub(crate) fn display_width(text: &str) -> usize {
     text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
 /// A row height (points) that shows every line of the wrapped cells:
 /// rust_xlsxwriter cannot autofit, and not every spreadsheet does on load.
-fn row_height(cells: &[(&str, f64)]) -> f64 {
+pub(crate) fn row_height(cells: &[(&str, f64)]) -> f64 {
     let lines = cells
         .iter()
         .map(|(text, width)| {
@@ -534,7 +534,7 @@ fn row_height(cells: &[(&str, f64)]) -> f64 {
 }
 
 /// Printing: landscape, one page wide, the headings on every page.
-fn print_setup(ws: &mut Worksheet) -> Result<(), BuildError> {
+pub(crate) fn print_setup(ws: &mut Worksheet) -> Result<(), BuildError> {
     ws.set_landscape();
     ws.set_paper_size(9); // A4
     ws.set_print_fit_to_pages(1, 0);
@@ -553,7 +553,7 @@ fn write_headers(ws: &mut Worksheet, cols: &[Col], f: &Formats) -> Result<(), Bu
     Ok(())
 }
 
-fn write_text(
+pub(crate) fn write_text(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
@@ -594,7 +594,7 @@ fn write_yen(
 }
 
 /// A decimal as a number when a double holds it exactly, else as text.
-fn write_decimal(
+pub(crate) fn write_decimal(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
@@ -868,7 +868,7 @@ fn build_workbook(book: &Book) -> Result<Workbook, BuildError> {
 
 /// A cell's value as read back.
 #[derive(Debug, Clone, PartialEq)]
-enum Value {
+pub(crate) enum Value {
     Text(String),
     Number(f64),
     Bool(bool),
@@ -880,7 +880,7 @@ enum Value {
 
 impl Value {
     /// As a clerk would describe what they typed.
-    fn shown(&self) -> String {
+    pub(crate) fn shown(&self) -> String {
         match self {
             Value::Text(s) => s.clone(),
             Value::Number(n) => number_text(*n),
@@ -890,7 +890,7 @@ impl Value {
     }
 }
 
-fn number_text(n: f64) -> String {
+pub(crate) fn number_text(n: f64) -> String {
     if n.is_finite() {
         n.to_string()
     } else {
@@ -900,31 +900,33 @@ fn number_text(n: f64) -> String {
 
 /// The used cells of one sheet, within the bounds.
 #[derive(Debug, Default)]
-struct Grid {
-    cells: BTreeMap<(u32, u16), Value>,
+pub(crate) struct Grid {
+    pub(crate) cells: BTreeMap<(u32, u16), Value>,
+    /// The top-left cells of merged ranges.
+    pub(crate) merged: Vec<(u32, u16)>,
     /// The first cell beyond the bounds, if any was found.
-    beyond: Option<(u32, u32)>,
+    pub(crate) beyond: Option<(u32, u32)>,
 }
 
 impl Grid {
-    fn get(&self, row: u32, col: u16) -> Option<&Value> {
+    pub(crate) fn get(&self, row: u32, col: u16) -> Option<&Value> {
         self.cells.get(&(row, col))
     }
 
     /// The cell as text (numbers as written), trimmed; `None` when empty.
-    fn text(&self, row: u32, col: u16) -> Option<String> {
+    pub(crate) fn text(&self, row: u32, col: u16) -> Option<String> {
         let s = self.get(row, col)?.shown();
         let t = s.trim();
         (!t.is_empty()).then(|| t.to_string())
     }
 
-    fn rows(&self) -> Vec<u32> {
+    pub(crate) fn rows(&self) -> Vec<u32> {
         let mut rows: Vec<u32> = self.cells.keys().map(|(r, _)| *r).collect();
         rows.dedup();
         rows
     }
 
-    fn row_is_empty(&self, row: u32) -> bool {
+    pub(crate) fn row_is_empty(&self, row: u32) -> bool {
         self.cells
             .range((row, 0)..=(row, u16::MAX))
             .all(|(_, v)| matches!(v, Value::Text(s) if s.trim().is_empty()))
@@ -939,7 +941,7 @@ pub struct Uploaded {
     sheets: HashMap<String, Grid>,
 }
 
-fn file_error(file_name: &str, ja: String, en: String) -> Vec<CellError> {
+pub(crate) fn file_error(file_name: &str, ja: String, en: String) -> Vec<CellError> {
     vec![CellError {
         at: file_name.to_string(),
         node: None,
@@ -948,7 +950,7 @@ fn file_error(file_name: &str, ja: String, en: String) -> Vec<CellError> {
     }]
 }
 
-fn not_a_workbook(file_name: &str) -> Vec<CellError> {
+pub(crate) fn not_a_workbook(file_name: &str) -> Vec<CellError> {
     file_error(
         file_name,
         "Excel ブック（.xlsx）として読めません。gyokaku からダウンロードしたブックをアップロードしてください".into(),
@@ -1040,17 +1042,37 @@ fn shared_string_count_is_sane(xml: &[u8]) -> bool {
     true
 }
 
-fn read_sheets(bytes: &[u8]) -> Result<HashMap<String, Grid>, ()> {
+/// Reads the `wanted` sheets of an upload, within `MAX_ROWS` × `cols`
+/// and `MAX_CELLS`, with their merged ranges when `merges` is asked for.
+pub(crate) fn read_sheets(
+    bytes: &[u8],
+    wanted: &[&str],
+    cols: u16,
+    merges: bool,
+) -> Result<HashMap<String, Grid>, ()> {
     precheck(bytes).map_err(|_| ())?;
     let mut xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| ())?;
     let names = xlsx.sheet_names();
     let mut sheets = HashMap::new();
     let mut total = 0usize;
     for name in names {
-        if ![SHEET_REPORTS, SHEET_INDICATORS, SHEET_HELP].contains(&name.as_str()) {
+        if !wanted.contains(&name.as_str()) {
             continue;
         }
-        let mut grid = Grid::default();
+        let merged = if merges {
+            xlsx.merge_cells_by_sheet_name(&name)
+                .map_err(|_| ())?
+                .iter()
+                .map(|d| (d.start.0, d.start.1.min(u16::MAX as u32) as u16))
+                .take(MAX_ERRORS)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut grid = Grid {
+            merged,
+            ..Grid::default()
+        };
         let mut reader = xlsx.worksheet_cells_reader(&name).map_err(|_| ())?;
         while let Some(cell) = reader.next_cell().map_err(|_| ())? {
             let (r, c) = cell.get_position();
@@ -1065,7 +1087,7 @@ fn read_sheets(bytes: &[u8]) -> Result<HashMap<String, Grid>, ()> {
                 DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Value::Date(s.clone()),
                 DataRef::Error(e) => Value::Error(e.to_string()),
             };
-            if r >= MAX_ROWS || c >= MAX_COLS as u32 {
+            if r >= MAX_ROWS || c >= cols as u32 {
                 if !matches!(&value, Value::Text(s) if s.trim().is_empty()) {
                     grid.beyond.get_or_insert((r, c));
                 }
@@ -1100,7 +1122,14 @@ pub fn open(file_name: &str, bytes: &[u8]) -> Result<Uploaded, Vec<CellError>> {
     }
     // calamine is trusted not to panic, but an upload is hostile input:
     // a panic inside it is a refused file, not a failed request.
-    let read = std::panic::catch_unwind(|| read_sheets(bytes));
+    let read = std::panic::catch_unwind(|| {
+        read_sheets(
+            bytes,
+            &[SHEET_REPORTS, SHEET_INDICATORS, SHEET_HELP],
+            MAX_COLS,
+            false,
+        )
+    });
     match read {
         Ok(Ok(sheets)) => Ok(Uploaded { file_name, sheets }),
         _ => Err(not_a_workbook(&file_name)),
@@ -1109,10 +1138,10 @@ pub fn open(file_name: &str, bytes: &[u8]) -> Result<Uploaded, Vec<CellError>> {
 
 /// Collects errors, up to a bound.
 #[derive(Default)]
-struct Errors(Vec<CellError>, usize);
+pub(crate) struct Errors(Vec<CellError>, usize);
 
 impl Errors {
-    fn push(&mut self, at: String, node: Option<&str>, ja: String, en: String) {
+    pub(crate) fn push(&mut self, at: String, node: Option<&str>, ja: String, en: String) {
         if self.0.len() < MAX_ERRORS {
             self.0.push(CellError {
                 at,
@@ -1125,7 +1154,7 @@ impl Errors {
         }
     }
 
-    fn finish(mut self, file_name: &str) -> Vec<CellError> {
+    pub(crate) fn finish(mut self, file_name: &str) -> Vec<CellError> {
         if self.1 > 0 {
             self.0.push(CellError {
                 at: file_name.to_string(),
@@ -1137,12 +1166,12 @@ impl Errors {
         self.0
     }
 
-    fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 }
 
-fn missing_sheet(errors: &mut Errors, sheet: &str) {
+pub(crate) fn missing_sheet(errors: &mut Errors, sheet: &str) {
     errors.push(
         sheet.to_string(),
         None,
@@ -1179,7 +1208,7 @@ fn check_header(grid: &Grid, sheet: &str, cols: &[Col], errors: &mut Errors) -> 
     ok
 }
 
-fn check_beyond(grid: &Grid, sheet: &str, errors: &mut Errors) {
+pub(crate) fn check_beyond(grid: &Grid, sheet: &str, errors: &mut Errors) {
     if let Some((r, c)) = grid.beyond {
         let cell = if c < u16::MAX as u32 {
             at(sheet, r, c as u16)
@@ -1220,7 +1249,7 @@ fn check_outside(grid: &Grid, sheet: &str, ncols: u16, errors: &mut Errors) {
 }
 
 /// A whole number (a version or a year) from a cell.
-fn whole_number(v: Option<&Value>) -> Result<Option<i64>, String> {
+pub(crate) fn whole_number(v: Option<&Value>) -> Result<Option<i64>, String> {
     match v {
         None => Ok(None),
         Some(Value::Number(n)) if n.fract() == 0.0 && n.abs() < 1e15 => Ok(Some(*n as i64)),
@@ -1232,7 +1261,7 @@ fn whole_number(v: Option<&Value>) -> Result<Option<i64>, String> {
 
 /// A text cell: kept as typed (line breaks normalised, trailing blanks
 /// dropped, like the web form); a number is kept as written.
-fn text_value(v: Option<&Value>) -> Result<Option<String>, Value> {
+pub(crate) fn text_value(v: Option<&Value>) -> Result<Option<String>, Value> {
     match v {
         None => Ok(None),
         Some(Value::Text(s)) => Ok(norm_text(Some(s))),
@@ -1282,7 +1311,7 @@ fn yen_value(v: Option<&Value>) -> Result<Option<Yen>, (String, String)> {
 }
 
 /// An indicator's actual: a number, or a decimal written as text.
-fn decimal_value(v: Option<&Value>) -> Result<Option<Decimal>, String> {
+pub(crate) fn decimal_value(v: Option<&Value>) -> Result<Option<Decimal>, String> {
     match v {
         None => Ok(None),
         Some(Value::Number(n)) if n.is_finite() => Decimal::parse(&number_text(*n))
