@@ -6,6 +6,7 @@ mod bench_publish;
 mod bench_web;
 mod demo;
 mod import;
+mod plan_workbook;
 mod report;
 
 use std::io::IsTerminal;
@@ -164,6 +165,9 @@ enum Command {
     },
     /// 登録済みの計画を一覧する / List stored plans.
     Plans,
+    /// 計画の Excel / The plan as an Excel workbook.
+    #[command(subcommand)]
+    PlanWorkbook(plan_workbook::PlanWorkbookCommand),
     /// 報告 / Reports.
     #[command(subcommand)]
     Report(ReportCommand),
@@ -814,6 +818,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("書き出しました / exported: {}", out.display());
             store.close().await;
             Ok(())
+        }
+        Command::PlanWorkbook(c) => {
+            use plan_workbook::PlanWorkbookCommand as P;
+            if matches!(c, P::Blank { .. } | P::Folder { .. }) {
+                return plan_workbook::run(None, c).await;
+            }
+            let store = open(&cli.db).await?;
+            let r = plan_workbook::run(Some(&store), c).await;
+            store.close().await;
+            r
         }
         Command::Plans => {
             let store = open(&cli.db).await?;

@@ -4,13 +4,13 @@
 #![forbid(unsafe_code)]
 
 mod error;
+pub mod plan_book;
 mod read;
 mod tables;
 mod validate;
 mod validate_printed;
 pub mod workbook;
 mod write;
-pub mod plan_book;
 
 pub use error::{ExportError, ImportError, ImportErrors, Location};
 pub use read::{check_document, read_plan_dir};

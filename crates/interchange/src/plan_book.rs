@@ -21,16 +21,16 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
 use gyokaku_domain::numbers::parse_numbering;
 use gyokaku_domain::start::{template_shape, Template};
 use gyokaku_domain::{
-    municipalities, walk_nodes, Axis, AxisKind, AxisMark, AxisValue, Baseline, Decimal,
-    Department, DepartmentKind, FiscalYear, GlossaryTerm, Indicator, IndicatorKind, Level,
-    LocalGovCode, Node, Numbering, Period, PlanDate, PlanDocument, RetireReason, Retirement,
-    StatusLevel, Target, TargetKind,
+    municipalities, walk_nodes, Axis, AxisKind, AxisMark, AxisValue, Baseline, Decimal, Department,
+    DepartmentKind, FiscalYear, GlossaryTerm, Indicator, IndicatorKind, Level, LocalGovCode, Node,
+    Numbering, Period, PlanDate, PlanDocument, RetireReason, Retirement, StatusLevel, Target,
+    TargetKind,
 };
 
 use crate::workbook::{
-    at, decimal_value, display_width, file_error, fingerprint, not_a_workbook,
-    print_setup, protect, read_sheets, row_height, text_value, write_decimal, write_text,
-    BuildError, CellError, Errors, Formats, Grid, Value, MAX_ROWS,
+    at, decimal_value, display_width, file_error, fingerprint, not_a_workbook, print_setup,
+    protect, read_sheets, row_height, text_value, write_decimal, write_text, BuildError, CellError,
+    Errors, Formats, Grid, Value, MAX_ROWS,
 };
 
 /// What the 説明 sheet says the workbook is.
@@ -935,8 +935,14 @@ impl<'a> Table<'a> {
                 errors.push(
                     format!("{}!1", self.name),
                     None,
-                    format!("見出し「{}」の列がありません（1行目の見出しは変えないでください）", c.0),
-                    format!("no column headed '{}' ({}): keep the headers of row 1", c.0, c.1),
+                    format!(
+                        "見出し「{}」の列がありません（1行目の見出しは変えないでください）",
+                        c.0
+                    ),
+                    format!(
+                        "no column headed '{}' ({}): keep the headers of row 1",
+                        c.0, c.1
+                    ),
                 );
             }
         }
@@ -1200,7 +1206,11 @@ impl PlanUpload {
     /// any problem and nothing is returned.
     pub fn read(&self, base: Option<&PlanDocument>) -> Result<PlanDocument, Vec<CellError>> {
         let mut errors = Errors::default();
-        match self.sheets.get(SHEET_HELP).and_then(|g| g.text(H_FORMAT, 1)) {
+        match self
+            .sheets
+            .get(SHEET_HELP)
+            .and_then(|g| g.text(H_FORMAT, 1))
+        {
             Some(f) if f == FORMAT => {}
             found => {
                 errors.push(
@@ -1377,7 +1387,11 @@ impl PlanUpload {
                 let spec = gyokaku_domain::start::NewPlan {
                     city: code,
                     id: plan.clone(),
-                    title: if title.is_empty() { "-".into() } else { title.clone() },
+                    title: if title.is_empty() {
+                        "-".into()
+                    } else {
+                        title.clone()
+                    },
                     generation: None,
                     period,
                     draft: true,
@@ -1387,7 +1401,11 @@ impl PlanUpload {
                 match gyokaku_domain::start::new_plan(&spec) {
                     Ok(d) => d,
                     Err(e) => {
-                        let k = if e.field == "id" { "計画ID" } else { "名称" };
+                        let k = if e.field == "id" {
+                            "計画ID"
+                        } else {
+                            "名称"
+                        };
                         errors.push(here(k), None, e.message.ja.clone(), e.message.en.clone());
                         return None;
                     }
@@ -1439,7 +1457,9 @@ impl PlanUpload {
                     format!("level key '{key}': lower-case letters, digits or _, not used by another level (e.g. policy)"),
                 );
             }
-            let numbering = t.named(r, "番号の形式", errors).unwrap_or_else(|| "なし".into());
+            let numbering = t
+                .named(r, "番号の形式", errors)
+                .unwrap_or_else(|| "なし".into());
             let numbering = match NUMBERINGS.iter().find(|(_, s)| *s == numbering) {
                 Some((n, _)) => *n,
                 None => {
@@ -1667,8 +1687,14 @@ impl PlanUpload {
                     errors.push(
                         t.at(r, t.col(ID.0).unwrap_or(0)),
                         None,
-                        format!("ID「{}」の部署はこの計画にありません", id.clone().unwrap_or_default()),
-                        format!("no department '{}' in this plan", id.clone().unwrap_or_default()),
+                        format!(
+                            "ID「{}」の部署はこの計画にありません",
+                            id.clone().unwrap_or_default()
+                        ),
+                        format!(
+                            "no department '{}' in this plan",
+                            id.clone().unwrap_or_default()
+                        ),
                     );
                     continue;
                 }
@@ -1704,18 +1730,20 @@ impl PlanUpload {
             d.kind = kind;
             d.abbreviation = t.named(r, "略称", errors);
             d.note = t.named(r, "備考", errors);
-            d.valid_to = t.named(r, "廃止日", errors).and_then(|v| match PlanDate::parse(&v) {
-                Ok(x) => Some(x),
-                Err(_) => {
-                    errors.push(
+            d.valid_to =
+                t.named(r, "廃止日", errors)
+                    .and_then(|v| match PlanDate::parse(&v) {
+                        Ok(x) => Some(x),
+                        Err(_) => {
+                            errors.push(
                         here("廃止日"),
                         None,
                         format!("「{v}」を日付として読めません（例: 2026-03-31、令和8年3月31日）"),
                         format!("'{v}' is not a date (e.g. 2026-03-31, 令和8年3月31日)"),
                     );
-                    None
-                }
-            });
+                            None
+                        }
+                    });
             d.successor = t.named(r, "後継", errors);
             rows.push((r, d, parent));
         }
@@ -1738,7 +1766,10 @@ impl PlanUpload {
                 Ok(id) => Some(id),
                 Err(ambiguous) => {
                     let (ja, en) = if ambiguous {
-                        ("名前が同じ部署が複数あります。IDで書いてください", "several departments have that name: write the ID")
+                        (
+                            "名前が同じ部署が複数あります。IDで書いてください",
+                            "several departments have that name: write the ID",
+                        )
                     } else {
                         ("組織シートにない部署です", "not a department on 組織")
                     };
@@ -1751,7 +1782,9 @@ impl PlanUpload {
                     None
                 }
             };
-            let p = parent.as_deref().and_then(|p| to_id(p, "上位の部署", errors));
+            let p = parent
+                .as_deref()
+                .and_then(|p| to_id(p, "上位の部署", errors));
             if let Some(s) = d.successor.clone() {
                 d.successor = to_id(&s, "後継", errors);
             }
@@ -1766,7 +1799,8 @@ impl PlanUpload {
             parents.push(p);
         }
         // Build the tree: children under their parents, in row order.
-        let mut items: Vec<Option<Department>> = rows.into_iter().map(|(_, d, _)| Some(d)).collect();
+        let mut items: Vec<Option<Department>> =
+            rows.into_iter().map(|(_, d, _)| Some(d)).collect();
         let ids: Vec<String> = items.iter().flatten().map(|d| d.id.clone()).collect();
         fn attach(
             i: usize,
@@ -1830,7 +1864,7 @@ fn reference_index(nodes: &[Node]) -> HashMap<String, String> {
     all.sort_by_key(|(n, _, _)| n.retired.is_none());
     for (n, _, _) in all {
         if let Some(r) = refs.get(&n.id) {
-            if r != &n.id && !out.get(r).is_some_and(|id| id == r) {
+            if r != &n.id && out.get(r).is_none_or(|id| id != r) {
                 out.insert(r.clone(), n.id.clone());
             }
         }
@@ -1955,7 +1989,10 @@ impl PlanUpload {
                     errors.push(
                         t.at(r, t.col(ID.0).unwrap_or(0)),
                         None,
-                        format!("ID「{}」の項目はこの計画にありません", id.clone().unwrap_or_default()),
+                        format!(
+                            "ID「{}」の項目はこの計画にありません",
+                            id.clone().unwrap_or_default()
+                        ),
                         format!("no node '{}' in this plan", id.clone().unwrap_or_default()),
                     );
                     continue;
@@ -2034,7 +2071,10 @@ impl PlanUpload {
                     let found = resolve(
                         &w,
                         depts.iter().map(|d| {
-                            (d.id.as_str(), [Some(d.name.as_str()), d.abbreviation.as_deref()])
+                            (
+                                d.id.as_str(),
+                                [Some(d.name.as_str()), d.abbreviation.as_deref()],
+                            )
                         }),
                     );
                     match found {
@@ -2059,10 +2099,11 @@ impl PlanUpload {
             n.sdgs = match t.named(r, "SDGs", errors) {
                 None => Vec::new(),
                 Some(s) => {
-                    let goals: Vec<Option<u8>> = split_list(&gyokaku_domain::text::to_halfwidth(&s).replace(' ', ","))
-                        .iter()
-                        .map(|g| g.parse::<u8>().ok().filter(|g| (1..=17).contains(g)))
-                        .collect();
+                    let goals: Vec<Option<u8>> =
+                        split_list(&gyokaku_domain::text::to_halfwidth(&s).replace(' ', ","))
+                            .iter()
+                            .map(|g| g.parse::<u8>().ok().filter(|g| (1..=17).contains(g)))
+                            .collect();
                     if goals.iter().any(Option::is_none) {
                         errors.push(
                             here("SDGs"),
@@ -2183,16 +2224,17 @@ impl PlanUpload {
             });
             let into = t.named(r, "統合先", errors);
             let rnote = t.named(r, "廃止の説明", errors);
-            n.retired = if last_year.is_some() || reason.is_some() || into.is_some() || rnote.is_some() {
-                Some(Retirement {
-                    last_year,
-                    reason: reason.and_then(Result::ok),
-                    into: None,
-                    note: rnote,
-                })
-            } else {
-                None
-            };
+            n.retired =
+                if last_year.is_some() || reason.is_some() || into.is_some() || rnote.is_some() {
+                    Some(Retirement {
+                        last_year,
+                        reason: reason.and_then(Result::ok),
+                        into: None,
+                        note: rnote,
+                    })
+                } else {
+                    None
+                };
             rows.push((r, li, n, new, into));
         }
 
@@ -2271,7 +2313,8 @@ impl PlanUpload {
             }
         }
         // Assemble.
-        let mut slots: Vec<Option<Node>> = rows.into_iter().map(|(_, _, n, _, _)| Some(n)).collect();
+        let mut slots: Vec<Option<Node>> =
+            rows.into_iter().map(|(_, _, n, _, _)| Some(n)).collect();
         for i in (0..slots.len()).rev() {
             if let Some(p) = parent[i] {
                 if let Some(child) = slots[i].take() {
@@ -2361,7 +2404,9 @@ impl PlanUpload {
                     }
                 },
             };
-            let kind = t.named(r, "種別", errors).unwrap_or_else(|| "成果指標".into());
+            let kind = t
+                .named(r, "種別", errors)
+                .unwrap_or_else(|| "成果指標".into());
             ind.kind = match INDICATOR_KINDS
                 .iter()
                 .find(|(k, ja)| *ja == kind || k.key() == kind)
@@ -2397,7 +2442,8 @@ impl PlanUpload {
                 value: t.decimal(r, "基準値", errors),
                 pending: t.named(r, "基準値の記述", errors),
             };
-            ind.baseline = (b.fy.is_some() || b.value.is_some() || b.pending.is_some()).then_some(b);
+            ind.baseline =
+                (b.fy.is_some() || b.value.is_some() || b.pending.is_some()).then_some(b);
             let tfy = t.year(r, "目標年度", errors);
             let tvalue = t.decimal(r, "目標値", errors);
             let ttext = t.named(r, "目標の記述", errors);
@@ -2559,7 +2605,10 @@ pub mod testing {
     pub type Change<'a> = (&'a str, u32, u16, Option<&'a str>);
 
     /// Every sheet's cells, as text or numbers.
-    pub fn cells(bytes: &[u8]) -> Vec<(String, BTreeMap<(u32, u16), Data>)> {
+    /// A sheet's name and cells.
+    pub type Sheet = (String, BTreeMap<(u32, u16), Data>);
+
+    pub fn cells(bytes: &[u8]) -> Vec<Sheet> {
         let mut xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("a workbook");
         let mut out = Vec::new();
         for name in xlsx.sheet_names() {
@@ -2581,7 +2630,7 @@ pub mod testing {
             .find(|(n, _)| n == sheet)
             .and_then(|(_, c)| {
                 c.iter()
-                    .find(|((r, _), v)| *r == 0 && v.to_string() == head)
+                    .find(|((r, _), v)| *r == 0 && **v == head)
                     .map(|((_, c), _)| *c)
             })
             .unwrap_or_else(|| panic!("no column {head} on {sheet}"))
@@ -2594,7 +2643,7 @@ pub mod testing {
             .find(|(n, _)| n == sheet)
             .and_then(|(_, c)| {
                 c.iter()
-                    .find(|((_, cc), v)| *cc == col && v.to_string() == text)
+                    .find(|((_, cc), v)| *cc == col && **v == text)
                     .map(|((r, _), _)| *r)
             })
             .unwrap_or_else(|| panic!("no row with {text} on {sheet}"))
@@ -2685,12 +2734,17 @@ mod tests {
     use std::path::Path;
 
     fn example(name: &str) -> PlanDocument {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples")
+            .join(name);
         let doc = crate::read_plan_dir(&dir).expect("example reads");
         gyokaku_domain::revision::structure(&doc)
     }
 
-    fn read_back(bytes: &[u8], base: Option<&PlanDocument>) -> Result<PlanDocument, Vec<CellError>> {
+    fn read_back(
+        bytes: &[u8],
+        base: Option<&PlanDocument>,
+    ) -> Result<PlanDocument, Vec<CellError>> {
         open("plan.xlsx", bytes)?.read(base)
     }
 
@@ -2704,7 +2758,14 @@ mod tests {
     fn every_example_reads_back_as_it_was() {
         for name in ["tomakomai", "ishioka", "annaka", "annaka-3"] {
             let doc = example(name);
-            let bytes = build(&doc, Origin { revision: Some(1), draft: None }).expect("builds");
+            let bytes = build(
+                &doc,
+                Origin {
+                    revision: Some(1),
+                    draft: None,
+                },
+            )
+            .expect("builds");
             let back = read_back(&bytes, Some(&doc)).unwrap_or_else(|e| panic!("{name}: {e:#?}"));
             assert_eq!(back.header, doc.header, "{name}: header");
             assert_eq!(back.organisation, doc.organisation, "{name}: organisation");
@@ -2735,11 +2796,21 @@ mod tests {
         let doc = example("ishioka");
         let bytes = build(&doc, Origin::default()).expect("builds");
         let sheets = testing::cells(&bytes);
-        let ind = &sheets.iter().find(|(n, _)| n == SHEET_INDICATORS).expect("sheet").1;
-        let (iid, icheck) = (column(&bytes, SHEET_INDICATORS, "ID"), column(&bytes, SHEET_INDICATORS, "確認"));
+        let ind = &sheets
+            .iter()
+            .find(|(n, _)| n == SHEET_INDICATORS)
+            .expect("sheet")
+            .1;
+        let (iid, icheck) = (
+            column(&bytes, SHEET_INDICATORS, "ID"),
+            column(&bytes, SHEET_INDICATORS, "確認"),
+        );
         let id = ind[&(FIRST, iid)].to_string();
         let check = ind[&(FIRST, icheck)].to_string();
-        let (nid, ncheck) = (column(&bytes, SHEET_NODES, "ID"), column(&bytes, SHEET_NODES, "確認"));
+        let (nid, ncheck) = (
+            column(&bytes, SHEET_NODES, "ID"),
+            column(&bytes, SHEET_NODES, "確認"),
+        );
         let edited = rewrite(
             &bytes,
             &[
@@ -2762,7 +2833,11 @@ mod tests {
         let r = FIRST + 4;
         let cases: Vec<(Vec<u8>, String, &str)> = vec![
             (
-                rewrite(&bytes, &[(SHEET_NODES, r, depts, Some("存在しない課"))], None),
+                rewrite(
+                    &bytes,
+                    &[(SHEET_NODES, r, depts, Some("存在しない課"))],
+                    None,
+                ),
                 at(SHEET_NODES, r, depts),
                 "組織シートにありません",
             ),

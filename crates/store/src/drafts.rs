@@ -65,6 +65,80 @@ fn check_version(draft: Option<&Draft>, expected: Option<i64>) -> Result<()> {
     }
 }
 
+/// Writes the draft's structure at the next version after `expected`
+/// (inserting it when there is none) and audits it as `after`.
+#[allow(clippy::too_many_arguments)]
+async fn write_draft(
+    tx: &mut Tx,
+    plan: &PlanRef,
+    plan_id: i64,
+    base: u32,
+    doc: &PlanDocument,
+    expected: Option<i64>,
+    actor: &Actor,
+    (action, after): (&str, String),
+) -> Result<i64> {
+    let now = now_iso();
+    let version = expected.unwrap_or(0) + 1;
+    let body = structure_json(&doc)?;
+    let done = match expected {
+        None => sqlx::query(
+            "INSERT INTO plan_drafts (plan_id, base_revision, document_json, version, created_at, created_by, updated_at, updated_by) \
+             VALUES ($1, $2, $3, 1, $4, $5, $4, $5)",
+        )
+        .bind(plan_id)
+        .bind(base as i64)
+        .bind(body)
+        .bind(&now)
+        .bind(&actor.login)
+        .execute(&mut **tx)
+        .await,
+        Some(v) => sqlx::query(
+            "UPDATE plan_drafts SET document_json = $1, version = $2, updated_at = $3, updated_by = $4 \
+             WHERE plan_id = $5 AND version = $6",
+        )
+        .bind(body)
+        .bind(version)
+        .bind(&now)
+        .bind(&actor.login)
+        .bind(plan_id)
+        .bind(v)
+        .execute(&mut **tx)
+        .await,
+    };
+    match done {
+        Ok(r) if r.rows_affected() == 1 => {}
+        Ok(_) => {
+            return Err(StoreError::Conflict {
+                expected: expected.unwrap_or(0),
+                current: version,
+            })
+        }
+        // Another office user started a draft meanwhile.
+        Err(sqlx::Error::Database(d)) if d.is_unique_violation() => {
+            return Err(StoreError::Conflict {
+                expected: 0,
+                current: 1,
+            })
+        }
+        Err(e) => return Err(e.into()),
+    }
+    audit(
+        tx,
+        &actor.login,
+        action,
+        plan,
+        Change {
+            entity: "draft",
+            key: &version.to_string(),
+            before: None,
+            after: Some(after),
+        },
+    )
+    .await?;
+    Ok(version)
+}
+
 impl SqlStore {
     /// The plan's draft revision, if the office has started one.
     pub async fn draft(&self, plan: &PlanRef) -> Result<Option<Draft>> {
@@ -110,62 +184,63 @@ impl SqlStore {
                 format!("{}: {}", e.field, e.message.en),
             ))
         })?;
-        let now = now_iso();
-        let version = expected.unwrap_or(0) + 1;
-        let body = structure_json(&doc)?;
-        let done = match expected {
-            None => sqlx::query(
-                "INSERT INTO plan_drafts (plan_id, base_revision, document_json, version, created_at, created_by, updated_at, updated_by) \
-                 VALUES ($1, $2, $3, 1, $4, $5, $4, $5)",
-            )
-            .bind(plan_id)
-            .bind(base as i64)
-            .bind(body)
-            .bind(&now)
-            .bind(&actor.login)
-            .execute(&mut *tx)
-            .await,
-            Some(v) => sqlx::query(
-                "UPDATE plan_drafts SET document_json = $1, version = $2, updated_at = $3, updated_by = $4 \
-                 WHERE plan_id = $5 AND version = $6",
-            )
-            .bind(body)
-            .bind(version)
-            .bind(&now)
-            .bind(&actor.login)
-            .bind(plan_id)
-            .bind(v)
-            .execute(&mut *tx)
-            .await,
-        };
-        match done {
-            Ok(r) if r.rows_affected() == 1 => {}
-            Ok(_) => {
-                return Err(StoreError::Conflict {
-                    expected: expected.unwrap_or(0),
-                    current: version,
-                })
-            }
-            // Another office user started a draft meanwhile.
-            Err(sqlx::Error::Database(d)) if d.is_unique_violation() => {
-                return Err(StoreError::Conflict {
-                    expected: 0,
-                    current: 1,
-                })
-            }
-            Err(e) => return Err(e.into()),
-        }
-        audit(
+        let after = serde_json::to_string(edit).map_err(crate::sql::corrupt)?;
+        let version = write_draft(
             &mut tx,
-            &actor.login,
-            "edit_draft",
             plan,
-            Change {
-                entity: "draft",
-                key: &version.to_string(),
-                before: None,
-                after: Some(serde_json::to_string(edit).map_err(crate::sql::corrupt)?),
-            },
+            plan_id,
+            base,
+            &doc,
+            expected,
+            actor,
+            ("edit_draft", after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// Replaces the draft's whole structure with `doc` (a plan workbook
+    /// read back): based on revision `revision` and, when the workbook was
+    /// the draft's, on the draft's `expected` version. Refused as a
+    /// conflict when another revision was recorded since, when the draft
+    /// changed, or when a draft was started since a revision's workbook
+    /// was downloaded: nobody's edits are overwritten unseen.
+    pub async fn replace_draft(
+        &self,
+        plan: &PlanRef,
+        doc: &PlanDocument,
+        revision: u32,
+        expected: Option<i64>,
+        file_name: &str,
+        actor: &Actor,
+    ) -> Result<i64> {
+        office_only(actor)?;
+        let mut tx = self.begin_write().await?;
+        let plan_id = self.plan_id(&mut tx, plan).await?;
+        let latest = revisions_in(&mut tx, plan_id)
+            .await?
+            .last()
+            .map_or(1, |r| r.number);
+        if latest != revision {
+            return Err(StoreError::RevisionConflict {
+                base: revision,
+                current: latest,
+            });
+        }
+        let draft = draft_in(&mut tx, plan_id).await?;
+        check_version(draft.as_ref(), expected)?;
+        let after = json!({"workbook": file_name, "nodes": gyokaku_domain::walk_nodes(&doc.nodes).len(), "indicators": doc.indicators.len()}).to_string();
+        let structure = revision::structure(doc);
+        let version = write_draft(
+            &mut tx,
+            plan,
+            plan_id,
+            latest,
+            &structure,
+            expected,
+            actor,
+            ("upload_plan_workbook", after),
         )
         .await?;
         tx.commit().await?;
