@@ -37,6 +37,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Uploaded workbooks previewed and waiting to be applied.
     pub workbooks: pending::Pending<handlers::workbook::PendingBook>,
+    /// Plan workbooks previewed and waiting to go into the draft.
+    pub plan_books: pending::Pending<handlers::plan_workbook::PendingPlan>,
     /// Uploaded tables of indicator actuals previewed and waiting.
     pub actuals: pending::Pending<handlers::actuals::PendingActuals>,
     /// Where published years are written and served from (`/site/…`).
@@ -54,8 +56,8 @@ impl AppState {
 /// All routes of the app.
 pub fn router(state: AppState) -> Router {
     use handlers::{
-        account, actuals, admin, drafts, fiscal, indicators, items, plans, publish, revisions,
-        session, start, workbook,
+        account, actuals, admin, drafts, fiscal, indicators, items, plan_workbook, plans, publish,
+        revisions, session, start, workbook,
     };
     Router::new()
         .route("/", get(plans::home))
@@ -103,6 +105,17 @@ pub fn router(state: AppState) -> Router {
             get(workbook::download).post(workbook::upload),
         )
         .route("/p/{city}/{plan}/workbook/apply", post(workbook::apply))
+        .route("/p/{city}/{plan}/plan.xlsx", get(plan_workbook::download))
+        .route(
+            "/p/{city}/{plan}/draft/workbook",
+            post(plan_workbook::upload),
+        )
+        .route(
+            "/p/{city}/{plan}/draft/workbook/apply",
+            post(plan_workbook::apply),
+        )
+        .route("/plans/new/plan.xlsx", get(plan_workbook::blank))
+        .route("/plans/new/workbook", post(plan_workbook::create))
         .route(
             "/p/{city}/{plan}/indicators/{id}",
             get(actuals::page).post(actuals::enter),
@@ -258,6 +271,7 @@ pub fn state(store: SqlStore, secure_cookies: bool) -> AppState {
         plans: Default::default(),
         secure_cookies,
         workbooks: Default::default(),
+        plan_books: Default::default(),
         actuals: Default::default(),
         publish_dir: std::env::temp_dir().join("gyokaku-published"),
     }

@@ -91,6 +91,7 @@ fn notice_key(done: &str) -> Option<&'static str> {
         "plan_started" => "notice.plan_started",
         "draft_adopted" => "notice.draft_adopted",
         "draft_discarded" => "notice.draft_discarded",
+        "draft_uploaded" => "notice.draft_uploaded",
         _ => return None,
     })
 }

@@ -338,6 +338,18 @@ impl Browser {
         self.finish(res).await
     }
 
+    /// A download: status and bytes.
+    async fn bytes(&mut self, path: &str) -> (StatusCode, Vec<u8>) {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        (res.status(), res.bytes().await.unwrap().to_vec())
+    }
+
     async fn login_as(app: &App, login: &str) -> Browser {
         let mut b = Browser::new(app);
         let page = b.login(login, PASSWORD).await;
@@ -1982,6 +1994,165 @@ async fn starting_a_plan(app: App) {
     assert_eq!(target.map(|v| v.to_string()).as_deref(), Some("430000"));
 }
 
+/// The office revises the plan in Excel: downloads it, renames an item and
+/// adds one, uploads, sees the diff, takes it into the draft; a workbook
+/// with an edited hidden ID is refused with its cell, a stale one is
+/// refused, the council downloads but cannot upload, an editor can do
+/// neither; a blank workbook filled in starts a new plan.
+async fn plan_workbook_in_the_web(app: App) {
+    use gyokaku_interchange::plan_book::testing::{column, rewrite, row_of};
+    use gyokaku_interchange::plan_book::{SHEET_DEPTS, SHEET_NODES, SHEET_PLAN};
+    let mut office = Browser::login_as(&app, "office").await;
+    let draft = office.get(&format!("{PLAN}/draft")).await;
+    assert!(draft.has("id=\"plan-workbook-form\""), "{}", draft.body);
+    let (status, bytes) = office.bytes(&format!("{PLAN}/plan.xlsx")).await;
+    assert_eq!(status, StatusCode::OK);
+    let id = column(&bytes, SHEET_NODES, "ID");
+    let title = column(&bytes, SHEET_NODES, "表題");
+    let level = column(&bytes, SHEET_NODES, "階層");
+    let number = column(&bytes, SHEET_NODES, "番号");
+    let row = row_of(&bytes, SHEET_NODES, id, "1-1");
+    let after = row_of(&bytes, SHEET_NODES, id, "1-2");
+    let edited = rewrite(
+        &bytes,
+        &[(SHEET_NODES, row, title, Some("多様な人材の確保と育成"))],
+        None,
+    );
+    // Another department's view: the council downloads, cannot upload.
+    let mut council = Browser::login_as(&app, "council").await;
+    assert_eq!(
+        council.bytes(&format!("{PLAN}/plan.xlsx")).await.0,
+        StatusCode::OK
+    );
+    council.get(&format!("{PLAN}/draft")).await;
+    let refused = council
+        .upload(&format!("{PLAN}/draft/workbook"), "plan.xlsx", &edited)
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let mut editor = Browser::login_as(&app, "editor").await;
+    assert_eq!(
+        editor.bytes(&format!("{PLAN}/plan.xlsx")).await.0,
+        StatusCode::FORBIDDEN
+    );
+    // An edited hidden ID: refused with its cell, nothing written.
+    let forged = rewrite(&bytes, &[(SHEET_NODES, after, id, Some("1-1"))], None);
+    let page = office
+        .upload(&format!("{PLAN}/draft/workbook"), "forged.xlsx", &forged)
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let cell = format!(
+        "取組!{}{}",
+        gyokaku_domain::text::column_letters(id as usize),
+        after + 1
+    );
+    assert!(page.has(&cell) && page.has("隠れたID"), "{}", page.body);
+    assert!(app.store.draft(&plan_ref()).await.unwrap().is_none());
+    // The edited workbook: previewed, then taken into the draft.
+    let page = office
+        .upload(&format!("{PLAN}/draft/workbook"), "edited.xlsx", &edited)
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.has("id=\"changes\"") && page.has("多様な人材の確保と育成"));
+    let token = attr_after(&page.body, "name=\"token\" value=\"").expect("a token");
+    let applied = office
+        .post(
+            &format!("{PLAN}/draft/workbook/apply"),
+            &[("token", &token)],
+        )
+        .await;
+    assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.body);
+    let draft = app
+        .store
+        .draft(&plan_ref())
+        .await
+        .unwrap()
+        .expect("a draft");
+    assert!(walk_nodes(&draft.doc.nodes)
+        .iter()
+        .any(|(n, _, _)| n.id == "1-1" && n.title == "多様な人材の確保と育成"));
+    // The same token twice: expired.
+    let again = office
+        .post(
+            &format!("{PLAN}/draft/workbook/apply"),
+            &[("token", &token)],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    // The revision's workbook, uploaded over the draft: refused as stale.
+    let stale = office
+        .upload(&format!("{PLAN}/draft/workbook"), "edited.xlsx", &edited)
+        .await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        stale.has("改訂案が作られたか変更されています"),
+        "{}",
+        stale.body
+    );
+    // The draft's workbook: an item added after 1-2.
+    let (_, from_draft) = office.bytes(&format!("{PLAN}/plan.xlsx")).await;
+    let last = gyokaku_interchange::plan_book::testing::cells(&from_draft)
+        .into_iter()
+        .find(|(n, _)| n == SHEET_NODES)
+        .map(|(_, c)| c.keys().map(|(r, _)| *r).max().unwrap())
+        .unwrap()
+        + 1;
+    let added = rewrite(
+        &from_draft,
+        &[
+            (SHEET_NODES, last, level, Some("具体的な取組")),
+            (SHEET_NODES, last, number, Some("9")),
+            (SHEET_NODES, last, title, Some("会議資料のペーパーレス化")),
+        ],
+        None,
+    );
+    let page = office
+        .upload(&format!("{PLAN}/draft/workbook"), "added.xlsx", &added)
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.has("id=\"pb-replaces\"") && page.has("会議資料のペーパーレス化"));
+    let token = attr_after(&page.body, "name=\"token\" value=\"").expect("a token");
+    let applied = office
+        .post(
+            &format!("{PLAN}/draft/workbook/apply"),
+            &[("token", &token)],
+        )
+        .await;
+    assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.body);
+    let draft = office.get(&format!("{PLAN}/draft")).await;
+    assert!(draft.has("会議資料のペーパーレス化") && draft.has("多様な人材の確保と育成"));
+
+    // A new plan from the blank workbook.
+    let (status, blank) = office.bytes("/plans/new/plan.xlsx").await;
+    assert_eq!(status, StatusCode::OK);
+    let filled = rewrite(
+        &blank,
+        &[
+            (SHEET_PLAN, 2, 1, Some("082015")),
+            (SHEET_PLAN, 3, 1, Some("excel-r8")),
+            (SHEET_PLAN, 4, 1, Some("水戸市行財政改革プラン")),
+            (SHEET_DEPTS, 2, 1, Some("行政改革課")),
+            (SHEET_NODES, 2, 0, Some("方針")),
+            (SHEET_NODES, 2, 1, Some("1")),
+            (SHEET_NODES, 2, 2, Some("行政運営の効率化")),
+            (SHEET_NODES, 3, 0, Some("取組")),
+            (SHEET_NODES, 3, 1, Some("1")),
+            (SHEET_NODES, 3, 2, Some("電子申請の拡大")),
+            (SHEET_NODES, 3, 5, Some("行政改革課")),
+        ],
+        None,
+    );
+    office.get("/plans/new").await;
+    let made = office
+        .upload("/plans/new/workbook", "new.xlsx", &filled)
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    assert_eq!(made.location, "/p/082015/excel-r8?done=plan_started");
+    let again = office
+        .upload("/plans/new/workbook", "new.xlsx", &filled)
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
 macro_rules! on_both_backends {
     ($($name:ident => $story:ident;)*) => {
         mod sqlite {
@@ -2020,4 +2191,5 @@ on_both_backends! {
     the_office_and_the_council_read_the_revisions => revisions_in_the_web;
     the_office_revises_the_plan_in_the_app => revising_in_the_web;
     the_office_starts_a_plan_from_a_template => starting_a_plan;
+    the_office_revises_the_plan_in_excel => plan_workbook_in_the_web;
 }

@@ -8,6 +8,7 @@ pub mod drafts;
 pub mod fiscal;
 pub mod indicators;
 pub mod items;
+pub mod plan_workbook;
 pub mod plans;
 pub mod publish;
 pub mod revisions;

@@ -147,7 +147,7 @@ async fn book_for(
 
 /// `filename*` of Content-Disposition (RFC 5987/6266): UTF-8, percent-
 /// encoded except the attribute characters.
-fn rfc5987(s: &str) -> String {
+pub(crate) fn rfc5987(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);
     for b in s.bytes() {
         match b {
@@ -175,37 +175,46 @@ fn rfc5987(s: &str) -> String {
 /// The download's file name: an ASCII one for old clients, and the
 /// Japanese one (担当課_令和7年度_実績報告.xlsx) for the rest.
 fn content_disposition(book: &Book) -> String {
-    let ascii: String = format!(
-        "gyokaku_{}_{}_{}_{}.xlsx",
-        book.key.city,
-        book.key.plan,
-        book.key.fy.year(),
-        book.key.dept
+    attachment(
+        &format!(
+            "gyokaku_{}_{}_{}_{}.xlsx",
+            book.key.city,
+            book.key.plan,
+            book.key.fy.year(),
+            book.key.dept
+        ),
+        &format!(
+            "{}_{}_{}_実績報告.xlsx",
+            book.plan_title,
+            book.dept_name,
+            book.key.fy.wareki()
+        ),
     )
-    .chars()
-    .map(|c| {
-        if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-            c
-        } else {
-            '_'
-        }
-    })
-    .collect();
-    let utf8: String = format!(
-        "{}_{}_{}_実績報告.xlsx",
-        book.plan_title,
-        book.dept_name,
-        book.key.fy.wareki()
-    )
-    .chars()
-    .map(|c| {
-        if c.is_control() || matches!(c, '/' | '\\' | '"' | ':' | '*' | '?' | '<' | '>' | '|') {
-            '_'
-        } else {
-            c
-        }
-    })
-    .collect();
+}
+
+/// Content-Disposition of a download: `ascii` made safe for old clients,
+/// `utf8` (the Japanese name) for the rest.
+pub(crate) fn attachment(ascii: &str, utf8: &str) -> String {
+    let ascii: String = ascii
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let utf8: String = utf8
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | '"' | ':' | '*' | '?' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
     format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
         rfc5987(&utf8)
