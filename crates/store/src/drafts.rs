@@ -80,7 +80,7 @@ async fn write_draft(
 ) -> Result<i64> {
     let now = now_iso();
     let version = expected.unwrap_or(0) + 1;
-    let body = structure_json(&doc)?;
+    let body = structure_json(doc)?;
     let done = match expected {
         None => sqlx::query(
             "INSERT INTO plan_drafts (plan_id, base_revision, document_json, version, created_at, created_by, updated_at, updated_by) \
