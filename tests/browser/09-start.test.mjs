@@ -50,13 +50,13 @@ describe('the office starts a plan and revises it (水戸市)', () => {
     await office.getByLabel('団体').selectOption('082015');
     await office.getByLabel('計画ID（英数字）').fill('taiko-9');
     await office.getByLabel('計画の名称').fill('水戸市行財政改革大綱');
-    await office.getByLabel('始め').fill('令和8年度');
+    await office.getByLabel('始め', { exact: true }).fill('令和8年度');
     await office.getByLabel('終わり').fill('令和12年度');
     await office.getByRole('radio', { name: /評価A/ }).check();
     await office.getByLabel('部署（1行に1つ）').fill(`総務部\n${SOUMU}\n財政課`);
     await axe(office);
     await shot(office, 'new plan form');
-    await submitBy(office, office.getByRole('button', { name: '計画を作る' }));
+    await submitBy(office, office.getByRole('button', { name: '計画を作る', exact: true }));
     assert.equal(await notice(office), '計画を作りました。方針と取組を追加してください。');
     assert.equal(new URL(office.url()).pathname, `${PLAN}/draft`);
   });
