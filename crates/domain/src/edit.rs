@@ -108,6 +108,8 @@ pub enum Edit {
     AddIndicator { id: String, fields: IndicatorFields },
     /// Retire an indicator (its actuals stay).
     RetireIndicator { id: String, retirement: Retirement },
+    /// The organisation, glossary, scale, levels, axes, bodies or meetings.
+    Setting { setting: crate::settings::Setting },
 }
 
 fn check_indicator(doc: &PlanDocument, f: &IndicatorFields) -> Result<(), FieldError> {
@@ -421,6 +423,7 @@ fn attach(doc: &mut PlanDocument, parent: Option<&str>, n: Node) {
 /// Applies one edit to `doc`, or refuses it and leaves `doc` as it was.
 pub fn apply(doc: &mut PlanDocument, edit: &Edit) -> Result<(), FieldError> {
     match edit {
+        Edit::Setting { setting } => crate::settings::apply(doc, setting),
         Edit::Change { id, fields } => {
             check_text(fields)?;
             check_departments(doc, &fields.departments)?;

@@ -16,6 +16,7 @@ pub mod plan;
 pub mod present;
 pub mod progress;
 pub mod revision;
+pub mod settings;
 pub mod start;
 pub mod state;
 pub mod status;

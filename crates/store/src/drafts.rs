@@ -184,6 +184,17 @@ impl SqlStore {
                 format!("{}: {}", e.field, e.message.en),
             ))
         })?;
+        // The whole plan as a folder is checked: an edit that leaves it
+        // inconsistent (a node on a value no longer there …) is refused.
+        if let Err(errors) = gyokaku_interchange::check_document(&mut doc.clone()) {
+            let first = errors.0.iter().take(3);
+            let (ja, en): (Vec<String>, Vec<String>) =
+                first.map(|e| (e.ja.clone(), e.en.clone())).unzip();
+            return Err(StoreError::Invalid(Message::new(
+                ja.join(" / "),
+                en.join(" / "),
+            )));
+        }
         let after = serde_json::to_string(edit).map_err(crate::sql::corrupt)?;
         let version = write_draft(
             &mut tx,
