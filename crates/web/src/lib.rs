@@ -57,7 +57,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     use handlers::{
         account, actuals, admin, drafts, fiscal, indicators, items, plan_workbook, plans, publish,
-        revisions, session, start, workbook,
+        revisions, session, settings, start, workbook,
     };
     Router::new()
         .route("/", get(plans::home))
@@ -115,6 +115,24 @@ pub fn router(state: AppState) -> Router {
             post(plan_workbook::apply),
         )
         .route("/plans/new/plan.xlsx", get(plan_workbook::blank))
+        .route("/p/{city}/{plan}/draft/settings", get(settings::page))
+        .route(
+            "/p/{city}/{plan}/draft/settings/{part}",
+            post(settings::save_table),
+        )
+        .route(
+            "/p/{city}/{plan}/draft/departments",
+            post(settings::department_add),
+        )
+        .route(
+            "/p/{city}/{plan}/draft/departments/{id}",
+            get(settings::department_form).post(settings::department_save),
+        )
+        .route("/p/{city}/{plan}/draft/axes", post(settings::axis_add))
+        .route(
+            "/p/{city}/{plan}/draft/axes/{key}",
+            get(settings::axis_form).post(settings::axis_save),
+        )
         .route("/plans/new/workbook", post(plan_workbook::create))
         .route(
             "/p/{city}/{plan}/indicators/{id}",

@@ -2153,6 +2153,158 @@ async fn plan_workbook_in_the_web(app: App) {
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+/// The office changes the plan's settings in the draft: two 課 merged
+/// (the items follow), a bad merger refused with what was typed kept, a
+/// glossary term renamed (its marks kept), an axis added, the scale cut to
+/// two steps; the council reads, an editor may not.
+async fn settings_in_the_web(app: App) {
+    let mut office = Browser::login_as(&app, "office").await;
+    let page = office.get(&format!("{PLAN}/draft/settings")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.has("id=\"settings-departments\"") && page.has("id=\"glossary-form\""));
+    // Without a day it ended: refused, the form as typed.
+    let path = format!(
+        "{PLAN}/draft/departments/{}",
+        "%E8%A1%8C%E9%9D%A9%E6%8E%A8%E9%80%B2%E8%AA%B2"
+    );
+    let form = office.get(&path).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let refused = office
+        .post(
+            &path,
+            &[
+                ("version", ""),
+                ("name", "行革推進課（旧）"),
+                ("kind", "division"),
+                ("successor", "総務課"),
+                ("move_items", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused.has("廃止日") && refused.has("行革推進課（旧）"),
+        "{}",
+        refused.body
+    );
+    let merged = office
+        .post(
+            &path,
+            &[
+                ("version", ""),
+                ("name", "行革推進課"),
+                ("kind", "division"),
+                ("valid_to", "令和8年3月31日"),
+                ("successor", "総務課"),
+                ("move_items", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(merged.status, StatusCode::SEE_OTHER, "{}", merged.body);
+    let draft = app
+        .store
+        .draft(&plan_ref())
+        .await
+        .unwrap()
+        .expect("a draft");
+    let nodes = walk_nodes(&draft.doc.nodes);
+    assert!(nodes
+        .iter()
+        .all(|(n, _, _)| !n.departments.iter().any(|d| d == "行革推進課")));
+    assert!(nodes
+        .iter()
+        .any(|(n, _, _)| n.id == "1-6" && n.departments == ["総務課"]));
+    // The glossary: the first term renamed keeps its marks.
+    let terms = draft.doc.glossary.clone();
+    let marks = terms[0].marks.len();
+    let mut fields: Vec<(String, String)> = vec![("version".into(), "1".into())];
+    for (i, t) in terms.iter().enumerate() {
+        let term = if i == 0 {
+            format!("{}（人工知能）", t.term)
+        } else {
+            t.term.clone()
+        };
+        fields.extend([
+            ("was".into(), t.term.clone()),
+            ("term".into(), term),
+            ("reading".into(), t.reading.clone().unwrap_or_default()),
+            ("description".into(), t.description.clone()),
+            ("note".into(), t.note.clone().unwrap_or_default()),
+        ]);
+    }
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = office
+        .post(&format!("{PLAN}/draft/settings/glossary"), &pairs)
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let draft = app.store.draft(&plan_ref()).await.unwrap().unwrap();
+    assert_eq!(draft.doc.glossary.len(), terms.len());
+    assert!(draft.doc.glossary[0].term.ends_with("（人工知能）"));
+    assert_eq!(draft.doc.glossary[0].marks.len(), marks);
+    // An axis with two values.
+    office.get(&format!("{PLAN}/draft/axes/new")).await;
+    let added = office
+        .post(
+            &format!("{PLAN}/draft/axes"),
+            &[
+                ("version", "2"),
+                ("key", "dx"),
+                ("name", "DX"),
+                ("kind", "multi"),
+                ("code", "手続"),
+                ("label", "手続のオンライン化"),
+                ("code", "内部"),
+                ("label", "内部事務の効率化"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    // The scale, two steps; a code twice is refused, rows kept.
+    let twice = office
+        .post(
+            &format!("{PLAN}/draft/settings/scale"),
+            &[
+                ("version", "3"),
+                ("code", "A"),
+                ("label", "順調"),
+                ("achieved", "yes"),
+                ("code", "A"),
+                ("label", "遅れ"),
+                ("achieved", "no"),
+            ],
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::BAD_REQUEST);
+    assert!(
+        twice.has("二度") && twice.has("value=\"遅れ\""),
+        "{}",
+        twice.body
+    );
+    let settings = office.get(&format!("{PLAN}/draft/settings")).await;
+    assert!(settings.has("手続のオンライン化") && settings.has("id=\"settings-axes\""));
+    // The council reads, cannot save; an editor cannot read.
+    let mut council = Browser::login_as(&app, "council").await;
+    let read = council.get(&format!("{PLAN}/draft/settings")).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(
+        read.has("手続のオンライン化")
+            && !read.has("下書きに保存")
+            && !read.has("id=\"add-department\"")
+    );
+    let denied = council
+        .post(&format!("{PLAN}/draft/settings/scale"), &[("version", "3")])
+        .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    let mut editor = Browser::login_as(&app, "editor").await;
+    assert_eq!(
+        editor.get(&format!("{PLAN}/draft/settings")).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
 macro_rules! on_both_backends {
     ($($name:ident => $story:ident;)*) => {
         mod sqlite {
@@ -2192,4 +2344,5 @@ on_both_backends! {
     the_office_revises_the_plan_in_the_app => revising_in_the_web;
     the_office_starts_a_plan_from_a_template => starting_a_plan;
     the_office_revises_the_plan_in_excel => plan_workbook_in_the_web;
+    the_office_changes_the_plans_settings => settings_in_the_web;
 }

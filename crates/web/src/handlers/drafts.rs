@@ -125,14 +125,14 @@ struct NodePage {
     error: String,
 }
 
-fn plan_ref(city: &str, plan: &str) -> Result<PlanRef, AppError> {
+pub(crate) fn plan_ref(city: &str, plan: &str) -> Result<PlanRef, AppError> {
     Ok(PlanRef {
         city: gyokaku_domain::LocalGovCode::parse(city).map_err(|_| AppError::NotFound)?,
         plan: plan.to_string(),
     })
 }
 
-fn office_or_council(auth: &Auth) -> Result<bool, AppError> {
+pub(crate) fn office_or_council(auth: &Auth) -> Result<bool, AppError> {
     match auth.user().role {
         Role::Office => Ok(true),
         Role::Council => Ok(false),
@@ -140,7 +140,7 @@ fn office_or_council(auth: &Auth) -> Result<bool, AppError> {
     }
 }
 
-fn office(auth: &Auth) -> Result<(), AppError> {
+pub(crate) fn office(auth: &Auth) -> Result<(), AppError> {
     match auth.user().role {
         Role::Office => Ok(()),
         _ => Err(AppError::Forbidden),
@@ -149,7 +149,7 @@ fn office(auth: &Auth) -> Result<(), AppError> {
 
 /// The draft, or the plan as it stands where no draft is begun, with the
 /// draft's version (`None`: none yet) and the revision it starts from.
-async fn working(
+pub(crate) async fn working(
     state: &AppState,
     r: &PlanRef,
 ) -> Result<(PlanDocument, Option<i64>, u32, String), AppError> {
@@ -284,7 +284,7 @@ fn fields_of(form: &FormData) -> Result<NodeFields, AppError> {
     })
 }
 
-fn version_of(form: &FormData) -> Option<i64> {
+pub(crate) fn version_of(form: &FormData) -> Option<i64> {
     form.get("version").and_then(|v| v.parse().ok())
 }
 
@@ -310,7 +310,7 @@ pub async fn page(
 
 #[derive(Deserialize)]
 pub struct Done {
-    done: Option<String>,
+    pub done: Option<String>,
 }
 
 async fn draft_page(
@@ -419,7 +419,7 @@ async fn draft_page(
 }
 
 /// The message and status of a refused save, shown on the page again.
-fn refusal(tr: crate::i18n::Tr, e: AppError) -> Result<(String, StatusCode), AppError> {
+pub(crate) fn refusal(tr: crate::i18n::Tr, e: AppError) -> Result<(String, StatusCode), AppError> {
     let in_lang = |ja: String, en: String| {
         if tr.lang == gyokaku_domain::present::Lang::Ja {
             ja

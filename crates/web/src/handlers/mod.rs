@@ -13,6 +13,7 @@ pub mod plans;
 pub mod publish;
 pub mod revisions;
 pub mod session;
+pub mod settings;
 pub mod start;
 pub mod workbook;
 
