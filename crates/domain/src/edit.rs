@@ -32,6 +32,10 @@ pub struct NodeFields {
     pub sdgs: Vec<u8>,
     /// The yearly plan: what is to be done in each fiscal year.
     pub schedule: std::collections::BTreeMap<crate::wareki::FiscalYear, String>,
+    /// The text sections by the plan's section key; `None` leaves them.
+    pub sections: Option<std::collections::BTreeMap<String, String>>,
+    /// The marks on the plan's axes; `None` leaves them.
+    pub axes: Option<std::collections::BTreeMap<String, crate::plan::AxisMark>>,
 }
 
 impl NodeFields {
@@ -47,6 +51,8 @@ impl NodeFields {
             note: n.note.clone(),
             sdgs: n.sdgs.clone(),
             schedule: n.schedule.clone(),
+            sections: Some(n.sections.clone()),
+            axes: Some(n.axes.clone()),
         }
     }
 }
@@ -247,6 +253,17 @@ fn check_text(f: &NodeFields) -> Result<(), FieldError> {
             format!("a year's plan has at most {MAX_TEXT} characters"),
         ));
     }
+    if f.sections
+        .iter()
+        .flatten()
+        .any(|(_, t)| t.chars().count() > MAX_TEXT)
+    {
+        return Err(refuse(
+            "sections",
+            format!("{MAX_TEXT}文字以内で入力してください"),
+            format!("at most {MAX_TEXT} characters"),
+        ));
+    }
     for (field, text) in [
         ("body", &f.body),
         ("note", &f.note),
@@ -410,6 +427,73 @@ fn set_fields(n: &mut Node, f: &NodeFields) {
         .filter(|(_, t)| !t.trim().is_empty())
         .map(|(y, t)| (*y, t.trim().to_string()))
         .collect();
+    if let Some(s) = &f.sections {
+        n.sections = s
+            .iter()
+            .filter(|(_, t)| !t.trim().is_empty())
+            .map(|(k, t)| (k.clone(), t.trim_end().to_string()))
+            .collect();
+    }
+    if let Some(a) = &f.axes {
+        // A form cannot tell "no mark" from a stored `false` or empty list,
+        // nor the stored order of the same codes: those stay as stored.
+        let old = std::mem::take(&mut n.axes);
+        n.axes = a.clone();
+        for (k, v) in old {
+            let empty = matches!(&v, crate::plan::AxisMark::Flag(false))
+                || matches!(&v, crate::plan::AxisMark::Codes(c) if c.is_empty());
+            match (n.axes.get(&k), &v) {
+                (None, _) if empty => {
+                    n.axes.insert(k, v);
+                }
+                (Some(crate::plan::AxisMark::Codes(new)), crate::plan::AxisMark::Codes(stored))
+                    if new.len() == stored.len() && new.iter().all(|c| stored.contains(c)) =>
+                {
+                    n.axes.insert(k, v);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Sections the plan defines and marks its axes allow.
+fn check_marks(doc: &PlanDocument, f: &NodeFields) -> Result<(), FieldError> {
+    use crate::plan::{AxisKind, AxisMark};
+    for k in f.sections.iter().flatten().map(|(k, _)| k) {
+        if !doc.header.sections.iter().any(|s| &s.key == k) {
+            return Err(refuse(
+                "sections",
+                format!("記述欄「{k}」はこの計画にありません"),
+                format!("section '{k}' is not in this plan"),
+            ));
+        }
+    }
+    for (k, mark) in f.axes.iter().flatten() {
+        let Some(axis) = doc.header.axes.iter().find(|a| &a.key == k) else {
+            return Err(refuse(
+                "axes",
+                format!("分類「{k}」はこの計画にありません"),
+                format!("axis '{k}' is not in this plan"),
+            ));
+        };
+        let ok = match (axis.kind, mark) {
+            (AxisKind::Flag, AxisMark::Flag(_)) => true,
+            (AxisKind::Single, AxisMark::Codes(c)) if c.len() > 1 => false,
+            (AxisKind::Multi | AxisKind::Single, AxisMark::Codes(c)) => {
+                c.iter().all(|c| axis.values.iter().any(|v| &v.code == c))
+            }
+            _ => false,
+        };
+        if !ok {
+            return Err(refuse(
+                "axes",
+                format!("「{}」の印がこの分類の値と合いません", axis.name),
+                format!("the marks on '{}' do not fit its values", axis.name),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Puts `n` at the end of `parent`'s children (the top when `None`).
@@ -426,6 +510,7 @@ pub fn apply(doc: &mut PlanDocument, edit: &Edit) -> Result<(), FieldError> {
         Edit::Setting { setting } => crate::settings::apply(doc, setting),
         Edit::Change { id, fields } => {
             check_text(fields)?;
+            check_marks(doc, fields)?;
             check_departments(doc, &fields.departments)?;
             let (n, old_parent) = node(doc, id)?;
             let old_parent = old_parent.map(|p| p.id.clone());
@@ -473,6 +558,7 @@ pub fn apply(doc: &mut PlanDocument, edit: &Edit) -> Result<(), FieldError> {
                 ));
             }
             check_text(fields)?;
+            check_marks(doc, fields)?;
             check_departments(doc, &fields.departments)?;
             let parent = parent_node(doc, fields.parent.as_deref())?;
             check_level(doc, level, parent)?;

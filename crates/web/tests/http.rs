@@ -2285,6 +2285,56 @@ async fn settings_in_the_web(app: App) {
     );
     let settings = office.get(&format!("{PLAN}/draft/settings")).await;
     assert!(settings.has("手続のオンライン化") && settings.has("id=\"settings-axes\""));
+    // The node form marks the new axis and fills a text section.
+    let form = office.get(&format!("{PLAN}/draft/nodes/1-1")).await;
+    assert!(form.has("name=\"axis:dx\"") && form.has("name=\"section:vision\""));
+    let marked = office
+        .post(
+            &format!("{PLAN}/draft/nodes/1-1"),
+            &[
+                ("action", "save"),
+                ("version", "3"),
+                ("title", "多様な人材の確保"),
+                ("parent", "1"),
+                ("departments", "総務課"),
+                ("axes_shown", "1"),
+                ("axis:dx", "手続"),
+                ("sections_shown", "1"),
+                ("section:vision", "多様な人材が活躍する市役所"),
+            ],
+        )
+        .await;
+    assert_eq!(marked.status, StatusCode::SEE_OTHER, "{}", marked.body);
+    let draft = app.store.draft(&plan_ref()).await.unwrap().unwrap();
+    let n = walk_nodes(&draft.doc.nodes)
+        .into_iter()
+        .find(|(n, _, _)| n.id == "1-1")
+        .unwrap()
+        .0
+        .clone();
+    assert_eq!(
+        n.axes.get("dx"),
+        Some(&gyokaku_domain::AxisMark::Codes(vec!["手続".into()]))
+    );
+    assert_eq!(
+        n.sections.get("vision").map(String::as_str),
+        Some("多様な人材が活躍する市役所")
+    );
+    // A value that is not the axis's: refused.
+    let wrong = office
+        .post(
+            &format!("{PLAN}/draft/nodes/1-1"),
+            &[
+                ("action", "save"),
+                ("version", "4"),
+                ("title", "多様な人材の確保"),
+                ("parent", "1"),
+                ("axes_shown", "1"),
+                ("axis:dx", "存在しない値"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
     // The council reads, cannot save; an editor cannot read.
     let mut council = Browser::login_as(&app, "council").await;
     let read = council.get(&format!("{PLAN}/draft/settings")).await;
@@ -2295,7 +2345,7 @@ async fn settings_in_the_web(app: App) {
             && !read.has("id=\"add-department\"")
     );
     let denied = council
-        .post(&format!("{PLAN}/draft/settings/scale"), &[("version", "3")])
+        .post(&format!("{PLAN}/draft/settings/scale"), &[("version", "4")])
         .await;
     assert_eq!(denied.status, StatusCode::FORBIDDEN);
     let mut editor = Browser::login_as(&app, "editor").await;

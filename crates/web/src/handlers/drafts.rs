@@ -16,7 +16,8 @@ use gyokaku_domain::indicator::{Baseline, IndicatorKind, Target, TargetKind};
 use gyokaku_domain::revision::{self, RevisionOptions};
 use gyokaku_domain::Decimal;
 use gyokaku_domain::{
-    walk_nodes, Bilingual, FiscalYear, PlanDate, PlanDocument, RetireReason, Retirement, Role,
+    walk_nodes, AxisKind, AxisMark, Bilingual, FiscalYear, PlanDate, PlanDocument, RetireReason,
+    Retirement, Role,
 };
 use gyokaku_store::{PlanRef, StoreError};
 
@@ -122,7 +123,20 @@ struct NodePage {
     sdgs: Vec<(u8, bool)>,
     /// The yearly plan, one year a line (令和8年度: 検討).
     schedule: String,
+    /// The plan's text sections: (key, label, text).
+    sections: Vec<(String, String, String)>,
+    axes: Vec<AxisChoice>,
     error: String,
+}
+
+/// An axis on the node form: its values with whether the node has them
+/// (a flag axis: one value, the flag).
+pub struct AxisChoice {
+    pub key: String,
+    pub name: String,
+    pub flag: bool,
+    pub single: bool,
+    pub values: Vec<(String, String, bool)>,
 }
 
 pub(crate) fn plan_ref(city: &str, plan: &str) -> Result<PlanRef, AppError> {
@@ -261,9 +275,52 @@ fn parse_schedule(text: &str) -> Result<std::collections::BTreeMap<FiscalYear, S
     Ok(out)
 }
 
+/// The sections and axis marks a node form shows (with a marker); a form
+/// without them (adding a node) leaves them as they are.
+fn sections_and_axes(form: &FormData) -> Sections {
+    let sections = form.get("sections_shown").map(|_| {
+        form.0
+            .iter()
+            .filter_map(|(k, v)| {
+                k.strip_prefix("section:")
+                    .map(|k| (k.to_string(), v.clone()))
+            })
+            .collect()
+    });
+    let axes = form.get("axes_shown").map(|_| {
+        let mut marks: std::collections::BTreeMap<String, AxisMark> = Default::default();
+        for (k, v) in &form.0 {
+            if let Some(key) = k.strip_prefix("axis:") {
+                if v.trim().is_empty() {
+                    continue;
+                }
+                match marks
+                    .entry(key.to_string())
+                    .or_insert(AxisMark::Codes(Vec::new()))
+                {
+                    AxisMark::Codes(list) => list.push(v.clone()),
+                    AxisMark::Flag(_) => {}
+                }
+            } else if let Some(key) = k.strip_prefix("flag:") {
+                marks.insert(key.to_string(), AxisMark::Flag(true));
+            }
+        }
+        marks
+    });
+    (sections, axes)
+}
+
+type Sections = (
+    Option<std::collections::BTreeMap<String, String>>,
+    Option<std::collections::BTreeMap<String, AxisMark>>,
+);
+
 /// A node's fields as submitted.
 fn fields_of(form: &FormData) -> Result<NodeFields, AppError> {
+    let (sections, axes) = sections_and_axes(form);
     Ok(NodeFields {
+        sections,
+        axes,
         sdgs: form
             .all("sdgs")
             .filter_map(|g| g.trim().parse().ok())
@@ -520,6 +577,51 @@ fn node_page(
             .filter(|(p, _)| p != id)
             .collect(),
         sdgs: (1..=17u8).map(|g| (g, f.sdgs.contains(&g))).collect(),
+        sections: doc
+            .header
+            .sections
+            .iter()
+            .map(|s| {
+                let text = f
+                    .sections
+                    .as_ref()
+                    .and_then(|m| m.get(&s.key).cloned())
+                    .unwrap_or_default();
+                (s.key.clone(), s.label.clone(), text)
+            })
+            .collect(),
+        axes: doc
+            .header
+            .axes
+            .iter()
+            .map(|a| {
+                let mark = f.axes.as_ref().and_then(|m| m.get(&a.key));
+                let flag = a.kind == AxisKind::Flag;
+                let values = if flag {
+                    vec![(
+                        "1".to_string(),
+                        a.name.clone(),
+                        matches!(mark, Some(AxisMark::Flag(true))),
+                    )]
+                } else {
+                    a.values
+                        .iter()
+                        .map(|v| {
+                            let on =
+                                matches!(mark, Some(AxisMark::Codes(c)) if c.contains(&v.code));
+                            (v.code.clone(), v.label.clone(), on)
+                        })
+                        .collect()
+                };
+                AxisChoice {
+                    key: a.key.clone(),
+                    name: a.name.clone(),
+                    flag,
+                    single: a.kind == AxisKind::Single,
+                    values,
+                }
+            })
+            .collect(),
         schedule: typed_schedule.map(str::to_string).unwrap_or_else(|| {
             f.schedule
                 .iter()
@@ -593,6 +695,8 @@ pub async fn node_save(
                 departments: form.all("departments").map(str::to_string).collect(),
                 note: text(&form, "note"),
                 sdgs: form.all("sdgs").filter_map(|g| g.parse().ok()).collect(),
+                sections: sections_and_axes(&form).0,
+                axes: sections_and_axes(&form).1,
                 ..Default::default()
             });
             node_page(

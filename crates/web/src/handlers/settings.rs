@@ -558,12 +558,12 @@ fn setting_of(part: &str, form: &FormData) -> Result<Setting, AppError> {
                         continue;
                     }
                     let parts: Vec<&str> = line.split(['｜', '|']).map(str::trim).collect();
-                    let (role, aff, name) =
-                        match parts.as_slice() {
-                            [name] => ("", "", *name),
-                            [role, name] => (*role, "", *name),
-                            [role, aff, name] => (*role, *aff, *name),
-                            _ => return Err(bad(
+                    let (role, aff, name) = match parts.as_slice() {
+                        [name] => ("", "", *name),
+                        [role, name] => (*role, "", *name),
+                        [role, aff, name] => (*role, *aff, *name),
+                        _ => {
+                            return Err(bad(
                                 format!(
                                     "「{}」の委員 {}行目: 「役職｜所属｜氏名」の形で書いてください",
                                     v[0].trim(),
@@ -574,8 +574,9 @@ fn setting_of(part: &str, form: &FormData) -> Result<Setting, AppError> {
                                     v[0].trim(),
                                     i + 1
                                 ),
-                            )),
-                        };
+                            ))
+                        }
+                    };
                     members.push(Member {
                         role: opt(role),
                         affiliation: opt(aff),
