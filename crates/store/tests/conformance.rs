@@ -101,6 +101,7 @@ on_both_backends! {
     a_workbook_batch_is_saved_all_or_nothing => batch_all_or_nothing;
     an_editor_cannot_save_another_departments_item_the_store_refuses => store_enforces_rights;
     a_draft_revision_is_edited_then_adopted => draft_then_adopt;
+    a_workbook_replaces_the_draft_only_from_what_it_was_made_of => replace_draft;
 }
 
 async fn examples_round_trip(store: &SqlStore) {
@@ -901,6 +902,97 @@ async fn batch_all_or_nothing(store: &SqlStore) {
 /// The office edits a draft revision one change at a time (each versioned;
 /// a stale or refused edit writes nothing), then adopts it as revision 2;
 /// a draft begun before another revision was recorded is a conflict.
+/// A plan workbook's structure replaces the draft only when it was made
+/// from the latest revision and the draft as it stands: otherwise a
+/// conflict, nothing written. The office alone; audited.
+async fn replace_draft(store: &SqlStore) {
+    use gyokaku_domain::revision::{structure, RevisionOptions};
+    use gyokaku_domain::{Actor, Role};
+    let doc = read_plan_dir(&example("annaka")).unwrap();
+    let plan = store
+        .import_plan(&doc, OnExisting::Refuse, "office")
+        .await
+        .unwrap();
+    let office = Actor::office("office");
+    let mut edited = structure(&doc);
+    edited.nodes[0].title = "変えた名称".into();
+    let editor = Actor {
+        login: "ed".into(),
+        role: Role::Editor,
+        departments: vec![],
+    };
+    assert!(matches!(
+        store
+            .replace_draft(&plan, &edited, 1, None, "plan.xlsx", &editor)
+            .await,
+        Err(StoreError::Refused(_))
+    ));
+    // Made from a revision that is not the latest.
+    assert!(matches!(
+        store
+            .replace_draft(&plan, &edited, 2, None, "plan.xlsx", &office)
+            .await,
+        Err(StoreError::RevisionConflict {
+            base: 2,
+            current: 1
+        })
+    ));
+    let v = store
+        .replace_draft(&plan, &edited, 1, None, "plan.xlsx", &office)
+        .await
+        .unwrap();
+    assert_eq!(v, 1);
+    // A second workbook made from the revision, not the draft: refused.
+    let mut other = structure(&doc);
+    other.nodes[0].title = "別の名称".into();
+    assert!(matches!(
+        store
+            .replace_draft(&plan, &other, 1, None, "other.xlsx", &office)
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    // Made from the draft at version 1: taken.
+    assert_eq!(
+        store
+            .replace_draft(&plan, &other, 1, Some(1), "other.xlsx", &office)
+            .await
+            .unwrap(),
+        2
+    );
+    let draft = store.draft(&plan).await.unwrap().unwrap();
+    assert_eq!(draft.doc.nodes[0].title, "別の名称");
+    let audit = store.audit_log(&plan, 100).await.unwrap();
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|a| a.action == "upload_plan_workbook")
+            .count(),
+        2
+    );
+    // Adopted, the draft's workbook is stale.
+    let options = RevisionOptions {
+        kind: Some("見直し".into()),
+        date: None,
+        first_year: Some(gyokaku_domain::FiscalYear::new(2027).unwrap()),
+        reason: None,
+        decided_by: None,
+    };
+    store
+        .adopt_draft(&plan, &options, 2, &office)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .replace_draft(&plan, &other, 1, Some(2), "other.xlsx", &office)
+            .await,
+        Err(StoreError::RevisionConflict {
+            base: 1,
+            current: 2
+        })
+    ));
+    assert!(store.draft(&plan).await.unwrap().is_none());
+}
+
 async fn draft_then_adopt(store: &SqlStore) {
     use gyokaku_domain::edit::{Edit, NodeFields};
     use gyokaku_domain::revision::RevisionOptions;
