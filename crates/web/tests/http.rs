@@ -2335,6 +2335,37 @@ async fn settings_in_the_web(app: App) {
         )
         .await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    // The scale as the page posts it: blank rows (their selects set) drop.
+    let scale = office
+        .post(
+            &format!("{PLAN}/draft/settings/scale"),
+            &[
+                ("version", "4"),
+                ("code", "A"),
+                ("label", "順調"),
+                ("label_en", ""),
+                ("achieved", "yes"),
+                ("code", "C"),
+                ("label", "遅れ"),
+                ("label_en", "Late"),
+                ("achieved", "no"),
+                ("code", ""),
+                ("label", ""),
+                ("label_en", ""),
+                ("achieved", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(scale.status, StatusCode::SEE_OTHER, "{}", scale.body);
+    let draft = app.store.draft(&plan_ref()).await.unwrap().unwrap();
+    let codes: Vec<(&str, bool)> = draft
+        .doc
+        .header
+        .status_scale
+        .iter()
+        .map(|l| (l.code.as_str(), l.achieved))
+        .collect();
+    assert_eq!(codes, [("A", true), ("C", false)]);
     // The council reads, cannot save; an editor cannot read.
     let mut council = Browser::login_as(&app, "council").await;
     let read = council.get(&format!("{PLAN}/draft/settings")).await;

@@ -239,8 +239,11 @@ fn table(
     }
 }
 
+/// Selects always carry a value: they do not make a row filled in.
+const SELECTS: [&str; 4] = ["achieved", "kind", "body", "numbering"];
+
 /// The submitted rows of a table: each column's values in order, the
-/// hidden key, rows left blank dropped.
+/// hidden key, rows left blank (their selects aside) dropped.
 fn rows_of(form: &FormData, names: &[&str], key: Option<&str>) -> Vec<(Vec<String>, String)> {
     let cols: Vec<Vec<&str>> = names.iter().map(|n| form.all(n).collect()).collect();
     let keys: Vec<&str> = key.map(|k| form.all(k).collect()).unwrap_or_default();
@@ -254,7 +257,12 @@ fn rows_of(form: &FormData, names: &[&str], key: Option<&str>) -> Vec<(Vec<Strin
                 keys.get(i).copied().unwrap_or("").to_string(),
             )
         })
-        .filter(|(v, _)| v.iter().any(|x| !x.trim().is_empty()))
+        .filter(|(v, _)| {
+            names
+                .iter()
+                .zip(v)
+                .any(|(n, x)| !SELECTS.contains(n) && !x.trim().is_empty())
+        })
         .collect()
 }
 
@@ -847,7 +855,10 @@ fn department_page(
         version: version.map(|v| v.to_string()).unwrap_or_default(),
         error,
         new: id.is_none(),
-        id: value("id", &|| id.unwrap_or("").to_string()),
+        id: match id {
+            Some(id) => id.to_string(),
+            None => value("id", &|| String::new()),
+        },
         name: value("name", &|| d.map(|d| d.name.clone()).unwrap_or_default()),
         abbreviation: value("abbreviation", &|| {
             d.and_then(|d| d.abbreviation.clone()).unwrap_or_default()
