@@ -56,6 +56,10 @@ pub enum Subject {
     Department(String),
     StatusLevel(String),
     Axis(String),
+    Level(String),
+    Term(String),
+    Body(String),
+    Meeting(String),
 }
 
 impl Subject {
@@ -68,6 +72,10 @@ impl Subject {
             Subject::Department(_) => "department",
             Subject::StatusLevel(_) => "status",
             Subject::Axis(_) => "axis",
+            Subject::Level(_) => "level",
+            Subject::Term(_) => "term",
+            Subject::Body(_) => "body",
+            Subject::Meeting(_) => "meeting",
         }
     }
 
@@ -79,7 +87,11 @@ impl Subject {
             | Subject::Indicator(id)
             | Subject::Department(id)
             | Subject::StatusLevel(id)
-            | Subject::Axis(id) => Some(id),
+            | Subject::Axis(id)
+            | Subject::Level(id)
+            | Subject::Term(id)
+            | Subject::Body(id)
+            | Subject::Meeting(id) => Some(id),
         }
     }
 
@@ -97,6 +109,10 @@ impl Subject {
             Subject::Department(id) => ("部署", "department", id),
             Subject::StatusLevel(id) => ("評価区分", "status", id),
             Subject::Axis(id) => ("分類軸", "axis", id),
+            Subject::Level(id) => ("階層", "level", id),
+            Subject::Term(id) => ("用語", "term", id),
+            Subject::Body(id) => ("推進体制", "body", id),
+            Subject::Meeting(id) => ("会議", "meeting", id),
         };
         match lang {
             Lang::Ja => format!("{ja} {id}"),
@@ -142,6 +158,16 @@ pub fn field_label(name: &str, lang: Lang) -> &str {
         "retired" => ("廃止・統合", "retirement"),
         "successor" => ("統合先", "successor"),
         "valid_to" => ("廃止日", "until"),
+        "name_en" => ("英語名称", "English name"),
+        "numbering" => ("番号の形式", "numbering"),
+        "prefix" => ("接頭辞", "prefix"),
+        "reading" => ("読み", "reading"),
+        "description" => ("説明", "description"),
+        "role" => ("役割", "role"),
+        "members" => ("委員", "members"),
+        "date" => ("日付", "date"),
+        "end_date" => ("終了日", "end date"),
+        "agenda" => ("議題", "agenda"),
         other => (other, other),
     };
     match lang {
@@ -196,9 +222,134 @@ pub fn diff(old: &PlanDocument, new: &PlanDocument) -> Vec<Change> {
     scale(old, new, &mut out);
     axes(old, new, &mut out);
     departments(old, new, &mut out);
+    levels(old, new, &mut out);
     nodes(old, new, &mut out);
     indicators(old, new, &mut out);
+    glossary(old, new, &mut out);
+    bodies(old, new, &mut out);
     out
+}
+
+/// A named thing's fields as compared.
+type Fields = Vec<(&'static str, Option<String>)>;
+
+/// Added, removed and changed things of a list matched by key.
+fn keyed<T>(
+    out: &mut Vec<Change>,
+    old: &[T],
+    new: &[T],
+    key: impl Fn(&T) -> String,
+    subject: impl Fn(String) -> Subject,
+    name: impl Fn(&T) -> String,
+    fields: impl Fn(&T) -> Fields,
+) {
+    for b in new {
+        let k = key(b);
+        match old.iter().find(|a| key(a) == k) {
+            None => whole(out, subject(k), ChangeKind::Added, name(b)),
+            Some(a) => {
+                let s = subject(k);
+                for ((f, before), (_, after)) in fields(a).into_iter().zip(fields(b)) {
+                    field(out, &s, f, before, after);
+                }
+            }
+        }
+    }
+    for a in old {
+        let k = key(a);
+        if !new.iter().any(|b| key(b) == k) {
+            whole(out, subject(k), ChangeKind::Removed, name(a));
+        }
+    }
+}
+
+fn levels(old: &PlanDocument, new: &PlanDocument, out: &mut Vec<Change>) {
+    keyed(
+        out,
+        &old.header.levels,
+        &new.header.levels,
+        |l| l.key.clone(),
+        Subject::Level,
+        |l| l.name.clone().unwrap_or_else(|| l.key.clone()),
+        |l| {
+            vec![
+                ("name", l.name.clone()),
+                ("name_en", l.name_en.clone()),
+                ("numbering", Some(l.numbering.format(1, Some(1)))),
+                ("prefix", l.prefix.clone()),
+            ]
+        },
+    );
+}
+
+fn glossary(old: &PlanDocument, new: &PlanDocument, out: &mut Vec<Change>) {
+    keyed(
+        out,
+        &old.glossary,
+        &new.glossary,
+        |g| g.term.clone(),
+        Subject::Term,
+        |g| g.description.clone(),
+        |g| {
+            vec![
+                ("reading", g.reading.clone()),
+                ("description", Some(g.description.clone())),
+                ("note", g.note.clone()),
+            ]
+        },
+    );
+}
+
+fn bodies(old: &PlanDocument, new: &PlanDocument, out: &mut Vec<Change>) {
+    keyed(
+        out,
+        &old.header.bodies,
+        &new.header.bodies,
+        |b| b.name.clone(),
+        Subject::Body,
+        |b| b.name.clone(),
+        |b| {
+            vec![
+                ("kind", Some(format!("{:?}", b.kind).to_lowercase())),
+                ("role", b.role.clone()),
+                (
+                    "members",
+                    Some(
+                        b.members
+                            .iter()
+                            .map(|m| {
+                                let (r, a, n) = m.cells();
+                                [r, a, n]
+                                    .into_iter()
+                                    .filter(|x| !x.is_empty())
+                                    .collect::<Vec<_>>()
+                                    .join(" ")
+                            })
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                    )
+                    .filter(|s| !s.is_empty()),
+                ),
+            ]
+        },
+    );
+    keyed(
+        out,
+        &old.header.meetings,
+        &new.header.meetings,
+        |m| format!("{} {}", m.body, m.title),
+        Subject::Meeting,
+        |m| m.title.clone(),
+        |m| {
+            vec![
+                ("number", m.number.map(|n| n.to_string())),
+                ("date", m.date.map(|d| d.to_string())),
+                ("end_date", m.end_date.map(|d| d.to_string())),
+                ("agenda", m.agenda.clone()),
+                ("kinds", Some(m.kinds.join("、")).filter(|s| !s.is_empty())),
+            ]
+        },
+    );
 }
 
 fn field(

@@ -80,6 +80,9 @@ pub enum Setting {
     Meetings { meetings: Vec<Meeting> },
 }
 
+/// How deep departments may nest.
+const MAX_DEPTH: usize = 8;
+
 fn refuse(field: &'static str, ja: impl Into<String>, en: impl Into<String>) -> FieldError {
     FieldError {
         field,
@@ -128,7 +131,7 @@ fn tree(list: Vec<(Department, Option<String>)>) -> Vec<Department> {
         list: &[(Department, Option<String>)],
         depth: usize,
     ) -> Vec<Department> {
-        if depth > 16 {
+        if depth > MAX_DEPTH {
             return Vec::new();
         }
         list.iter()
@@ -174,7 +177,11 @@ fn department(
     let mut list = flat(doc);
     let exists = list.iter().any(|(d, _)| d.id == id);
     if new {
-        if id.is_empty() || id.chars().count() > MAX_ID || id.chars().any(char::is_control) {
+        if id.is_empty()
+            || id == "new"
+            || id.chars().count() > MAX_ID
+            || id.chars().any(char::is_control)
+        {
             return Err(refuse(
                 "id",
                 format!("ID は{MAX_ID}文字以内で入力してください（例: 総務部/総務課）"),
@@ -204,11 +211,19 @@ fn department(
                 format!("'{p}' cannot be the parent"),
             ));
         }
-        // Not under one of its own sub-units.
+        // Not under one of its own sub-units, and not deeper than a city's
+        // organisation goes.
         let mut at = Some(p.clone());
         let mut steps = 0;
         while let Some(x) = at {
-            if x == id || steps > 32 {
+            if steps >= MAX_DEPTH {
+                return Err(refuse(
+                    "parent",
+                    format!("部署の階層は{MAX_DEPTH}段までです"),
+                    format!("departments nest at most {MAX_DEPTH} deep"),
+                ));
+            }
+            if x == id {
                 return Err(refuse(
                     "parent",
                     "部署を自分の下の部署の下へ移すことはできません",
@@ -283,6 +298,13 @@ fn glossary(doc: &mut PlanDocument, terms: &[TermFields]) -> Result<(), FieldErr
     for t in terms {
         bounded("term", &t.term, MAX_TITLE, true)?;
         bounded("description", &t.description, MAX_TEXT, true)?;
+        bounded(
+            "reading",
+            t.reading.as_deref().unwrap_or(""),
+            MAX_TITLE,
+            false,
+        )?;
+        bounded("note", t.note.as_deref().unwrap_or(""), MAX_TEXT, false)?;
         let term = t.term.trim().to_string();
         if out.iter().any(|g| g.term == term) {
             return Err(refuse(
@@ -314,6 +336,12 @@ fn scale(doc: &mut PlanDocument, levels: &[StatusLevel]) -> Result<(), FieldErro
     for l in levels {
         bounded("code", &l.code, 40, true)?;
         bounded("label", &l.label, MAX_TITLE, true)?;
+        bounded(
+            "label_en",
+            l.label_en.as_deref().unwrap_or(""),
+            MAX_TITLE,
+            false,
+        )?;
         if !seen.insert(l.code.trim()) {
             return Err(refuse(
                 "code",
@@ -337,6 +365,7 @@ fn scale(doc: &mut PlanDocument, levels: &[StatusLevel]) -> Result<(), FieldErro
 fn levels(doc: &mut PlanDocument, fields: &[LevelFields]) -> Result<(), FieldError> {
     for f in fields {
         bounded("name", f.name.as_deref().unwrap_or(""), 60, false)?;
+        bounded("name_en", f.name_en.as_deref().unwrap_or(""), 60, false)?;
         bounded("prefix", f.prefix.as_deref().unwrap_or(""), 20, false)?;
         let Some(l) = doc.header.levels.iter_mut().find(|l| l.key == f.key) else {
             return Err(refuse(
@@ -384,9 +413,11 @@ fn axis(doc: &mut PlanDocument, key: &str, new: Option<&Axis>) -> Result<(), Fie
             ));
         }
         doc.header.axes.retain(|x| x.key != key);
+        drop_marks(&mut doc.nodes, key);
         return Ok(());
     };
     if a.key != key
+        || a.key == "new"
         || a.key.is_empty()
         || a.key.chars().count() > 40
         || a.key.chars().any(char::is_whitespace)
@@ -398,10 +429,24 @@ fn axis(doc: &mut PlanDocument, key: &str, new: Option<&Axis>) -> Result<(), Fie
         ));
     }
     bounded("name", &a.name, 60, true)?;
+    bounded("name_en", a.name_en.as_deref().unwrap_or(""), 60, false)?;
     let mut codes = HashSet::new();
     for v in &a.values {
         bounded("values", &v.code, 40, true)?;
         bounded("values", &v.label, MAX_TITLE, true)?;
+        bounded(
+            "values",
+            v.label_en.as_deref().unwrap_or(""),
+            MAX_TITLE,
+            false,
+        )?;
+        bounded("values", v.number.as_deref().unwrap_or(""), 20, false)?;
+        bounded(
+            "values",
+            v.description.as_deref().unwrap_or(""),
+            MAX_TEXT,
+            false,
+        )?;
         if !codes.insert(v.code.as_str()) {
             return Err(refuse(
                 "values",
@@ -449,6 +494,10 @@ fn axis(doc: &mut PlanDocument, key: &str, new: Option<&Axis>) -> Result<(), Fie
             "the kind of an axis in use cannot change between flag and values",
         ));
     }
+    if old_kind.is_some_and(|k| (k == AxisKind::Flag) != (a.kind == AxisKind::Flag)) {
+        // Only empty marks are left: they go with the old kind.
+        drop_marks(&mut doc.nodes, key);
+    }
     match doc.header.axes.iter_mut().find(|x| x.key == key) {
         Some(x) => *x = a.clone(),
         None => doc.header.axes.push(a.clone()),
@@ -456,10 +505,27 @@ fn axis(doc: &mut PlanDocument, key: &str, new: Option<&Axis>) -> Result<(), Fie
     Ok(())
 }
 
+/// Removes every node's mark on an axis (only empty ones are left when
+/// this is called: a `false` flag or an empty list).
+fn drop_marks(nodes: &mut [Node], key: &str) {
+    for n in nodes {
+        n.axes.remove(key);
+        drop_marks(&mut n.children, key);
+    }
+}
+
 fn bodies(doc: &mut PlanDocument, list: &[Body]) -> Result<(), FieldError> {
     let mut seen = HashSet::new();
     for b in list {
         bounded("name", &b.name, MAX_TITLE, true)?;
+        bounded("role", b.role.as_deref().unwrap_or(""), MAX_TEXT, false)?;
+        if b.members.len() > 500 {
+            return Err(refuse(
+                "members",
+                "委員は500人までです",
+                "at most 500 members",
+            ));
+        }
         if !seen.insert(b.name.trim()) {
             return Err(refuse(
                 "name",
@@ -469,6 +535,13 @@ fn bodies(doc: &mut PlanDocument, list: &[Body]) -> Result<(), FieldError> {
         }
         for m in &b.members {
             bounded("members", &m.name, MAX_TITLE, true)?;
+            bounded("members", m.role.as_deref().unwrap_or(""), MAX_TITLE, false)?;
+            bounded(
+                "members",
+                m.affiliation.as_deref().unwrap_or(""),
+                MAX_TITLE,
+                false,
+            )?;
         }
     }
     let names: HashSet<&str> = list.iter().map(|b| b.name.trim()).collect();
@@ -498,6 +571,13 @@ fn meetings(doc: &mut PlanDocument, list: &[Meeting]) -> Result<(), FieldError> 
     for m in list {
         bounded("title", &m.title, MAX_TITLE, true)?;
         bounded("agenda", m.agenda.as_deref().unwrap_or(""), MAX_TEXT, false)?;
+        if m.kinds.len() > 20 || m.kinds.iter().any(|k| k.chars().count() > 60) {
+            return Err(refuse(
+                "kinds",
+                "種別は60文字以内で20個までです",
+                "at most 20 kinds of at most 60 characters",
+            ));
+        }
         if !doc.header.bodies.iter().any(|b| b.name == m.body) {
             return Err(refuse(
                 "body",

@@ -58,6 +58,8 @@ const SHEETS: [&str; 9] = [
 
 /// Columns read: the node sheet has one per axis value and fiscal year.
 const MAX_COLS: u16 = 250;
+/// Levels a plan may have (石岡 has 2, 安中 3).
+const MAX_LEVELS: usize = crate::validate::MAX_LEVELS;
 /// Rows 1 and 2 head the columns (Japanese, English).
 const FIRST: u32 = 2;
 
@@ -133,7 +135,7 @@ const GLOSSARY_COLS: [Col; 4] = [
     Col("説明", "Description", 60.0),
     Col("備考", "Note", 30.0),
 ];
-const INDICATOR_COLS: [Col; 19] = [
+const INDICATOR_COLS: [Col; 20] = [
     Col("対象", "Node (number or ID)", 10.0),
     Col("対象の表題", "Node title (not read)", 24.0),
     Col("種別", "Kind", 10.0),
@@ -151,6 +153,7 @@ const INDICATOR_COLS: [Col; 19] = [
     Col("目標値", "Target value", 10.0),
     Col("目標の記述", "Target as written", 16.0),
     Col("備考", "Note", 24.0),
+    Col("廃止", "Retired (○)", 6.0),
     Col("廃止年度", "Last year", 10.0),
     Col("廃止理由", "Retired because", 10.0),
 ];
@@ -167,8 +170,9 @@ const NODE_MID: [Col; 3] = [
     Col("開始年度", "First year", 10.0),
     Col("終了年度", "Last year", 10.0),
 ];
-const NODE_TAIL: [Col; 5] = [
+const NODE_TAIL: [Col; 6] = [
     Col("備考", "Note", 24.0),
+    Col("廃止", "Retired (○)", 6.0),
     Col("廃止年度", "Last year (retired)", 10.0),
     Col("廃止理由", "Retired because", 10.0),
     Col("統合先", "Merged into (number or ID)", 12.0),
@@ -317,21 +321,85 @@ fn fy_text(fy: Option<FiscalYear>) -> String {
 /// The number of each node as the workbook refers to it: the numbers from
 /// the top joined by "-" (2-3), or the ID where a node on the way has no
 /// number.
-fn references(nodes: &[Node]) -> HashMap<String, String> {
-    fn walk(nodes: &[Node], prefix: Option<&str>, out: &mut HashMap<String, String>) {
-        for n in nodes {
-            let path = match (prefix, n.number) {
-                (Some(p), Some(k)) => Some(format!("{p}-{k}")),
-                (None, Some(k)) => Some(k.to_string()),
-                _ => None,
-            };
-            out.insert(n.id.clone(), path.clone().unwrap_or_else(|| n.id.clone()));
-            walk(&n.children, path.as_deref().filter(|_| path.is_some()), out);
+/// Nodes as a cell may name them: by ID, or by number path (2-3) where
+/// every node from the top down has a number.
+struct NodeIndex {
+    ids: HashSet<String>,
+    /// (path, id, live)
+    paths: Vec<(String, String, bool)>,
+}
+
+impl NodeIndex {
+    fn of(nodes: &[Node]) -> NodeIndex {
+        fn walk(nodes: &[Node], top: bool, prefix: Option<&str>, out: &mut NodeIndex) {
+            for n in nodes {
+                let path = match (top, prefix, n.number) {
+                    (true, _, Some(k)) => Some(k.to_string()),
+                    (false, Some(p), Some(k)) => Some(format!("{p}-{k}")),
+                    _ => None,
+                };
+                out.ids.insert(n.id.clone());
+                if let Some(p) = &path {
+                    out.paths
+                        .push((p.clone(), n.id.clone(), n.retired.is_none()));
+                }
+                walk(&n.children, false, path.as_deref(), out);
+            }
+        }
+        let mut out = NodeIndex {
+            ids: HashSet::new(),
+            paths: Vec::new(),
+        };
+        walk(nodes, true, None, &mut out);
+        out
+    }
+
+    /// The node `text` names: an ID (as the workbook writes it), else a
+    /// number path (live nodes before retired ones). `Err(true)`: a path
+    /// that names two nodes; `Err(false)`: none.
+    fn find(&self, text: &str) -> Result<String, bool> {
+        if self.ids.contains(text) {
+            return Ok(text.to_string());
+        }
+        let by_path = |live: bool| -> Vec<&str> {
+            let mut v: Vec<&str> = self
+                .paths
+                .iter()
+                .filter(|(p, _, l)| p == text && *l == live)
+                .map(|(_, id, _)| id.as_str())
+                .collect();
+            v.dedup();
+            v
+        };
+        let live = by_path(true);
+        let paths = if live.is_empty() {
+            by_path(false)
+        } else {
+            live
+        };
+        match paths.as_slice() {
+            [one] => Ok(one.to_string()),
+            [] => Err(false),
+            _ => Err(true),
         }
     }
-    let mut out = HashMap::new();
-    walk(nodes, None, &mut out);
-    out
+}
+
+/// The error for a node reference that names none or two.
+fn bad_reference(what: &str, w: &str, ambiguous: bool) -> (String, String) {
+    if ambiguous {
+        (
+            format!("{what}「{w}」の番号は二つの項目に当たります。IDで書いてください"),
+            format!("'{w}' is the number path of two nodes: write the ID"),
+        )
+    } else {
+        (
+            format!(
+                "{what}「{w}」は取組シートにありません（IDか、番号 2-3 のように書いてください）"
+            ),
+            format!("'{w}' is not a node on 取組 (write its ID, or its number path such as 2-3)"),
+        )
+    }
 }
 
 /// The fiscal years the node sheet has a column for: the plan's period and
@@ -346,7 +414,7 @@ fn schedule_years(doc: &PlanDocument) -> Vec<FiscalYear> {
     for (n, _, _) in walk_nodes(&doc.nodes) {
         years.extend(n.schedule.keys().copied());
     }
-    years.into_iter().take(40).collect()
+    years.into_iter().take(150).collect()
 }
 
 /// The node sheet's columns for a plan, in order; also what the reader
@@ -530,7 +598,6 @@ fn build_book(doc: Option<&PlanDocument>, origin: Origin) -> Result<Workbook, Bu
     }
 
     // 取組
-    let refs = doc.map(|d| references(&d.nodes)).unwrap_or_default();
     {
         let mut s = Sheet::new(&mut wb, SHEET_NODES, &f)?;
         let layout = NodeLayout::of(doc, &axes);
@@ -580,14 +647,11 @@ fn build_book(doc: Option<&PlanDocument>, origin: Origin) -> Result<Workbook, Bu
                 cells.push(n.schedule.get(fy).cloned().unwrap_or_default());
             }
             cells.push(opt(&n.note));
+            cells.push(mark(n.retired.is_some()).into());
             let r = n.retired.as_ref();
             cells.push(fy_text(r.and_then(|r| r.last_year)));
             cells.push(r.and_then(|r| r.reason).map_or("", |x| x.ja()).into());
-            cells.push(
-                r.and_then(|r| r.into.as_ref())
-                    .map(|t| refs.get(t).cloned().unwrap_or(t.clone()))
-                    .unwrap_or_default(),
-            );
+            cells.push(r.and_then(|r| r.into.as_ref()).cloned().unwrap_or_default());
             cells.push(r.and_then(|r| r.note.clone()).unwrap_or_default());
             cells.push(n.id.clone());
             cells.push(check(SHEET_NODES, &n.id));
@@ -623,10 +687,7 @@ fn build_book(doc: Option<&PlanDocument>, origin: Origin) -> Result<Workbook, Bu
                 .and_then(|t| TARGET_KINDS.iter().find(|(k, _, _)| *k == t.kind))
                 .map_or("", |(_, t, _)| t);
             let cells = [
-                ind.node
-                    .as_ref()
-                    .map(|n| refs.get(n).cloned().unwrap_or(n.clone()))
-                    .unwrap_or_default(),
+                ind.node.clone().unwrap_or_default(),
                 ind.node
                     .as_deref()
                     .and_then(|n| titles.get(n))
@@ -650,6 +711,7 @@ fn build_book(doc: Option<&PlanDocument>, origin: Origin) -> Result<Workbook, Bu
                 String::new(),
                 target.and_then(|t| t.text.clone()).unwrap_or_default(),
                 opt(&ind.note),
+                mark(ind.retired.is_some()).into(),
                 fy_text(ind.retired.as_ref().and_then(|r| r.last_year)),
                 ind.retired
                     .as_ref()
@@ -1242,8 +1304,18 @@ impl PlanUpload {
         let departments = self.departments(base, key, &mut errors);
         let empty = Vec::new();
         let flat: Vec<Department> = flatten_owned(departments.as_ref().unwrap_or(&empty));
-        let nodes = self.nodes(base, key, &levels, &axes, &flat, &mut errors);
-        let indicators = self.indicators(base, key, &nodes, &mut errors);
+        let mut node_rows = HashMap::new();
+        let mut indicator_rows = HashMap::new();
+        let nodes = self.nodes(
+            base,
+            key,
+            &levels,
+            &axes,
+            &flat,
+            &mut node_rows,
+            &mut errors,
+        );
+        let indicators = self.indicators(base, key, &nodes, &mut indicator_rows, &mut errors);
         let glossary = self.glossary(base, key, &mut errors);
         if !errors.is_empty() {
             return Err(errors.finish(&self.file_name));
@@ -1259,13 +1331,30 @@ impl PlanUpload {
         d.indicators = indicators;
         d.glossary = glossary;
         if let Err(e) = crate::read::check_document(&mut d) {
+            // The plan's own check speaks of nodes and indicators by id:
+            // each is put back on its row.
             for e in e.0 {
-                errors.push(
-                    format!("{} ({})", self.file_name, e.where_()),
-                    None,
-                    e.ja.clone(),
-                    e.en.clone(),
-                );
+                let path = match &e.location {
+                    crate::Location::Yaml { path, .. } => path.as_str(),
+                    _ => "",
+                };
+                let id = path
+                    .strip_prefix("[id=")
+                    .and_then(|rest| rest.split_once(']'))
+                    .map(|(id, _)| id);
+                let file = e.file.file_name().and_then(|f| f.to_str()).unwrap_or("");
+                let row = match (file, id) {
+                    (crate::read::NODES, Some(id)) => node_rows.get(id).map(|r| (SHEET_NODES, *r)),
+                    (crate::read::INDICATORS, Some(id)) => {
+                        indicator_rows.get(id).map(|r| (SHEET_INDICATORS, *r))
+                    }
+                    _ => None,
+                };
+                let place = match row {
+                    Some((sheet, r)) => at(sheet, r, 0),
+                    None => format!("{} ({})", self.file_name, e.where_()),
+                };
+                errors.push(place, id, e.ja.clone(), e.en.clone());
             }
             return Err(errors.finish(&self.file_name));
         }
@@ -1495,6 +1584,15 @@ impl PlanUpload {
                 "give at least one level".into(),
             );
         }
+        if out.len() > MAX_LEVELS {
+            errors.push(
+                SHEET_LEVELS.into(),
+                None,
+                format!("階層は{MAX_LEVELS}段までです"),
+                format!("a plan has at most {MAX_LEVELS} levels"),
+            );
+            out.truncate(MAX_LEVELS);
+        }
         out
     }
 
@@ -1635,7 +1733,9 @@ impl PlanUpload {
         errors: &mut Errors,
     ) -> Option<Vec<Department>> {
         let t = Table::new(self, SHEET_DEPTS, errors)?;
-        if !t.require(&DEPT_COLS, errors) {
+        let mut required = DEPT_COLS.to_vec();
+        required.extend([ID, CHECK]);
+        if !t.require(&required, errors) {
             return None;
         }
         t.unknown(
@@ -1699,7 +1799,28 @@ impl PlanUpload {
                     continue;
                 }
                 None => {
-                    let wanted = match &parent {
+                    // Under its parent's id, as 部/課, where the parent is
+                    // already known by the name typed.
+                    let parent_id = parent.as_deref().map(|p| {
+                        resolve(
+                            p,
+                            old.values()
+                                .map(|d| {
+                                    (
+                                        d.id.as_str(),
+                                        [Some(d.name.as_str()), d.abbreviation.as_deref()],
+                                    )
+                                })
+                                .chain(rows.iter().map(|(_, d, _)| {
+                                    (
+                                        d.id.as_str(),
+                                        [Some(d.name.as_str()), d.abbreviation.as_deref()],
+                                    )
+                                })),
+                        )
+                        .unwrap_or_else(|_| p.to_string())
+                    });
+                    let wanted = match &parent_id {
                         Some(p) => format!("{p}/{name}"),
                         None => name.clone(),
                     };
@@ -1834,8 +1955,8 @@ impl PlanUpload {
             errors.push(
                 SHEET_DEPTS.into(),
                 None,
-                "上位の部署がたどれない部署があります（互いを上位にしています）".into(),
-                "some departments' parents form a loop".into(),
+                "上位の部署がたどれない部署があります（互いを上位にしているか、8段より深く入れ子になっています）".into(),
+                "some departments' parents form a loop or nest deeper than 8".into(),
             );
         }
         Some(top)
@@ -1850,26 +1971,6 @@ enum NodeCol {
     Numbering(String),
     Axis(String, Option<String>),
     Year(FiscalYear),
-}
-
-/// The node each reference (number path or ID) names, live nodes first.
-fn reference_index(nodes: &[Node]) -> HashMap<String, String> {
-    let refs = references(nodes);
-    let mut out: HashMap<String, String> = HashMap::new();
-    for (n, _, _) in walk_nodes(nodes) {
-        out.insert(n.id.clone(), n.id.clone());
-    }
-    let mut all = walk_nodes(nodes);
-    // Retired nodes first, so that a live node with the same number wins.
-    all.sort_by_key(|(n, _, _)| n.retired.is_none());
-    for (n, _, _) in all {
-        if let Some(r) = refs.get(&n.id) {
-            if r != &n.id && out.get(r).is_none_or(|id| id != r) {
-                out.insert(r.clone(), n.id.clone());
-            }
-        }
-    }
-    out
 }
 
 fn reason_of(t: &str) -> Option<RetireReason> {
@@ -1887,6 +1988,7 @@ impl PlanUpload {
         levels: &[Level],
         axes: &[Axis],
         depts: &[Department],
+        at_rows: &mut HashMap<String, u32>,
         errors: &mut Errors,
     ) -> Vec<Node> {
         let Some(t) = Table::new(self, SHEET_NODES, errors) else {
@@ -1926,14 +2028,16 @@ impl PlanUpload {
                 if a.values.is_empty() && (a.name == h || a.key == h) {
                     return Some(NodeCol::Axis(a.key.clone(), None));
                 }
-                if let Some((name, value)) = h.split_once(['：', ':']) {
+                if let Some((name, value)) = h.rsplit_once(['：', ':']) {
                     let (name, value) = (name.trim(), value.trim());
                     if a.name == name || a.key == name {
-                        if let Some(v) = a
+                        // A code first: a label may equal another value's code.
+                        let v = a
                             .values
                             .iter()
-                            .find(|v| v.code == value || v.label == value)
-                        {
+                            .find(|v| v.code == value)
+                            .or_else(|| a.values.iter().find(|v| v.label == value));
+                        if let Some(v) = v {
                             return Some(NodeCol::Axis(a.key.clone(), Some(v.code.clone())));
                         }
                     }
@@ -2124,7 +2228,7 @@ impl PlanUpload {
                 (None, None) => None,
                 _ => {
                     errors.push(
-                        here("開始年度"),
+                        here(if from.is_some() { "終了年度" } else { "開始年度" }),
                         None,
                         "取組の期間は開始年度と終了年度（開始以降）の両方を書くか、両方とも空欄にしてください".into(),
                         "give both the first and last year (not before the first), or neither".into(),
@@ -2134,7 +2238,12 @@ impl PlanUpload {
             };
             n.sections.clear();
             n.numbers.clear();
-            n.schedule.clear();
+            // Years without a column keep their text.
+            n.schedule.retain(|y, _| {
+                !cols
+                    .iter()
+                    .any(|(_, k)| matches!(k, NodeCol::Year(fy) if fy == y))
+            });
             let mut marks: BTreeMap<String, Vec<String>> = BTreeMap::new();
             let mut flags: BTreeMap<String, bool> = BTreeMap::new();
             for (c, kind) in &cols {
@@ -2185,6 +2294,12 @@ impl PlanUpload {
                     }
                     AxisKind::Multi | AxisKind::Single => {
                         let Some(list) = marks.get(&a.key) else {
+                            // A stored empty list stays as stored.
+                            if let Some(m @ AxisMark::Codes(prev)) = old_axes.get(&a.key) {
+                                if prev.is_empty() {
+                                    n.axes.insert(a.key.clone(), m.clone());
+                                }
+                            }
                             continue;
                         };
                         let ordered: Vec<String> = match old_axes.get(&a.key) {
@@ -2198,8 +2313,12 @@ impl PlanUpload {
                             _ => list.clone(),
                         };
                         if a.kind == AxisKind::Single && ordered.len() > 1 {
+                            let first = cols
+                                .iter()
+                                .find(|(_, k)| matches!(k, NodeCol::Axis(x, _) if *x == a.key))
+                                .map_or(0, |(c, _)| *c);
                             errors.push(
-                                t.at(r, 0),
+                                t.at(r, first),
                                 None,
                                 format!("「{}」は一つの値にだけ ○ を付けてください", a.name),
                                 format!("'{}' takes one value: one ○ only", a.name),
@@ -2224,17 +2343,22 @@ impl PlanUpload {
             });
             let into = t.named(r, "統合先", errors);
             let rnote = t.named(r, "廃止の説明", errors);
-            n.retired =
-                if last_year.is_some() || reason.is_some() || into.is_some() || rnote.is_some() {
-                    Some(Retirement {
-                        last_year,
-                        reason: reason.and_then(Result::ok),
-                        into: None,
-                        note: rnote,
-                    })
-                } else {
-                    None
-                };
+            let marked = t.mark(r, "廃止", errors);
+            n.retired = if marked
+                || last_year.is_some()
+                || reason.is_some()
+                || into.is_some()
+                || rnote.is_some()
+            {
+                Some(Retirement {
+                    last_year,
+                    reason: reason.and_then(Result::ok),
+                    into: None,
+                    note: rnote,
+                })
+            } else {
+                None
+            };
             rows.push((r, li, n, new, into));
         }
 
@@ -2286,31 +2410,14 @@ impl PlanUpload {
                 rows[i].2.id = fresh(&wanted, &mut used);
             }
         }
-        // 統合先: a number path or an ID, among the rows read.
-        let index: HashMap<String, String> = {
-            let mut m: HashMap<String, String> = HashMap::new();
-            for (i, (_, _, n, _, _)) in rows.iter().enumerate() {
-                m.insert(n.id.clone(), n.id.clone());
-                if let Some(p) = &path[i] {
-                    if n.retired.is_none() || !m.contains_key(p) {
-                        m.insert(p.clone(), n.id.clone());
-                    }
-                }
-            }
-            m
-        };
-        for (r, _, n, _, into) in rows.iter_mut() {
-            if let (Some(w), Some(ret)) = (into.as_deref(), n.retired.as_mut()) {
-                match index.get(w) {
-                    Some(id) => ret.into = Some(id.clone()),
-                    None => errors.push(
-                        t.at(*r, t.col("統合先").unwrap_or(0)),
-                        Some(&n.id),
-                        format!("統合先「{w}」は取組シートにありません（番号 2-3 のように書くか、IDで書いてください）"),
-                        format!("merged into '{w}': no such node on 取組 (write its number path such as 2-3, or its ID)"),
-                    ),
-                }
-            }
+        // 統合先, resolved once the tree stands.
+        let intos: Vec<(u32, String, String)> = rows
+            .iter()
+            .filter(|(_, _, n, _, _)| n.retired.is_some())
+            .filter_map(|(r, _, n, _, into)| into.clone().map(|w| (*r, n.id.clone(), w)))
+            .collect();
+        for (r, _, n, _, _) in &rows {
+            at_rows.insert(n.id.clone(), *r);
         }
         // Assemble.
         let mut slots: Vec<Option<Node>> =
@@ -2324,7 +2431,24 @@ impl PlanUpload {
                 }
             }
         }
-        slots.into_iter().flatten().collect()
+        let mut tree: Vec<Node> = slots.into_iter().flatten().collect();
+        let index = NodeIndex::of(&tree);
+        for (r, id, w) in intos {
+            match index.find(&w) {
+                Ok(target) => {
+                    if let Some(ret) = gyokaku_domain::find_node_mut(&mut tree, &id)
+                        .and_then(|n| n.retired.as_mut())
+                    {
+                        ret.into = Some(target);
+                    }
+                }
+                Err(ambiguous) => {
+                    let (ja, en) = bad_reference("統合先", &w, ambiguous);
+                    errors.push(t.at(r, t.col("統合先").unwrap_or(0)), Some(&id), ja, en);
+                }
+            }
+        }
+        tree
     }
 
     fn indicators(
@@ -2332,6 +2456,7 @@ impl PlanUpload {
         base: Option<&PlanDocument>,
         key: (&str, &str),
         nodes: &[Node],
+        at_rows: &mut HashMap<String, u32>,
         errors: &mut Errors,
     ) -> Vec<Indicator> {
         let mut out: Vec<Indicator> = Vec::new();
@@ -2348,7 +2473,7 @@ impl PlanUpload {
             .map(|b| b.indicators.iter().map(|i| (i.id.as_str(), i)).collect())
             .unwrap_or_default();
         let mut used: HashSet<String> = old.keys().map(|k| k.to_string()).collect();
-        let index = reference_index(nodes);
+        let index = NodeIndex::of(nodes);
         let mut seen = HashSet::new();
         for r in t.rows() {
             let here = |c: &str| t.at(r, t.col(c).unwrap_or(0));
@@ -2391,15 +2516,11 @@ impl PlanUpload {
             }
             ind.node = match t.named(r, "対象", errors) {
                 None => None,
-                Some(w) => match index.get(&w) {
-                    Some(id) => Some(id.clone()),
-                    None => {
-                        errors.push(
-                            here("対象"),
-                            None,
-                            format!("対象「{w}」は取組シートにありません（番号 2-3 のように書くか、IDで書いてください。計画全体の指標は空欄）"),
-                            format!("'{w}' is not a node on 取組 (write its number path such as 2-3 or its ID; blank for the whole plan)"),
-                        );
+                Some(w) => match index.find(&w) {
+                    Ok(id) => Some(id),
+                    Err(ambiguous) => {
+                        let (ja, en) = bad_reference("対象", &w, ambiguous);
+                        errors.push(here("対象"), None, ja, en);
                         None
                     }
                 },
@@ -2501,7 +2622,8 @@ impl PlanUpload {
                     )
                 })
             });
-            ind.retired = if last_year.is_some() || reason.is_some() {
+            let marked = t.mark(r, "廃止", errors);
+            ind.retired = if marked || last_year.is_some() || reason.is_some() {
                 let prev = ind.retired.take().unwrap_or(Retirement {
                     last_year: None,
                     reason: None,
@@ -2527,6 +2649,7 @@ impl PlanUpload {
                 }
                 ind.id = fresh(&format!("{wanted}{k}"), &mut used);
             }
+            at_rows.insert(ind.id.clone(), r);
             out.push(ind);
         }
         out
@@ -2551,9 +2674,31 @@ impl PlanUpload {
         let old: HashMap<&str, &GlossaryTerm> = base
             .map(|b| b.glossary.iter().map(|g| (g.term.as_str(), g)).collect())
             .unwrap_or_default();
+        let mut seen = HashSet::new();
         for r in t.rows() {
             let here = |c: &str| t.at(r, t.col(c).unwrap_or(0));
             let id = t.id(r, key, errors);
+            if let Some(id) = &id {
+                let id_cell = t.at(r, t.col(ID.0).unwrap_or(0));
+                if !old.contains_key(id.as_str()) {
+                    errors.push(
+                        id_cell,
+                        None,
+                        "この計画にない用語のIDです".into(),
+                        "no such term in this plan".into(),
+                    );
+                    continue;
+                }
+                if !seen.insert(id.clone()) {
+                    errors.push(
+                        id_cell,
+                        None,
+                        "同じ隠れIDの行が二つあります（行をコピーすると隠れIDも写ります）。新しい用語は空いた行に入力してください".into(),
+                        "two rows have the same hidden ID (copying a row copies it); type a new term in an empty row".into(),
+                    );
+                    continue;
+                }
+            }
             let marks = id
                 .as_deref()
                 .and_then(|id| old.get(id))
@@ -2776,6 +2921,72 @@ mod tests {
             let again = read_back(&saved_again, Some(&doc)).expect("saved by a spreadsheet");
             assert_eq!(again.nodes, doc.nodes, "{name}: as a spreadsheet saves it");
         }
+    }
+
+    #[test]
+    fn references_survive_renumbering_and_an_ambiguous_one_is_refused() {
+        let mut doc = example("tomakomai");
+        // Items 1 and 2 swap numbers: their IDs are now the other's number.
+        doc.nodes[0].number = Some(2);
+        doc.nodes[1].number = Some(1);
+        doc.nodes.swap(0, 1);
+        let mut retired = doc.nodes[2].clone();
+        retired.retired = Some(Retirement {
+            last_year: None,
+            reason: Some(RetireReason::Merged),
+            into: Some("1".into()),
+            note: None,
+        });
+        doc.nodes[2] = retired;
+        doc.indicators.push(Indicator {
+            id: "t1".into(),
+            node: Some("1".into()),
+            kind: IndicatorKind::Outcome,
+            name: "件数".into(),
+            definition: None,
+            unit: None,
+            source: None,
+            cumulative: false,
+            challenge: false,
+            baseline: None,
+            target: None,
+            note: None,
+            retired: None,
+        });
+        let bytes = build(&doc, Origin::default()).expect("builds");
+        let back = read_back(&bytes, Some(&doc)).unwrap_or_else(|e| panic!("{e:#?}"));
+        assert_eq!(
+            back.indicators.last().and_then(|i| i.node.as_deref()),
+            Some("1")
+        );
+        assert_eq!(back.nodes, doc.nodes, "the merger still names item 1");
+        // A number path that is no ID names the node with that number;
+        // one that names nothing is refused, located.
+        let on = column(&bytes, SHEET_INDICATORS, "対象");
+        let row = row_of(
+            &bytes,
+            SHEET_INDICATORS,
+            column(&bytes, SHEET_INDICATORS, "ID"),
+            "t1",
+        );
+        let edited = rewrite(&bytes, &[(SHEET_INDICATORS, row, on, Some("99"))], None);
+        let e = only_error(&edited, &doc);
+        assert_eq!(e.at, at(SHEET_INDICATORS, row, on));
+        assert!(e.en.contains("not a node"), "{e:?}");
+    }
+
+    #[test]
+    fn a_retired_node_without_details_stays_retired() {
+        let mut doc = example("ishioka");
+        doc.nodes[0].children[0].retired = Some(Retirement {
+            last_year: None,
+            reason: None,
+            into: None,
+            note: None,
+        });
+        let bytes = build(&doc, Origin::default()).expect("builds");
+        let back = read_back(&bytes, Some(&doc)).unwrap_or_else(|e| panic!("{e:#?}"));
+        assert_eq!(back.nodes, doc.nodes);
     }
 
     #[test]

@@ -51,6 +51,10 @@ impl Ctx<'_> {
     }
 }
 
+/// Levels a plan may have: far above any plan (石岡 2, 安中 3), low enough
+/// that nodes never nest deeper than readers and writers recurse.
+pub(crate) const MAX_LEVELS: usize = 10;
+
 pub(crate) fn check_plan(dir: &Path, doc: &mut PlanDocument, errors: &mut Vec<ImportError>) {
     let mut cx = Ctx { dir, errors };
     check_header(&mut cx, doc);
@@ -106,6 +110,20 @@ fn check_header(cx: &mut Ctx, doc: &PlanDocument) {
             "levels",
             "階層（levels）が一つ以上必要です",
             "at least one level is required",
+        );
+    }
+    if h.levels.len() > MAX_LEVELS {
+        cx.err(
+            PLAN,
+            "levels",
+            format!(
+                "階層（levels）は{MAX_LEVELS}段までです（{}段あります）",
+                h.levels.len()
+            ),
+            format!(
+                "a plan has at most {MAX_LEVELS} levels (found {})",
+                h.levels.len()
+            ),
         );
     }
     for (i, _) in h.levels.iter().enumerate().filter(|(_, l)| l.items).skip(1) {

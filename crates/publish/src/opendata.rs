@@ -21,7 +21,7 @@ mod printed;
 /// The version of the open-data format (docs/open-data.md, "Versions"):
 /// the major number grows when a column changes meaning or goes, the minor
 /// when tables or columns are added.
-pub const FORMAT_VERSION: &str = "2.1.0";
+pub const FORMAT_VERSION: &str = "2.2.0";
 
 /// A column: name, Table Schema type, Japanese title, English description,
 /// required.

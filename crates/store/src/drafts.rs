@@ -32,9 +32,12 @@ fn office_only(actor: &Actor) -> Result<()> {
     }
 }
 
+/// A discarded or adopted draft keeps its row with an empty document, so
+/// that the next draft's versions go on from its last: a form or workbook
+/// of an old draft never matches a new one.
 async fn draft_in(tx: &mut Tx, plan_id: i64) -> Result<Option<Draft>> {
     let Some(r) = sqlx::query(
-        "SELECT base_revision, document_json, version, updated_at, updated_by FROM plan_drafts WHERE plan_id = $1",
+        "SELECT base_revision, document_json, version, updated_at, updated_by FROM plan_drafts WHERE plan_id = $1 AND document_json <> ''",
     )
     .bind(plan_id)
     .fetch_optional(&mut **tx)
@@ -79,10 +82,21 @@ async fn write_draft(
     (action, after): (&str, String),
 ) -> Result<i64> {
     let now = now_iso();
-    let version = expected.unwrap_or(0) + 1;
     let body = structure_json(doc)?;
-    let done = match expected {
-        None => sqlx::query(
+    let closed: Option<i64> = match expected {
+        Some(_) => None,
+        None => {
+            sqlx::query_scalar(
+                "SELECT version FROM plan_drafts WHERE plan_id = $1 AND document_json = ''",
+            )
+            .bind(plan_id)
+            .fetch_optional(&mut **tx)
+            .await?
+        }
+    };
+    let version = expected.or(closed).unwrap_or(0) + 1;
+    let done = match (expected, closed) {
+        (None, None) => sqlx::query(
             "INSERT INTO plan_drafts (plan_id, base_revision, document_json, version, created_at, created_by, updated_at, updated_by) \
              VALUES ($1, $2, $3, 1, $4, $5, $4, $5)",
         )
@@ -93,10 +107,24 @@ async fn write_draft(
         .bind(&actor.login)
         .execute(&mut **tx)
         .await,
-        Some(v) => sqlx::query(
-            "UPDATE plan_drafts SET document_json = $1, version = $2, updated_at = $3, updated_by = $4 \
-             WHERE plan_id = $5 AND version = $6",
+        (None, Some(last)) => sqlx::query(
+            "UPDATE plan_drafts SET base_revision = $1, document_json = $2, version = $3, created_at = $4, created_by = $5, updated_at = $4, updated_by = $5 \
+             WHERE plan_id = $6 AND version = $7 AND document_json = ''",
         )
+        .bind(base as i64)
+        .bind(body)
+        .bind(version)
+        .bind(&now)
+        .bind(&actor.login)
+        .bind(plan_id)
+        .bind(last)
+        .execute(&mut **tx)
+        .await,
+        (Some(v), _) => sqlx::query(
+            "UPDATE plan_drafts SET base_revision = $1, document_json = $2, version = $3, updated_at = $4, updated_by = $5 \
+             WHERE plan_id = $6 AND version = $7 AND document_json <> ''",
+        )
+        .bind(base as i64)
         .bind(body)
         .bind(version)
         .bind(&now)
@@ -118,7 +146,7 @@ async fn write_draft(
         Err(sqlx::Error::Database(d)) if d.is_unique_violation() => {
             return Err(StoreError::Conflict {
                 expected: 0,
-                current: 1,
+                current: version,
             })
         }
         Err(e) => return Err(e.into()),
@@ -265,7 +293,7 @@ impl SqlStore {
         let plan_id = self.plan_id(&mut tx, plan).await?;
         let draft = draft_in(&mut tx, plan_id).await?;
         check_version(draft.as_ref(), Some(expected))?;
-        sqlx::query("DELETE FROM plan_drafts WHERE plan_id = $1")
+        sqlx::query("UPDATE plan_drafts SET document_json = '' WHERE plan_id = $1")
             .bind(plan_id)
             .execute(&mut *tx)
             .await?;
@@ -313,7 +341,7 @@ impl SqlStore {
             &actor.login,
         )
         .await?;
-        sqlx::query("DELETE FROM plan_drafts WHERE plan_id = $1")
+        sqlx::query("UPDATE plan_drafts SET document_json = '' WHERE plan_id = $1")
             .bind(plan_id)
             .execute(&mut *tx)
             .await?;

@@ -1101,10 +1101,17 @@ async fn draft_then_adopt(store: &SqlStore) {
             ..fields(&now, "2-1")
         },
     };
-    store
+    // Versions go on from the adopted draft's: a form of that draft can
+    // never match this one.
+    let v = store
         .edit_draft(&plan, &retitle, None, &office)
         .await
         .unwrap();
+    assert!(v > 1, "a new draft's first version follows the last: {v}");
+    assert!(matches!(
+        store.edit_draft(&plan, &retitle, Some(1), &office).await,
+        Err(StoreError::Conflict { .. })
+    ));
     let mut folder = now.clone();
     folder.nodes[2].title = "別の見直し".into();
     store
@@ -1112,13 +1119,13 @@ async fn draft_then_adopt(store: &SqlStore) {
         .await
         .unwrap();
     assert!(matches!(
-        store.adopt_draft(&plan, &options, 1, &office).await,
+        store.adopt_draft(&plan, &options, v, &office).await,
         Err(StoreError::RevisionConflict {
             base: 2,
             current: 3
         })
     ));
-    store.discard_draft(&plan, 1, &office).await.unwrap();
+    store.discard_draft(&plan, v, &office).await.unwrap();
     assert!(store.draft(&plan).await.unwrap().is_none());
     assert_eq!(store.revisions(&plan).await.unwrap().len(), 3);
 }

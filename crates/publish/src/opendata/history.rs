@@ -86,7 +86,18 @@ fn revision_changes(p: &Publication, base: &Base) -> Table {
         "changed",
         "retired",
     ];
-    let subjects = ["plan", "node", "indicator", "department", "status", "axis"];
+    let subjects = [
+        "plan",
+        "node",
+        "indicator",
+        "department",
+        "status",
+        "axis",
+        "level",
+        "term",
+        "body",
+        "meeting",
+    ];
     Table {
         name: "revision_changes",
         title: "改訂による変更点",
@@ -101,7 +112,7 @@ fn revision_changes(p: &Publication, base: &Base) -> Table {
                 kinds.iter().map(|s| s.to_string()).collect(),
             )),
             req(super::one_of(
-                f("subject", "string", "対象の種類", "plan, node, indicator, department, status or axis"),
+                f("subject", "string", "対象の種類", "plan, node, indicator, department, status, axis, level, term (glossary), body or meeting"),
                 subjects.iter().map(|s| s.to_string()).collect(),
             )),
             f("subject_id", "string", "対象のID", "the node's, indicator's … id; empty for the plan"),

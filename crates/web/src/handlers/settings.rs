@@ -257,11 +257,13 @@ fn rows_of(form: &FormData, names: &[&str], key: Option<&str>) -> Vec<(Vec<Strin
                 keys.get(i).copied().unwrap_or("").to_string(),
             )
         })
-        .filter(|(v, _)| {
-            names
-                .iter()
-                .zip(v)
-                .any(|(n, x)| !SELECTS.contains(n) && !x.trim().is_empty())
+        .filter(|(v, k)| {
+            // A level's row stands for the level, blank or not.
+            (key == Some("key") && !k.is_empty())
+                || names
+                    .iter()
+                    .zip(v)
+                    .any(|(n, x)| !SELECTS.contains(n) && !x.trim().is_empty())
         })
         .collect()
 }
