@@ -8,9 +8,11 @@
 //! workbook filled in makes a new plan that checks clean and whose folder
 //! imports and exports byte for byte.
 
+mod common;
+use common::{ok, postgres_db, refused};
+
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use gyokaku_domain::diff::{diff, ChangeKind, Subject};
 use gyokaku_domain::revision::RevisionOptions;
@@ -18,31 +20,6 @@ use gyokaku_domain::{Actor, FiscalYear, LocalGovCode};
 use gyokaku_interchange::plan_book::testing::{column, rewrite, row_of};
 use gyokaku_interchange::plan_book::{SHEET_DEPTS, SHEET_NODES, SHEET_PLAN};
 use gyokaku_store::{PlanRef, Revised, SqlStore};
-
-fn run(db: &str, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_gyokaku"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(db: &str, args: &[&str]) -> String {
-    let out = run(db, args);
-    assert!(
-        out.status.success(),
-        "gyokaku {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn refused(db: &str, args: &[&str]) -> String {
-    let out = run(db, args);
-    assert!(!out.status.success(), "gyokaku {args:?} should fail");
-    String::from_utf8(out.stderr).unwrap()
-}
 
 fn example(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -303,29 +280,4 @@ fn a_blank_workbook_filled_in_is_a_plan_that_imports_byte_for_byte() {
     );
     let nodes = String::from_utf8(std::fs::read(folder.join("nodes.yaml")).unwrap()).unwrap();
     assert!(nodes.contains("窓口手続のオンライン化"), "{nodes}");
-}
-
-/// A fresh database on the PostgreSQL server of GYOKAKU_TEST_POSTGRES_URL,
-/// or None where it is not set (and not required).
-async fn postgres_db(tag: &str) -> Option<String> {
-    use sqlx::Connection;
-    let Ok(admin) = std::env::var("GYOKAKU_TEST_POSTGRES_URL") else {
-        if std::env::var("GYOKAKU_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-            panic!("GYOKAKU_REQUIRE_POSTGRES=1 but GYOKAKU_TEST_POSTGRES_URL is not set");
-        }
-        eprintln!("SKIPPED on PostgreSQL: set GYOKAKU_TEST_POSTGRES_URL (scripts/test does)");
-        return None;
-    };
-    let name = format!("gyokaku_{tag}_{}", std::process::id());
-    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let (base, _) = admin.rsplit_once('/').unwrap();
-    Some(format!("{base}/{name}"))
 }

@@ -13,6 +13,9 @@
 //! Runs on a SQLite file and, where GYOKAKU_TEST_POSTGRES_URL is set (as
 //! scripts/test sets it), on PostgreSQL.
 
+mod common;
+use common::{ok, postgres_db, refused};
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -36,31 +39,6 @@ fn example(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../examples")
         .join(name)
-}
-
-fn run(db: &str, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_gyokaku"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(db: &str, args: &[&str]) -> String {
-    let out = run(db, args);
-    assert!(
-        out.status.success(),
-        "gyokaku {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn refused(db: &str, args: &[&str]) -> String {
-    let out = run(db, args);
-    assert!(!out.status.success(), "gyokaku {args:?} should fail");
-    String::from_utf8(out.stderr).unwrap()
 }
 
 fn report(node: &str, year: i32, status: &str) -> Progress {
@@ -690,31 +668,6 @@ async fn a_revision_keeps_every_year_on_postgres() {
         let store = SqlStore::connect(&db).await.unwrap();
         story(store, db).await;
     }
-}
-
-/// A fresh database on the PostgreSQL server of GYOKAKU_TEST_POSTGRES_URL,
-/// or None where it is not set (and not required).
-async fn postgres_db(tag: &str) -> Option<String> {
-    use sqlx::Connection;
-    let Ok(admin) = std::env::var("GYOKAKU_TEST_POSTGRES_URL") else {
-        if std::env::var("GYOKAKU_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-            panic!("GYOKAKU_REQUIRE_POSTGRES=1 but GYOKAKU_TEST_POSTGRES_URL is not set");
-        }
-        eprintln!("SKIPPED on PostgreSQL: set GYOKAKU_TEST_POSTGRES_URL (scripts/test does)");
-        return None;
-    };
-    let name = format!("gyokaku_{tag}_{}", std::process::id());
-    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let (base, _) = admin.rsplit_once('/').unwrap();
-    Some(format!("{base}/{name}"))
 }
 
 /// Two revisions of one plan started at once from the same revision: one
