@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use clap::Subcommand;
 use gyokaku_domain::{Actor, Bilingual};
-use gyokaku_interchange::plan_book::{self, Origin};
+use gyokaku_interchange::plan_book;
 use gyokaku_interchange::workbook::CellError;
 use gyokaku_store::{PlanRef, SqlStore};
 
@@ -122,7 +122,12 @@ pub async fn run(store: Option<&SqlStore>, command: PlanWorkbookCommand) -> anyh
                     .map_err(|e| anyhow::anyhow!(e.both()))?,
                 plan,
             };
-            let (doc, origin) = source(store, &plan, revision).await?;
+            let w = store
+                .structure_or_working(&plan, revision)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.both()))?;
+            let origin = w.origin();
+            let doc = w.doc;
             write(&out, &plan_book::build(&doc, origin)?)
         }
         PlanWorkbookCommand::Upload { file, dry_run } => {
@@ -135,7 +140,11 @@ pub async fn run(store: Option<&SqlStore>, command: PlanWorkbookCommand) -> anyh
                 plan: plan.unwrap_or_default(),
             };
             let origin = upload.origin();
-            let (current, _) = source(store, &plan, None).await?;
+            let current = store
+                .working(&plan)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.both()))?
+                .doc;
             let doc = upload.read(Some(&current)).map_err(|e| located(&e))?;
             let latest = store
                 .export_plan(&plan)
@@ -167,43 +176,5 @@ pub async fn run(store: Option<&SqlStore>, command: PlanWorkbookCommand) -> anyh
             println!("改訂案に取り込みました（版 {version}） / taken into the draft revision (version {version})");
             Ok(())
         }
-    }
-}
-
-/// What a download shows: the draft when there is one (and no revision is
-/// asked for), else the revision.
-async fn source(
-    store: &SqlStore,
-    plan: &PlanRef,
-    revision: Option<u32>,
-) -> anyhow::Result<(gyokaku_domain::PlanDocument, Origin)> {
-    let err = |e: gyokaku_store::StoreError| anyhow::anyhow!(e.both());
-    let revisions = store.revisions(plan).await.map_err(err)?;
-    let latest = revisions.last().map_or(1, |r| r.number);
-    if let Some(n) = revision {
-        let doc = store.revision_structure(plan, n).await.map_err(err)?;
-        return Ok((
-            doc,
-            Origin {
-                revision: Some(n),
-                draft: None,
-            },
-        ));
-    }
-    match store.draft(plan).await.map_err(err)? {
-        Some(d) => Ok((
-            d.doc,
-            Origin {
-                revision: Some(d.base),
-                draft: Some(d.version),
-            },
-        )),
-        None => Ok((
-            store.revision_structure(plan, latest).await.map_err(err)?,
-            Origin {
-                revision: Some(latest),
-                draft: None,
-            },
-        )),
     }
 }

@@ -196,7 +196,12 @@ pub struct FieldError {
     pub message: Message,
 }
 
-fn refuse(field: &'static str, ja: impl Into<String>, en: impl Into<String>) -> FieldError {
+/// A refusal naming its field.
+pub(crate) fn refuse(
+    field: &'static str,
+    ja: impl Into<String>,
+    en: impl Into<String>,
+) -> FieldError {
     FieldError {
         field,
         message: Message::new(ja, en),

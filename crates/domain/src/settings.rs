@@ -7,13 +7,12 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::edit::{FieldError, MAX_ID, MAX_TEXT, MAX_TITLE};
+use crate::edit::{refuse, FieldError, MAX_ID, MAX_TEXT, MAX_TITLE};
 use crate::numbers::Numbering;
 use crate::plan::{
     walk_nodes, Axis, AxisKind, AxisMark, Body, Department, DepartmentKind, GlossaryTerm, Meeting,
     Node, PlanDocument, StatusLevel,
 };
-use crate::text::Message;
 use crate::wareki::PlanDate;
 
 /// A department as the office edits it.
@@ -82,13 +81,6 @@ pub enum Setting {
 
 /// How deep departments may nest.
 const MAX_DEPTH: usize = 8;
-
-fn refuse(field: &'static str, ja: impl Into<String>, en: impl Into<String>) -> FieldError {
-    FieldError {
-        field,
-        message: Message::new(ja, en),
-    }
-}
 
 fn bounded(field: &'static str, text: &str, max: usize, required: bool) -> Result<(), FieldError> {
     let n = text.trim().chars().count();

@@ -3,11 +3,10 @@
 //! departments typed one per line, and levels with a status scale from one
 //! of a few templates. The office then adds the plan's nodes in a draft.
 
-use crate::edit::FieldError;
+use crate::edit::{refuse, FieldError};
 use crate::lgcode::LocalGovCode;
 use crate::municipalities;
 use crate::plan::{Department, DepartmentKind, Organisation, Period, PlanDocument, FORMAT};
-use crate::text::Message;
 
 /// The starting shapes offered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,13 +58,6 @@ pub struct NewPlan {
     pub template: Template,
     /// One department per line; `部/課` puts a 課 under its 部.
     pub departments: String,
-}
-
-fn refuse(field: &'static str, ja: impl Into<String>, en: impl Into<String>) -> FieldError {
-    FieldError {
-        field,
-        message: Message::new(ja, en),
-    }
 }
 
 /// The levels and scale of a template, as plan.yaml would write them.

@@ -28,9 +28,9 @@ use gyokaku_domain::{
 };
 
 use crate::workbook::{
-    at, decimal_value, display_width, file_error, fingerprint, not_a_workbook, print_setup,
-    protect, read_sheets, row_height, text_value, write_decimal, write_text, BuildError, CellError,
-    Errors, Formats, Grid, Value, MAX_ROWS,
+    at, check_beyond, decimal_value, display_width, fingerprint, missing_sheet, print_setup,
+    protect, read_upload, row_height, text_value, write_decimal, write_text, BuildError, CellError,
+    Errors, Formats, Grid, Value,
 };
 
 /// What the 説明 sheet says the workbook is.
@@ -910,22 +910,8 @@ pub struct PlanUpload {
 /// Reads an upload within the department workbook's bounds (bytes,
 /// parts, shared strings, rows, cells). Never panics, whatever the bytes.
 pub fn open(file_name: &str, bytes: &[u8]) -> Result<PlanUpload, Vec<CellError>> {
-    let file_name = if file_name.trim().is_empty() {
-        "(無名のファイル / unnamed file)".to_string()
-    } else {
-        file_name.trim().to_string()
-    };
-    if bytes.is_empty() {
-        return Err(file_error(
-            &file_name,
-            "ファイルが空です".into(),
-            "the file is empty".into(),
-        ));
-    }
-    match std::panic::catch_unwind(|| read_sheets(bytes, &SHEETS, MAX_COLS, true)) {
-        Ok(Ok(sheets)) => Ok(PlanUpload { file_name, sheets }),
-        _ => Err(not_a_workbook(&file_name)),
-    }
+    let (file_name, sheets) = read_upload(file_name, bytes, &SHEETS, MAX_COLS, true)?;
+    Ok(PlanUpload { file_name, sheets })
 }
 
 /// A cell as text: numbers as written, dates as read, booleans as
@@ -948,22 +934,10 @@ struct Table<'a> {
 impl<'a> Table<'a> {
     fn new(up: &'a PlanUpload, name: &'static str, errors: &mut Errors) -> Option<Table<'a>> {
         let Some(grid) = up.sheets.get(name) else {
-            errors.push(
-                name.to_string(),
-                None,
-                format!("シート「{name}」がありません（シートの名前を変えたり削除したりしないでください）"),
-                format!("the sheet '{name}' is missing (do not rename or delete sheets)"),
-            );
+            missing_sheet(errors, name);
             return None;
         };
-        if let Some((r, c)) = grid.beyond {
-            errors.push(
-                at(name, r, c.min(u16::MAX as u32) as u16),
-                None,
-                format!("表が大きすぎます（{MAX_ROWS} 行・{MAX_COLS} 列まで読み込みます）"),
-                format!("the sheet is too large (up to {MAX_ROWS} rows and {MAX_COLS} columns are read)"),
-            );
-        }
+        check_beyond(grid, name, MAX_COLS, errors);
         for (r, c) in &grid.merged {
             errors.push(
                 at(name, *r, *c),

@@ -1044,7 +1044,7 @@ fn shared_string_count_is_sane(xml: &[u8]) -> bool {
 
 /// Reads the `wanted` sheets of an upload, within `MAX_ROWS` × `cols`
 /// and `MAX_CELLS`, with their merged ranges when `merges` is asked for.
-pub(crate) fn read_sheets(
+fn read_sheets(
     bytes: &[u8],
     wanted: &[&str],
     cols: u16,
@@ -1108,6 +1108,26 @@ pub(crate) fn read_sheets(
 /// Reads an upload. A file that is not a workbook is named in the error.
 /// Never panics, whatever the bytes.
 pub fn open(file_name: &str, bytes: &[u8]) -> Result<Uploaded, Vec<CellError>> {
+    let (file_name, sheets) = read_upload(
+        file_name,
+        bytes,
+        &[SHEET_REPORTS, SHEET_INDICATORS, SHEET_HELP],
+        MAX_COLS,
+        false,
+    )?;
+    Ok(Uploaded { file_name, sheets })
+}
+
+/// An upload's file name (a placeholder when none was sent) and its
+/// `wanted` sheets, read within the bounds of [`read_sheets`]; a file that
+/// is empty or no workbook is refused, named. Never panics.
+pub(crate) fn read_upload(
+    file_name: &str,
+    bytes: &[u8],
+    wanted: &[&str],
+    cols: u16,
+    merges: bool,
+) -> Result<(String, HashMap<String, Grid>), Vec<CellError>> {
     let file_name = if file_name.trim().is_empty() {
         "(無名のファイル / unnamed file)".to_string()
     } else {
@@ -1122,16 +1142,8 @@ pub fn open(file_name: &str, bytes: &[u8]) -> Result<Uploaded, Vec<CellError>> {
     }
     // calamine is trusted not to panic, but an upload is hostile input:
     // a panic inside it is a refused file, not a failed request.
-    let read = std::panic::catch_unwind(|| {
-        read_sheets(
-            bytes,
-            &[SHEET_REPORTS, SHEET_INDICATORS, SHEET_HELP],
-            MAX_COLS,
-            false,
-        )
-    });
-    match read {
-        Ok(Ok(sheets)) => Ok(Uploaded { file_name, sheets }),
+    match std::panic::catch_unwind(|| read_sheets(bytes, wanted, cols, merges)) {
+        Ok(Ok(sheets)) => Ok((file_name, sheets)),
         _ => Err(not_a_workbook(&file_name)),
     }
 }
@@ -1208,7 +1220,9 @@ fn check_header(grid: &Grid, sheet: &str, cols: &[Col], errors: &mut Errors) -> 
     ok
 }
 
-pub(crate) fn check_beyond(grid: &Grid, sheet: &str, errors: &mut Errors) {
+/// The first cell beyond the bounds the sheet was read within (`cols`
+/// columns), if any: refused rather than lost.
+pub(crate) fn check_beyond(grid: &Grid, sheet: &str, cols: u16, errors: &mut Errors) {
     if let Some((r, c)) = grid.beyond {
         let cell = if c < u16::MAX as u32 {
             at(sheet, r, c as u16)
@@ -1219,10 +1233,10 @@ pub(crate) fn check_beyond(grid: &Grid, sheet: &str, errors: &mut Errors) {
             cell,
             None,
             format!(
-                "表が大きすぎます（{MAX_ROWS} 行・{MAX_COLS} 列まで読み込みます）。この位置より先の入力は読み込めません"
+                "表が大きすぎます（{MAX_ROWS} 行・{cols} 列まで読み込みます）。この位置より先の入力は読み込めません"
             ),
             format!(
-                "the sheet is too large (up to {MAX_ROWS} rows and {MAX_COLS} columns are read); nothing from here on can be read"
+                "the sheet is too large (up to {MAX_ROWS} rows and {cols} columns are read); nothing from here on can be read"
             ),
         );
     }
@@ -1520,7 +1534,7 @@ impl Uploaded {
         if !check_header(grid, sheet, &REPORT_COLS, errors) {
             return out;
         }
-        check_beyond(grid, sheet, errors);
+        check_beyond(grid, sheet, MAX_COLS, errors);
         check_outside(grid, sheet, REPORT_COLS.len() as u16, errors);
         let mut first_row: HashMap<&str, u32> = HashMap::new();
         for r in grid.rows() {
@@ -1579,7 +1593,7 @@ impl Uploaded {
         if !check_header(grid, sheet, &INDICATOR_COLS, errors) {
             return out;
         }
-        check_beyond(grid, sheet, errors);
+        check_beyond(grid, sheet, MAX_COLS, errors);
         check_outside(grid, sheet, INDICATOR_COLS.len() as u16, errors);
         let mut seen: HashMap<(String, String), u32> = HashMap::new();
         for r in grid.rows() {

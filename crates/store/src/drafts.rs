@@ -54,6 +54,57 @@ async fn draft_in(tx: &mut Tx, plan_id: i64) -> Result<Option<Draft>> {
     }))
 }
 
+/// What the office works on: the draft, or where none is begun the latest
+/// revision's structure (what a first edit would start from).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Working {
+    pub doc: PlanDocument,
+    /// The revision the draft started from, or the latest.
+    pub base: u32,
+    /// The draft as stored, without its document; `None`: no draft.
+    pub draft: Option<DraftStamp>,
+}
+
+/// A draft's version and last change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftStamp {
+    pub version: i64,
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
+impl Working {
+    /// What a plan workbook made from this says it came from.
+    pub fn origin(&self) -> gyokaku_interchange::plan_book::Origin {
+        gyokaku_interchange::plan_book::Origin {
+            revision: Some(self.base),
+            draft: self.draft.as_ref().map(|d| d.version),
+        }
+    }
+}
+
+async fn working_in(tx: &mut Tx, plan_id: i64, draft: Option<Draft>) -> Result<Working> {
+    Ok(match draft {
+        Some(d) => Working {
+            doc: d.doc,
+            base: d.base,
+            draft: Some(DraftStamp {
+                version: d.version,
+                updated_at: d.updated_at,
+                updated_by: d.updated_by,
+            }),
+        },
+        None => Working {
+            base: revisions_in(tx, plan_id)
+                .await?
+                .last()
+                .map_or(1, |r| r.number),
+            doc: revision::structure(&export_in(tx, plan_id).await?),
+            draft: None,
+        },
+    })
+}
+
 /// The draft's version must be the one the edit was based on (`None`: no
 /// draft yet).
 fn check_version(draft: Option<&Draft>, expected: Option<i64>) -> Result<()> {
@@ -177,6 +228,29 @@ impl SqlStore {
         Ok(d)
     }
 
+    /// Revision `n`'s structure (no draft), or for `None` what the office
+    /// works on: what a plan workbook is made from.
+    pub async fn structure_or_working(&self, plan: &PlanRef, n: Option<u32>) -> Result<Working> {
+        match n {
+            Some(n) => Ok(Working {
+                doc: self.revision_structure(plan, n).await?,
+                base: n,
+                draft: None,
+            }),
+            None => self.working(plan).await,
+        }
+    }
+
+    /// The draft, or the latest revision's structure where none is begun.
+    pub async fn working(&self, plan: &PlanRef) -> Result<Working> {
+        let mut tx = self.pool.begin().await?;
+        let plan_id = self.plan_id(&mut tx, plan).await?;
+        let draft = draft_in(&mut tx, plan_id).await?;
+        let w = working_in(&mut tx, plan_id, draft).await?;
+        tx.commit().await?;
+        Ok(w)
+    }
+
     /// Applies one edit to the plan's draft (started from the latest
     /// revision if there is none), the office alone, based on the draft's
     /// `expected` version (`None` when there is no draft yet); returns the
@@ -193,19 +267,7 @@ impl SqlStore {
         let plan_id = self.plan_id(&mut tx, plan).await?;
         let draft = draft_in(&mut tx, plan_id).await?;
         check_version(draft.as_ref(), expected)?;
-        let (base, mut doc) = match draft {
-            Some(d) => (d.base, d.doc),
-            None => {
-                let latest = revisions_in(&mut tx, plan_id)
-                    .await?
-                    .last()
-                    .map_or(1, |r| r.number);
-                (
-                    latest,
-                    revision::structure(&export_in(&mut tx, plan_id).await?),
-                )
-            }
-        };
+        let Working { base, mut doc, .. } = working_in(&mut tx, plan_id, draft).await?;
         apply(&mut doc, edit).map_err(|e| {
             StoreError::Invalid(Message::new(
                 format!("{}: {}", e.field, e.message.ja),

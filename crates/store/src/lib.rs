@@ -23,7 +23,7 @@ use serde::Serialize;
 pub use accounts::{NewUser, Session, User, UserUpdate};
 pub use clock::{iso_in, now_iso, now_unix};
 pub use cycle::{Cycle, CycleState, ItemEdit, ReviewEntry, ReviewKind};
-pub use drafts::Draft;
+pub use drafts::{Draft, DraftStamp, Working};
 pub use error::{Result, StoreError};
 pub use gyokaku_domain::{Actor, DeptRef, ReportState, Role};
 pub use imports::ValueEntry;

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use gyokaku_domain::edit::{Edit, IndicatorFields, NodeFields};
 use gyokaku_domain::indicator::{Baseline, IndicatorKind, Target, TargetKind};
-use gyokaku_domain::revision::{self, RevisionOptions};
+use gyokaku_domain::revision::RevisionOptions;
 use gyokaku_domain::Decimal;
 use gyokaku_domain::{
     walk_nodes, AxisKind, AxisMark, Bilingual, FiscalYear, PlanDate, PlanDocument, RetireReason,
@@ -167,27 +167,22 @@ pub(crate) async fn working(
     state: &AppState,
     r: &PlanRef,
 ) -> Result<(PlanDocument, Option<i64>, u32, String), AppError> {
-    let not_found = |e: StoreError| match e {
+    let w = state.store.working(r).await.map_err(not_found)?;
+    let (version, updated) = match w.draft {
+        Some(d) => (
+            Some(d.version),
+            format!("{} {}", d.updated_at, d.updated_by),
+        ),
+        None => (None, String::new()),
+    };
+    Ok((w.doc, version, w.base, updated))
+}
+
+/// A plan that is not there is a 404.
+pub(crate) fn not_found(e: StoreError) -> AppError {
+    match e {
         StoreError::NotFound(_) => AppError::NotFound,
         e => e.into(),
-    };
-    match state.store.draft(r).await.map_err(not_found)? {
-        Some(d) => Ok((
-            d.doc,
-            Some(d.version),
-            d.base,
-            format!("{} {}", d.updated_at, d.updated_by),
-        )),
-        None => {
-            let doc = state.store.export_plan(r).await.map_err(not_found)?;
-            let base = state
-                .store
-                .revisions(r)
-                .await?
-                .last()
-                .map_or(1, |x| x.number);
-            Ok((revision::structure(&doc), None, base, String::new()))
-        }
     }
 }
 

@@ -6,20 +6,21 @@
 
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use gyokaku_domain::{revision, Bilingual, PlanDocument, Role};
+use gyokaku_domain::{revision, Bilingual, PlanDocument};
 use gyokaku_interchange::plan_book::{self, Origin};
 use gyokaku_interchange::workbook::CellError;
-use gyokaku_store::{OnExisting, PlanRef, StoreError};
+use gyokaku_store::{OnExisting, StoreError};
 
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::form::{CsrfForm, Upload};
+use crate::handlers::drafts::{not_found, office, office_or_council, plan_ref};
 use crate::handlers::revisions::{change_rows, ChangeRow};
-use crate::handlers::workbook::attachment;
+use crate::handlers::workbook::{attachment, xlsx};
 use crate::handlers::{html, see_other};
 use crate::views::Chrome;
 use crate::AppState;
@@ -46,80 +47,6 @@ struct PreviewPage {
     token: String,
 }
 
-fn plan_ref(city: &str, plan: &str) -> Result<PlanRef, AppError> {
-    Ok(PlanRef {
-        city: gyokaku_domain::LocalGovCode::parse(city).map_err(|_| AppError::NotFound)?,
-        plan: plan.to_string(),
-    })
-}
-
-fn xlsx(ascii: &str, utf8: &str, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (header::CONTENT_DISPOSITION, attachment(ascii, utf8)),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
-fn not_found(e: StoreError) -> AppError {
-    match e {
-        StoreError::NotFound(_) => AppError::NotFound,
-        e => e.into(),
-    }
-}
-
-/// The structure a download shows: revision `n`, else the draft, else the
-/// latest revision.
-async fn source(
-    state: &AppState,
-    r: &PlanRef,
-    n: Option<u32>,
-) -> Result<(PlanDocument, Origin), AppError> {
-    let latest = state
-        .store
-        .revisions(r)
-        .await
-        .map_err(not_found)?
-        .last()
-        .map_or(1, |x| x.number);
-    if let Some(n) = n {
-        let doc = state
-            .store
-            .revision_structure(r, n)
-            .await
-            .map_err(not_found)?;
-        return Ok((
-            doc,
-            Origin {
-                revision: Some(n),
-                draft: None,
-            },
-        ));
-    }
-    Ok(match state.store.draft(r).await.map_err(not_found)? {
-        Some(d) => (
-            d.doc,
-            Origin {
-                revision: Some(d.base),
-                draft: Some(d.version),
-            },
-        ),
-        None => (
-            state.store.revision_structure(r, latest).await?,
-            Origin {
-                revision: Some(latest),
-                draft: None,
-            },
-        ),
-    })
-}
-
 #[derive(Deserialize, Default)]
 pub struct RevisionQuery {
     revision: Option<u32>,
@@ -133,11 +60,14 @@ pub async fn download(
     Path((city, plan)): Path<(String, String)>,
     Query(q): Query<RevisionQuery>,
 ) -> Result<Response, AppError> {
-    if !matches!(auth.user().role, Role::Office | Role::Council) {
-        return Err(AppError::Forbidden);
-    }
+    office_or_council(&auth)?;
     let r = plan_ref(&city, &plan)?;
-    let (doc, origin) = source(&state, &r, q.revision).await?;
+    let w = state
+        .store
+        .structure_or_working(&r, q.revision)
+        .await
+        .map_err(not_found)?;
+    let (origin, doc) = (w.origin(), w.doc);
     let which = match origin {
         Origin { draft: Some(_), .. } => "改訂案".to_string(),
         Origin {
@@ -162,16 +92,17 @@ pub async fn download(
         .await
         .map_err(|e| AppError::Internal(format!("workbook task: {e}")))?
         .map_err(|e| AppError::Internal(format!("workbook: {e}")))?;
-    Ok(xlsx(&ascii, &utf8, bytes))
+    Ok(xlsx(attachment(&ascii, &utf8), bytes))
 }
 
 /// GET `/plans/new/plan.xlsx`: the blank workbook (the office).
 pub async fn blank(auth: Auth) -> Result<Response, AppError> {
-    if auth.user().role != Role::Office {
-        return Err(AppError::Forbidden);
-    }
+    office(&auth)?;
     let bytes = plan_book::blank().map_err(|e| AppError::Internal(format!("workbook: {e}")))?;
-    Ok(xlsx("gyokaku_new_plan.xlsx", "新しい計画.xlsx", bytes))
+    Ok(xlsx(
+        attachment("gyokaku_new_plan.xlsx", "新しい計画.xlsx"),
+        bytes,
+    ))
 }
 
 fn error_lines(auth: &Auth, errors: &[CellError]) -> Vec<String> {
@@ -243,9 +174,7 @@ pub async fn upload(
     let Upload { csrf, file } = Upload::read(multipart, "workbook.too_large").await?;
     auth.check_csrf(csrf.as_deref())?;
     let user = auth.user();
-    if user.role != Role::Office {
-        return Err(AppError::Forbidden);
-    }
+    office(&auth)?;
     let r = plan_ref(&city, &plan)?;
     let Some((file_name, bytes)) = file else {
         return Err(AppError::bad("workbook.no_file"));
@@ -266,7 +195,8 @@ pub async fn upload(
         Ok(u) => u,
         Err(e) => return fail(error_lines(&auth, &e)),
     };
-    let (current, now) = source(&state, &r, None).await?;
+    let w = state.store.working(&r).await.map_err(not_found)?;
+    let (now, current) = (w.origin(), w.doc);
     let origin = uploaded.origin();
     let latest = state
         .store
@@ -333,9 +263,7 @@ pub async fn apply(
     CsrfForm(form): CsrfForm,
 ) -> Result<Response, AppError> {
     let user = auth.user();
-    if user.role != Role::Office {
-        return Err(AppError::Forbidden);
-    }
+    office(&auth)?;
     let r = plan_ref(&city, &plan)?;
     let pending = form
         .get("token")
@@ -378,9 +306,7 @@ pub async fn create(
     let Upload { csrf, file } = Upload::read(multipart, "workbook.too_large").await?;
     auth.check_csrf(csrf.as_deref())?;
     let user = auth.user();
-    if user.role != Role::Office {
-        return Err(AppError::Forbidden);
-    }
+    office(&auth)?;
     let Some((file_name, bytes)) = file else {
         return Err(AppError::bad("workbook.no_file"));
     };

@@ -248,7 +248,12 @@ pub async fn download(
         .await
         .map_err(|e| AppError::Internal(format!("workbook task: {e}")))?
         .map_err(|e| AppError::Internal(format!("workbook: {e}")))?;
-    Ok((
+    Ok(xlsx(disposition, bytes))
+}
+
+/// A workbook as a download (`disposition` from [`attachment`]).
+pub(crate) fn xlsx(disposition: String, bytes: Vec<u8>) -> Response {
+    (
         [
             (
                 header::CONTENT_TYPE,
@@ -258,7 +263,7 @@ pub async fn download(
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 pub struct ChangeLine {
