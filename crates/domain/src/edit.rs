@@ -568,24 +568,7 @@ pub fn apply(doc: &mut PlanDocument, edit: &Edit) -> Result<(), FieldError> {
             let parent = parent_node(doc, fields.parent.as_deref())?;
             check_level(doc, level, parent)?;
             check_number(siblings(doc, fields.parent.as_deref())?, id, fields.number)?;
-            let mut n = Node {
-                id: id.to_string(),
-                level: level.clone(),
-                number: None,
-                numbers: Default::default(),
-                title: String::new(),
-                title_en: None,
-                body: None,
-                sections: Default::default(),
-                departments: Vec::new(),
-                axes: Default::default(),
-                sdgs: Vec::new(),
-                period: None,
-                schedule: Default::default(),
-                note: None,
-                retired: None,
-                children: Vec::new(),
-            };
+            let mut n = Node::new(id, level.clone());
             set_fields(&mut n, fields);
             attach(doc, fields.parent.as_deref(), n);
             Ok(())

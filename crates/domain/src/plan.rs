@@ -526,6 +526,23 @@ pub struct Organisation {
     pub departments: Vec<Department>,
 }
 
+impl Department {
+    /// A department with its id, name and kind, nothing else yet.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, kind: DepartmentKind) -> Department {
+        Department {
+            id: id.into(),
+            name: name.into(),
+            abbreviation: None,
+            kind,
+            valid_from: None,
+            valid_to: None,
+            successor: None,
+            note: None,
+            children: Vec::new(),
+        }
+    }
+}
+
 impl Organisation {
     /// Every department, parents before children, with its parent's id.
     pub fn flatten(&self) -> Vec<(&Department, Option<&str>)> {
@@ -640,6 +657,28 @@ pub struct Retirement {
 }
 
 impl Node {
+    /// A node of `level` with nothing written yet.
+    pub fn new(id: impl Into<String>, level: impl Into<String>) -> Node {
+        Node {
+            id: id.into(),
+            level: level.into(),
+            number: None,
+            numbers: BTreeMap::new(),
+            title: String::new(),
+            title_en: None,
+            body: None,
+            sections: BTreeMap::new(),
+            departments: Vec::new(),
+            axes: BTreeMap::new(),
+            sdgs: Vec::new(),
+            period: None,
+            schedule: BTreeMap::new(),
+            note: None,
+            retired: None,
+            children: Vec::new(),
+        }
+    }
+
     /// This node and all below it, depth first, with depth (0 = top).
     pub fn walk<'a>(
         &'a self,

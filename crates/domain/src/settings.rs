@@ -256,17 +256,7 @@ fn department(
         .iter()
         .find(|(d, _)| d.id == id)
         .map(|(d, _)| d.clone())
-        .unwrap_or(Department {
-            id: id.to_string(),
-            name: String::new(),
-            abbreviation: None,
-            kind: f.kind,
-            valid_from: None,
-            valid_to: None,
-            successor: None,
-            note: None,
-            children: Vec::new(),
-        });
+        .unwrap_or_else(|| Department::new(id, "", f.kind));
     d.name = f.name.trim().to_string();
     d.abbreviation = clean(&f.abbreviation);
     d.kind = f.kind;

@@ -123,17 +123,7 @@ pub fn template_shape(t: Template) -> (Vec<crate::plan::Level>, Vec<crate::plan:
 /// The departments typed one per line (`総務部`, `総務部/総務課`), as a tree.
 fn departments(text: &str) -> Result<Vec<Department>, FieldError> {
     let mut top: Vec<Department> = Vec::new();
-    let dept = |id: String, name: &str, kind| Department {
-        id,
-        name: name.to_string(),
-        abbreviation: None,
-        kind,
-        valid_from: None,
-        valid_to: None,
-        successor: None,
-        note: None,
-        children: Vec::new(),
-    };
+    let dept = |id: String, name: &str, kind| Department::new(id, name, kind);
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() {

@@ -1798,17 +1798,7 @@ impl PlanUpload {
                         Some(p) => format!("{p}/{name}"),
                         None => name.clone(),
                     };
-                    Department {
-                        id: fresh(&wanted, &mut used),
-                        name: String::new(),
-                        abbreviation: None,
-                        kind,
-                        valid_from: None,
-                        valid_to: None,
-                        successor: None,
-                        note: None,
-                        children: Vec::new(),
-                    }
+                    Department::new(fresh(&wanted, &mut used), "", kind)
                 }
             };
             if !seen.insert(d.id.clone()) {
@@ -2075,27 +2065,7 @@ impl PlanUpload {
                     );
                     continue;
                 }
-                None => (
-                    Node {
-                        id: String::new(),
-                        level: String::new(),
-                        number: None,
-                        numbers: BTreeMap::new(),
-                        title: String::new(),
-                        title_en: None,
-                        body: None,
-                        sections: BTreeMap::new(),
-                        departments: Vec::new(),
-                        axes: BTreeMap::new(),
-                        sdgs: Vec::new(),
-                        period: None,
-                        schedule: BTreeMap::new(),
-                        note: None,
-                        retired: None,
-                        children: Vec::new(),
-                    },
-                    true,
-                ),
+                None => (Node::new("", ""), true),
             };
             if !new && !seen.insert(n.id.clone()) {
                 errors.push(
